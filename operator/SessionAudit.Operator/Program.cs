@@ -1,1 +1,3 @@
-return 0;
+using SessionAudit.Operator.Cli;
+
+return await SessionAuditCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+# The session-audit operator image: framework-dependent on the chiseled ASP.NET runtime
+# (no shell, no package manager), running as the non-root "app" user (UID 1654).
+# docker build -t <registry>/session-audit-operator:<tag> .
+
+# Build on the builder's own platform and cross-publish for the target one.
+FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
+ARG TARGETARCH
+WORKDIR /src
+
+# Restore first, from the project files alone, so source edits reuse the restore layer.
+COPY Directory.Build.props Directory.Packages.props ./
+COPY operator/SessionAudit.Operator/SessionAudit.Operator.csproj operator/SessionAudit.Operator/
+COPY operator/SessionAudit.Policy/SessionAudit.Policy.csproj operator/SessionAudit.Policy/
+COPY operator/SessionAudit.Reporting/SessionAudit.Reporting.csproj operator/SessionAudit.Reporting/
+COPY operator/SessionAudit.Aws/SessionAudit.Aws.csproj operator/SessionAudit.Aws/
+COPY operator/SessionAudit.Kubernetes/SessionAudit.Kubernetes.csproj operator/SessionAudit.Kubernetes/
+COPY operator/SessionAudit.Sandbox.Kubernetes/SessionAudit.Sandbox.Kubernetes.csproj operator/SessionAudit.Sandbox.Kubernetes/
+COPY operator/SessionAudit.Sandbox.Aws/SessionAudit.Sandbox.Aws.csproj operator/SessionAudit.Sandbox.Aws/
+RUN dotnet restore operator/SessionAudit.Operator/SessionAudit.Operator.csproj -a $TARGETARCH
+
+COPY operator/ operator/
+# The same publish command docs/INSTALL.md gives and the test suite runs.
+RUN dotnet publish operator/SessionAudit.Operator/SessionAudit.Operator.csproj -c Release --self-contained false -p:DebugType=None -p:DebugSymbols=false \
+      --no-restore -a $TARGETARCH -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime
+WORKDIR /app
+COPY --from=build --chown=0:0 /app ./
+# Numeric, so Kubernetes' runAsNonRoot can verify it without resolving a name.
+USER 1654:1654
+EXPOSE 8080
+ENTRYPOINT ["/app/session-audit"]
+CMD ["run"]

@@ -1,0 +1,79 @@
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
+using SessionAudit.Aws.Configuration;
+using SessionAudit.Policy.Ports;
+
+namespace SessionAudit.Aws.Adapters;
+
+/// <summary>The preferences document through SSM: read the default version, create, update $LATEST, promote.</summary>
+internal sealed class PreferencesDocumentAdapter(AwsClients clients) : IPreferencesDocumentPort
+{
+    public async Task<DocumentSnapshot?> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // GetDocument without a version returns the DEFAULT version, which is what the console and the agent use.
+            var document = await clients.RunAsync(AwsService.Ssm, "GetDocument",
+                ct => clients.Ssm.GetDocumentAsync(new GetDocumentRequest { Name = name }, ct), cancellationToken).ConfigureAwait(false);
+            var description = await clients.RunAsync(AwsService.Ssm, "DescribeDocument",
+                ct => clients.Ssm.DescribeDocumentAsync(new DescribeDocumentRequest { Name = name }, ct), cancellationToken).ConfigureAwait(false);
+            var d = description.Document;
+            return new DocumentSnapshot(name, document.Content ?? "",
+                d?.DefaultVersion ?? document.DocumentVersion ?? "1", d?.LatestVersion ?? document.DocumentVersion ?? "1");
+        }
+        catch (AwsFailure f) when (f.Kind == AwsFailureKind.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<string> GetVersionContentAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        var document = await clients.RunAsync(AwsService.Ssm, "GetDocument",
+            ct => clients.Ssm.GetDocumentAsync(new GetDocumentRequest { Name = name, DocumentVersion = version }, ct), cancellationToken).ConfigureAwait(false);
+        return document.Content ?? "";
+    }
+
+    public async Task<string> CreateAsync(string name, string content, CancellationToken cancellationToken)
+    {
+        var request = new CreateDocumentRequest
+        {
+            Name = name,
+            Content = content,
+            DocumentType = DocumentType.Session,
+            DocumentFormat = DocumentFormat.JSON,
+        };
+        var response = await clients.RunAsync(AwsService.Ssm, "CreateDocument",
+            ct => clients.Ssm.CreateDocumentAsync(request, ct), cancellationToken).ConfigureAwait(false);
+        var d = response.DocumentDescription;
+        return d?.DocumentVersion ?? d?.LatestVersion ?? "1";
+    }
+
+    public async Task<string?> UpdateAsync(string name, string content, CancellationToken cancellationToken)
+    {
+        var request = new UpdateDocumentRequest
+        {
+            Name = name,
+            Content = content,
+            DocumentVersion = "$LATEST",
+            DocumentFormat = DocumentFormat.JSON,
+        };
+        try
+        {
+            var response = await clients.RunAsync(AwsService.Ssm, "UpdateDocument",
+                ct => clients.Ssm.UpdateDocumentAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            var d = response.DocumentDescription;
+            return d?.DocumentVersion ?? d?.LatestVersion
+                ?? throw new AwsFailure(AwsFailureKind.Invalid, "UpdateDocument returned no version");
+        }
+        catch (AwsFailure f) when (f.Code == "DuplicateDocumentContent")
+        {
+            return null;
+        }
+    }
+
+    public Task SetDefaultVersionAsync(string name, string version, CancellationToken cancellationToken) =>
+        clients.RunAsync(AwsService.Ssm, "UpdateDocumentDefaultVersion",
+            ct => clients.Ssm.UpdateDocumentDefaultVersionAsync(new UpdateDocumentDefaultVersionRequest { Name = name, DocumentVersion = version }, ct),
+            cancellationToken);
+}

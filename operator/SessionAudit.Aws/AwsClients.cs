@@ -1,0 +1,144 @@
+using Amazon.KeyManagementService;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
+using Amazon.SimpleSystemsManagement;
+using SessionAudit.Aws.Configuration;
+using SessionAudit.Aws.Credentials;
+using SessionAudit.Aws.Resilience;
+using SessionAudit.Aws.Sdk;
+using SessionAudit.Aws.Services.CloudTrail;
+using SessionAudit.Aws.Services.CodePipeline;
+using SessionAudit.Aws.Services.Events;
+using SessionAudit.Aws.Services.Lambda;
+using SessionAudit.Aws.Services.Logs;
+using SessionAudit.Aws.Services.Sns;
+using SessionAudit.Aws.Transport;
+using SessionAudit.Policy.Ports;
+
+namespace SessionAudit.Aws;
+
+/// <summary>
+/// Every low-level AWS client for one scope (region, optional role), created on first use and kept for the scope's life.
+/// Calls made through <see cref="RunAsync{T}"/> get the shared retry policy, rate limit and metrics.
+/// </summary>
+public sealed class AwsClients : IDisposable
+{
+    private readonly AwsCallRunner _runner;
+    private readonly Lazy<AmazonSimpleSystemsManagementClient> _ssm;
+    private readonly Lazy<AmazonS3Client> _s3;
+    private readonly Lazy<AmazonKeyManagementServiceClient> _kms;
+    private readonly Lazy<AmazonSecurityTokenServiceClient> _sts;
+    private readonly Lazy<AmazonSecurityTokenServiceClient>? _baseSts;
+    private readonly Lazy<CloudWatchLogsClient> _logs;
+    private readonly Lazy<EventBridgeClient> _events;
+    private readonly Lazy<CloudTrailClient> _cloudTrail;
+    private readonly Lazy<SnsClient> _sns;
+    private readonly Lazy<LambdaClient> _lambda;
+    private readonly Lazy<CodePipelineClient> _codePipeline;
+
+    internal AwsClients(AwsScope scope, AwsClientOptions options, AwsCredentialsSource credentials, AwsSdkClientFactory sdk,
+        AwsEndpointResolver endpoints, AwsCallRunner runner, HttpMessageHandler primaryHandler)
+    {
+        Scope = scope;
+        _runner = runner;
+        Account = AccountOf(scope.RoleArn) ?? "default";
+        var region = scope.Region;
+        if (string.IsNullOrEmpty(scope.RoleArn))
+        {
+            Credentials = credentials.Base;
+        }
+        else
+        {
+            // AssumeRole is made with the operator's own credentials, in the scope's region.
+            _baseSts = new Lazy<AmazonSecurityTokenServiceClient>(() => sdk.Sts(credentials.Base, region));
+            var roleArn = scope.RoleArn;
+            Credentials = new AssumedRoleCredentials(roleArn, ct => AssumeAsync(roleArn, scope.ExternalId, options, ct), options.CredentialRefreshMargin);
+        }
+        var creds = Credentials;
+        _ssm = new(() => sdk.Ssm(creds, region));
+        _s3 = new(() => sdk.S3(creds, region));
+        _kms = new(() => sdk.Kms(creds, region));
+        _sts = new(() => sdk.Sts(creds, region));
+        AwsChannel Channel(AwsService s) => new(s, region, endpoints.Resolve(s, region), creds, primaryHandler);
+        _logs = new(() => new CloudWatchLogsClient(Channel(AwsService.Logs)));
+        _events = new(() => new EventBridgeClient(Channel(AwsService.Events)));
+        _cloudTrail = new(() => new CloudTrailClient(Channel(AwsService.CloudTrail)));
+        _sns = new(() => new SnsClient(Channel(AwsService.Sns)));
+        _lambda = new(() => new LambdaClient(Channel(AwsService.Lambda)));
+        _codePipeline = new(() => new CodePipelineClient(Channel(AwsService.CodePipeline)));
+    }
+
+    /// <summary>The scope these clients serve.</summary>
+    public AwsScope Scope { get; }
+
+    /// <summary>Account key used for rate limits and metrics: the role's account, or "default".</summary>
+    public string Account { get; }
+
+    /// <summary>The credentials every client signs with (assumed-role credentials when the scope names a role).</summary>
+    public AWSCredentials Credentials { get; }
+
+    /// <summary>SSM (SDK).</summary>
+    public IAmazonSimpleSystemsManagement Ssm => _ssm.Value;
+    /// <summary>S3 (SDK).</summary>
+    public IAmazonS3 S3 => _s3.Value;
+    /// <summary>KMS (SDK).</summary>
+    public IAmazonKeyManagementService Kms => _kms.Value;
+    /// <summary>STS (SDK) with the scope's credentials.</summary>
+    public IAmazonSecurityTokenService Sts => _sts.Value;
+    /// <summary>CloudWatch Logs (thin).</summary>
+    public CloudWatchLogsClient Logs => _logs.Value;
+    /// <summary>EventBridge (thin).</summary>
+    public EventBridgeClient Events => _events.Value;
+    /// <summary>CloudTrail (thin).</summary>
+    public CloudTrailClient CloudTrail => _cloudTrail.Value;
+    /// <summary>SNS (thin).</summary>
+    public SnsClient Sns => _sns.Value;
+    /// <summary>Lambda (thin).</summary>
+    public LambdaClient Lambda => _lambda.Value;
+    /// <summary>CodePipeline (thin).</summary>
+    public CodePipelineClient CodePipeline => _codePipeline.Value;
+
+    /// <summary>Runs one call (one page) of <paramref name="service"/> under the shared policy.</summary>
+    public Task<T> RunAsync<T>(AwsService service, string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        _runner.RunAsync(new AwsCallTarget(Account, Scope.Region, service), operation, call, cancellationToken);
+
+    private async Task<(ImmutableCredentials, DateTime)> AssumeAsync(string roleArn, string? externalId, AwsClientOptions options, CancellationToken ct)
+    {
+        var request = new AssumeRoleRequest
+        {
+            RoleArn = roleArn,
+            RoleSessionName = options.RoleSessionName,
+            DurationSeconds = (int)options.AssumeRoleDuration.TotalSeconds,
+            ExternalId = string.IsNullOrEmpty(externalId) ? null : externalId,
+        };
+        var sts = _baseSts!.Value;
+        var response = await _runner.RunAsync(new AwsCallTarget(Account, Scope.Region, AwsService.Sts), "AssumeRole",
+            c => sts.AssumeRoleAsync(request, c), ct).ConfigureAwait(false);
+        var c = response.Credentials ?? throw new AwsFailure(AwsFailureKind.Invalid, "AssumeRole returned no credentials");
+        var expiration = c.Expiration?.ToUniversalTime() ?? DateTime.UtcNow.Add(options.AssumeRoleDuration);
+        return (new ImmutableCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken), expiration);
+    }
+
+    // arn:aws:iam::123456789012:role/name -> 123456789012
+    private static string? AccountOf(string? roleArn)
+    {
+        if (string.IsNullOrEmpty(roleArn))
+        {
+            return null;
+        }
+        var parts = roleArn.Split(':');
+        return parts.Length > 4 && parts[4].Length > 0 ? parts[4] : roleArn;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ssm.IsValueCreated) _ssm.Value.Dispose();
+        if (_s3.IsValueCreated) _s3.Value.Dispose();
+        if (_kms.IsValueCreated) _kms.Value.Dispose();
+        if (_sts.IsValueCreated) _sts.Value.Dispose();
+        if (_baseSts is { IsValueCreated: true }) _baseSts.Value.Dispose();
+    }
+}

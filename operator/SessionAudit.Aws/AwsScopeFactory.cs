@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using SessionAudit.Aws.Adapters;
+using SessionAudit.Aws.Configuration;
+using SessionAudit.Aws.Credentials;
+using SessionAudit.Aws.Resilience;
+using SessionAudit.Aws.Sdk;
+using SessionAudit.Aws.Telemetry;
+using SessionAudit.Policy.Ports;
+using SessionAudit.Reporting.Ports;
+
+namespace SessionAudit.Aws;
+
+/// <summary>
+/// Scope (region, role, external id) to ports. Clients, credentials and adapters are created once per scope and cached;
+/// all scopes share one HTTP handler, one retry policy, the rate-limit buckets and the meter.
+/// </summary>
+public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
+{
+    private readonly AwsClientOptions _options;
+    private readonly AwsEndpointResolver _endpoints;
+    private readonly AwsCredentialsSource _credentials;
+    private readonly AwsRateLimiters _limiters;
+    private readonly HttpMessageHandler _primaryHandler;
+    private readonly bool _ownsHandler;
+    private readonly AwsSdkClientFactory _sdk;
+    private readonly ConcurrentDictionary<AwsScope, Lazy<Entry>> _scopes = new();
+
+    /// <summary>Creates the factory.</summary>
+    /// <param name="options">Retry, rate-limit and role-session settings.</param>
+    /// <param name="endpoints">Endpoint resolution (AWS_ENDPOINT_URL*).</param>
+    /// <param name="credentials">The operator's own credentials.</param>
+    /// <param name="metrics">The "SessionAudit.Aws" meter.</param>
+    /// <param name="time">Clock for backoff, budgets and token buckets.</param>
+    /// <param name="loggerFactory">Logging; null for none.</param>
+    /// <param name="primaryHandler">The transport every client sends through (must not follow redirects); null creates one this factory owns.</param>
+    public AwsScopeFactory(AwsClientOptions options, AwsEndpointResolver endpoints, AwsCredentialsSource credentials, AwsMetrics metrics,
+        TimeProvider time, ILoggerFactory? loggerFactory = null, HttpMessageHandler? primaryHandler = null)
+    {
+        _options = options;
+        _endpoints = endpoints;
+        _credentials = credentials;
+        _ownsHandler = primaryHandler is null;
+        _primaryHandler = primaryHandler ?? new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        };
+        _limiters = new AwsRateLimiters(options.RateLimit, time);
+        Runner = new AwsCallRunner(options, _limiters, metrics, time, loggerFactory?.CreateLogger<AwsCallRunner>());
+        _sdk = new AwsSdkClientFactory(endpoints, options, new SharedHandlerHttpClientFactory(_primaryHandler));
+    }
+
+    /// <summary>The shared call policy.</summary>
+    public AwsCallRunner Runner { get; }
+
+    /// <inheritdoc />
+    public IAwsEnvironment For(AwsScope scope) => Get(scope).Environment;
+
+    /// <summary>The report's session-history and managed-node source for a scope.</summary>
+    public ISessionActivitySource SessionActivity(AwsScope scope) => Get(scope).Activity;
+
+    /// <summary>The low-level clients of a scope.</summary>
+    public AwsClients Clients(AwsScope scope) => Get(scope).Clients;
+
+    private Entry Get(AwsScope scope) =>
+        _scopes.GetOrAdd(Normalize(scope), s => new Lazy<Entry>(() =>
+        {
+            var clients = new AwsClients(s, _options, _credentials, _sdk, _endpoints, Runner, _primaryHandler);
+            return new Entry(clients, new AwsEnvironment(clients), new SessionActivityAdapter(clients));
+        })).Value;
+
+    // An empty external id and none are the same scope.
+    private static AwsScope Normalize(AwsScope scope) => scope with
+    {
+        RoleArn = string.IsNullOrEmpty(scope.RoleArn) ? null : scope.RoleArn,
+        ExternalId = string.IsNullOrEmpty(scope.ExternalId) ? null : scope.ExternalId,
+    };
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var lazy in _scopes.Values)
+        {
+            if (lazy.IsValueCreated)
+            {
+                lazy.Value.Clients.Dispose();
+            }
+        }
+        _limiters.Dispose();
+        if (_ownsHandler)
+        {
+            _primaryHandler.Dispose();
+        }
+    }
+
+    private sealed record Entry(AwsClients Clients, IAwsEnvironment Environment, ISessionActivitySource Activity);
+}

@@ -1,0 +1,55 @@
+namespace SessionAudit.Aws.Configuration;
+
+/// <summary>How the AWS clients behave: retries, client-side rate limits, role sessions, timeouts.</summary>
+public sealed record AwsClientOptions
+{
+    /// <summary>Retry policy shared by every client (SDK and thin).</summary>
+    public AwsRetryOptions Retry { get; init; } = new();
+
+    /// <summary>Client-side token bucket per account, region and service.</summary>
+    public AwsRateLimitOptions RateLimit { get; init; } = new();
+
+    /// <summary>RoleSessionName used for AssumeRole; shows up in CloudTrail as the caller.</summary>
+    public string RoleSessionName { get; init; } = "session-audit-operator";
+
+    /// <summary>How long assumed-role credentials are requested for (AssumeRole DurationSeconds).</summary>
+    public TimeSpan AssumeRoleDuration { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Assumed-role credentials are refreshed this long before they expire.</summary>
+    public TimeSpan CredentialRefreshMargin { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Timeout of one HTTP attempt.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(20);
+}
+
+/// <summary>Jittered exponential backoff with a bounded number of attempts and a bounded total time.</summary>
+public sealed record AwsRetryOptions
+{
+    /// <summary>Retries after the first attempt (so at most MaxRetries + 1 attempts).</summary>
+    public int MaxRetries { get; init; } = 4;
+
+    /// <summary>Base delay of the exponential backoff.</summary>
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>No single backoff delay exceeds this.</summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The whole call, all attempts and delays, must finish within this budget.</summary>
+    public TimeSpan TotalBudget { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>Token bucket per account + region + service, so one noisy reconcile cannot exhaust an account's API quota.</summary>
+public sealed record AwsRateLimitOptions
+{
+    /// <summary>Tokens added per second (sustained calls per second).</summary>
+    public double TokensPerSecond { get; init; } = 10;
+
+    /// <summary>Bucket size (burst).</summary>
+    public int Burst { get; init; } = 20;
+
+    /// <summary>How many calls may wait for a token before further calls fail as Throttled.</summary>
+    public int QueueLimit { get; init; } = 1000;
+
+    /// <summary>Per-service overrides, keyed by <see cref="AwsService.Name"/> (for example "ssm").</summary>
+    public IReadOnlyDictionary<string, double> TokensPerSecondByService { get; init; } = new Dictionary<string, double>();
+}

@@ -1,0 +1,26 @@
+using System.Text.Json;
+using SessionAudit.Aws.Transport;
+
+namespace SessionAudit.Aws.Services.Lambda;
+
+/// <summary>Thin Lambda client (REST-JSON). Retries are the caller's.</summary>
+public sealed class LambdaClient
+{
+    /// <summary>Creates the client over a channel signed for "lambda".</summary>
+    public LambdaClient(AwsChannel channel) => Protocol = new AwsRestJsonProtocol(channel);
+
+    /// <summary>The wire protocol.</summary>
+    public AwsRestJsonProtocol Protocol { get; }
+
+    /// <summary>GetFunction: GET /2015-03-31/functions/{FunctionName}[?Qualifier=].</summary>
+    public async Task<GetFunctionResponse> GetFunctionAsync(string functionName, string? qualifier, CancellationToken cancellationToken)
+    {
+        var path = "/2015-03-31/functions/" + AwsRestJsonProtocol.EscapeLabel(functionName);
+        if (qualifier is not null)
+        {
+            path += "?Qualifier=" + Uri.EscapeDataString(qualifier);
+        }
+        var json = await Protocol.GetAsync("GetFunction", path, cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.Deserialize(json, LambdaJson.Default.GetFunctionResponse) ?? new GetFunctionResponse();
+    }
+}

@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SessionAudit.Kubernetes.Api;
+using SessionAudit.Kubernetes.Informer;
+using SessionAudit.Kubernetes.Queue;
+using SessionAudit.Kubernetes.Resources;
+using SessionAudit.Kubernetes.Telemetry;
+
+namespace SessionAudit.Kubernetes.Controller;
+
+/// <summary>
+/// One run of a controller: informer, work queue, resync and workers around a reconciler. A run starts when
+/// this process may reconcile (leading, or leader election off) and ends at once when it may not. Create a new
+/// one per run.
+/// </summary>
+public sealed class Controller<T> : IInformerHandler<T>
+    where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    private readonly ResourceDescriptor resource;
+    private readonly IReconciler<T> reconciler;
+    private readonly ControllerOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly Informer<T> informer;
+    private readonly ConcurrentDictionary<ResourceKey, byte> terminal = new();
+    private readonly KeyValuePair<string, object?> nameTag;
+
+    /// <summary>Creates a run; nothing happens before <see cref="RunAsync"/>.</summary>
+    public Controller(
+        KubernetesApi api,
+        ResourceDescriptor resource,
+        ResourceCache<T> cache,
+        IReconciler<T> reconciler,
+        ControllerOptions options,
+        TimeProvider? time = null,
+        ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.resource = resource;
+        this.reconciler = reconciler;
+        this.options = options;
+        this.time = time ?? TimeProvider.System;
+        this.logger = logger ?? NullLogger.Instance;
+        nameTag = ControllerTelemetry.Tag("controller", resource.Kind);
+        Queue = new WorkQueue<ResourceKey>(MaxOfRateLimiter<ResourceKey>.Default(options.QueueRateLimits, this.time), this.time, resource.Kind);
+        informer = new Informer<T>(api, resource, cache, options.Informer, this, this.time, this.logger);
+    }
+
+    /// <summary>The run's work queue.</summary>
+    public WorkQueue<ResourceKey> Queue { get; }
+
+    /// <summary>The run's informer.</summary>
+    public Informer<T> Informer => informer;
+
+    /// <summary>
+    /// Runs until <paramref name="ct"/> fires, which stops everything at once (in-flight reconciles see it).
+    /// Call <see cref="DrainAsync"/> first for a graceful stop.
+    /// </summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var informerTask = informer.RunAsync(stop.Token);
+        var workers = new List<Task>();
+        try
+        {
+            await informer.Cache.WaitForSyncAsync(ct).WaitAsync(ct).ConfigureAwait(false);
+            RuntimeLog.ControllerStarted(logger, resource.Kind, options.Concurrency, options.Resync);
+            for (var i = 0; i < options.Concurrency; i++)
+            {
+                workers.Add(Task.Run(() => WorkerAsync(stop.Token), CancellationToken.None));
+            }
+
+            workers.Add(ResyncAsync(stop.Token));
+            await Task.WhenAny(Task.WhenAll(workers), informerTask).ConfigureAwait(false);
+        }
+        finally
+        {
+            Queue.ShutDown();
+            await stop.CancelAsync().ConfigureAwait(false);
+            foreach (var t in workers.Append(informerTask))
+            {
+                try
+                {
+                    await t.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
+            RuntimeLog.ControllerStopped(logger, resource.Kind);
+        }
+
+        ct.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Graceful stop: no new keys are handed out; waits for in-flight reconciles (or <paramref name="ct"/>).</summary>
+    public Task DrainAsync(CancellationToken ct) => Queue.ShutDownWithDrainAsync(ct);
+
+    /// <inheritdoc/>
+    public void OnAdd(T obj)
+    {
+        var key = ResourceKey.Of(obj);
+        terminal.TryRemove(key, out _);
+        Queue.Add(key);
+    }
+
+    /// <inheritdoc/>
+    public void OnUpdate(T oldObj, T newObj)
+    {
+        if (!Predicates.GenerationOrMetadataChanged(oldObj, newObj))
+        {
+            return;
+        }
+
+        var key = ResourceKey.Of(newObj);
+        terminal.TryRemove(key, out _);
+        Queue.Add(key);
+    }
+
+    /// <inheritdoc/>
+    public void OnDelete(T obj)
+    {
+        // Reconciled too: the reconciler finds no object in the cache and may clean up.
+        var key = ResourceKey.Of(obj);
+        terminal.TryRemove(key, out _);
+        Queue.Add(key);
+    }
+
+    private async Task WorkerAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var (ok, key) = await Queue.GetAsync(ct).ConfigureAwait(false);
+            if (!ok)
+            {
+                return;
+            }
+
+            try
+            {
+                await ReconcileOneAsync(key, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                Queue.Done(key);
+            }
+        }
+    }
+
+    private async Task ReconcileOneAsync(ResourceKey key, CancellationToken ct)
+    {
+        using var activity = ControllerTelemetry.ActivitySource.StartActivity($"reconcile {resource.Kind}", ActivityKind.Internal);
+        activity?.SetTag("k8s.resource.kind", resource.Kind);
+        activity?.SetTag("k8s.resource.key", key.ToString());
+        var retries = Queue.Retries(key);
+        var started = time.GetTimestamp();
+        ReconcileResult result;
+        string outcome;
+        try
+        {
+            result = await reconciler.ReconcileAsync(new ReconcileRequest(key, retries), ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            Record(activity, started, "canceled");
+            return;
+        }
+        catch (Exception e)
+        {
+            result = ReconcileResult.Transient(e);
+        }
+
+        switch (result.Outcome)
+        {
+            case ReconcileOutcome.Success:
+                Queue.Forget(key);
+                outcome = "success";
+                break;
+            case ReconcileOutcome.RequeueAfter:
+                Queue.Forget(key);
+                Queue.AddAfter(key, result.Delay);
+                outcome = "requeue_after";
+                break;
+            case ReconcileOutcome.Terminal:
+                Queue.Forget(key);
+                terminal[key] = 0;
+                outcome = "terminal";
+                RuntimeLog.ReconcileTerminal(logger, resource.Kind, key.ToString(), result.Error);
+                break;
+            default:
+                Queue.AddRateLimited(key);
+                outcome = "transient";
+                RuntimeLog.ReconcileTransient(logger, resource.Kind, key.ToString(), retries + 1, result.Error);
+                break;
+        }
+
+        if (result.Error is not null)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, result.Error.Message);
+        }
+
+        Record(activity, started, outcome);
+    }
+
+    private void Record(Activity? activity, long started, string outcome)
+    {
+        var tag = ControllerTelemetry.Tag("outcome", outcome);
+        activity?.SetTag("outcome", outcome);
+        ControllerTelemetry.ReconcileDuration.Record(time.GetElapsedTime(started).TotalSeconds, nameTag, tag);
+        ControllerTelemetry.Reconciles.Add(1, nameTag, tag);
+    }
+
+    private async Task ResyncAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            await Task.Delay(options.Resync, time, ct).ConfigureAwait(false);
+
+            // Bypasses the predicate on purpose: drift lives outside the object, so nothing in it changed.
+            foreach (var key in informer.Cache.Keys())
+            {
+                if (!terminal.ContainsKey(key))
+                {
+                    Queue.Add(key);
+                }
+            }
+        }
+    }
+}

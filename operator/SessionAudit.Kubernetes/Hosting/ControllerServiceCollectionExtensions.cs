@@ -1,0 +1,83 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionAudit.Kubernetes.Api;
+using SessionAudit.Kubernetes.Controller;
+using SessionAudit.Kubernetes.Events;
+using SessionAudit.Kubernetes.Informer;
+using SessionAudit.Kubernetes.LeaderElection;
+using SessionAudit.Kubernetes.Resources;
+using SessionAudit.Kubernetes.Status;
+
+namespace SessionAudit.Kubernetes.Hosting;
+
+/// <summary>Hosts a controller for one resource type in a generic host.</summary>
+public static class ControllerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a controller for <paramref name="resource"/> reconciled by <typeparamref name="TReconciler"/> (scoped, one
+    /// scope per reconcile), with everything a reconciler may inject: <see cref="IResourceCache{T}"/>,
+    /// <see cref="StatusWriter{T}"/>, <see cref="Finalizers{T}"/>, <see cref="EventRecorder"/>, <see cref="KubernetesApi"/>,
+    /// <see cref="ILeadershipStatus"/>. Options are validated when the host starts. One controller per host.
+    /// <paramref name="handlers"/> join the HTTP pipeline of the API client.
+    /// </summary>
+    public static IServiceCollection AddKubernetesController<TResource, TReconciler>(
+        this IServiceCollection services,
+        ResourceDescriptor resource,
+        Action<ControllerOptions>? configure = null,
+        Func<IServiceProvider, DelegatingHandler[]>? handlers = null)
+        where TResource : class, IKubernetesObject<V1ObjectMeta>
+        where TReconciler : class, IReconciler<TResource>
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        services.AddOptions<ControllerOptions>()
+            .Configure(o => configure?.Invoke(o))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ControllerOptions>, ControllerOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(resource);
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ControllerOptions>>().Value;
+            return KubernetesConnection.Create(o.Kubeconfig, o.Context, o.RequestTimeout, handlers?.Invoke(sp) ?? []);
+        });
+        services.TryAddSingleton(sp => sp.GetRequiredService<KubernetesConnection>().Api);
+        services.TryAddSingleton<ResourceCache<TResource>>();
+        services.TryAddSingleton<IResourceCache<TResource>>(sp => sp.GetRequiredService<ResourceCache<TResource>>());
+        services.TryAddSingleton(sp => new StatusWriter<TResource>(sp.GetRequiredService<KubernetesApi>(), resource));
+        services.TryAddSingleton(sp => new Finalizers<TResource>(sp.GetRequiredService<KubernetesApi>(), resource));
+        services.TryAddSingleton<ControllerHost<TResource>>();
+        services.TryAddSingleton<ILeadershipStatus>(sp => sp.GetRequiredService<ControllerHost<TResource>>());
+        services.TryAddSingleton(sp => new EventRecorder(
+            sp.GetRequiredService<KubernetesApi>(),
+            sp.GetRequiredService<IOptions<ControllerOptions>>().Value.EventComponent,
+            sp.GetRequiredService<ILeadershipStatus>().Identity,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<EventRecorder>()));
+        services.TryAddScoped<IReconciler<TResource>, TReconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<ControllerHost<TResource>>());
+        return services;
+    }
+
+    /// <summary>The same, on a host builder.</summary>
+    public static IHostBuilder UseKubernetesController<TResource, TReconciler>(this IHostBuilder builder, ResourceDescriptor resource, Action<ControllerOptions>? configure = null)
+        where TResource : class, IKubernetesObject<V1ObjectMeta>
+        where TReconciler : class, IReconciler<TResource>
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.ConfigureServices(s => s.AddKubernetesController<TResource, TReconciler>(resource, configure));
+    }
+
+    private sealed class ControllerOptionsValidator : IValidateOptions<ControllerOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ControllerOptions options)
+        {
+            var failures = options.Validate().ToList();
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using SessionAudit.Kubernetes.Resources;
+
+namespace SessionAudit.Kubernetes.Informer;
+
+/// <summary>
+/// Read access to the informer's cache: what reconcilers read instead of the event that woke them.
+/// Objects are shared; treat them as read-only (copy with <see cref="ObjectCopy.DeepClone{T}"/> to change one).
+/// </summary>
+public interface IResourceCache<T>
+    where T : class
+{
+    /// <summary>True once the first full list has filled the cache.</summary>
+    bool HasSynced { get; }
+
+    /// <summary>Number of objects held.</summary>
+    int Count { get; }
+
+    /// <summary>The cached object, or null when it does not exist (or was deleted).</summary>
+    T? Get(ResourceKey key);
+
+    /// <summary>A snapshot of every cached object.</summary>
+    IReadOnlyList<T> List();
+
+    /// <summary>Completes once the first full list has filled the cache.</summary>
+    Task WaitForSyncAsync(CancellationToken ct);
+}

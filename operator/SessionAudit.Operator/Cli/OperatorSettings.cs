@@ -1,0 +1,21 @@
+namespace SessionAudit.Operator.Cli;
+
+/// <summary>Everything `session-audit run` needs to start, read from flags and the environment.</summary>
+public sealed record OperatorSettings
+{
+    public string? Kubeconfig { get; init; }
+
+    public int Concurrency { get; init; } = 4;
+
+    public TimeSpan Resync { get; init; } = TimeSpan.FromMinutes(5);
+
+    public bool LeaderElection { get; init; } = true;
+
+    public string? LeaderElectionNamespace { get; init; }
+
+    public int MetricsPort { get; init; } = 8080;
+
+    public bool JsonLogs { get; init; }
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+}

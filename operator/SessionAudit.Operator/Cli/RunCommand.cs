@@ -1,0 +1,19 @@
+using System.CommandLine;
+
+namespace SessionAudit.Operator.Cli;
+
+/// <summary>`session-audit run`: the operator itself, against the cluster the kubeconfig names.</summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("run", "Run the operator: watch SessionLoggingPolicies and drive AWS toward them.");
+        var options = RunOptions.Declare(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var settings = options.Read(parse);
+            return await OperatorRunner.RunAsync(settings, parse.InvocationConfiguration.Output, ct);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,102 @@
+using System.CommandLine;
+
+namespace SessionAudit.Operator.Cli;
+
+/// <summary>The flags of `session-audit run`, shared with `sandbox`, which runs the same operator in-process.</summary>
+internal sealed class RunOptions
+{
+    private readonly Option<string?> kubeconfig = CliOptions.Kubeconfig();
+
+    private readonly Option<int> concurrency = new("--concurrency")
+    {
+        Description = "Policies reconciled at the same time (1-64).",
+        DefaultValueFactory = _ => 4,
+    };
+
+    private readonly Option<string> resync = new("--resync")
+    {
+        Description = "How often every policy is re-read and AWS re-checked for drift, for example 5m.",
+        DefaultValueFactory = _ => "5m",
+    };
+
+    private readonly Option<bool> leaderElect = new("--leader-elect")
+    {
+        Description = "Hold a coordination.k8s.io Lease so that only one replica reconciles. Turn off for local runs.",
+        DefaultValueFactory = _ => true,
+    };
+
+    private readonly Option<string?> leaderElectionNamespace = new("--leader-election-namespace")
+    {
+        Description = "Namespace of the Lease. Defaults to the pod's namespace in a cluster, else the kubeconfig context's namespace.",
+    };
+
+    private readonly Option<int> metricsPort = new("--metrics-port")
+    {
+        Description = "Port of /metrics, /healthz, /readyz and /reports (0 picks a free one, -1 serves none).",
+        DefaultValueFactory = _ => 8080,
+    };
+
+    private readonly Option<string> logFormat = new("--log-format")
+    {
+        Description = "Log format.",
+        DefaultValueFactory = _ => "text",
+    };
+
+    private readonly Option<LogLevel> logLevel = new("--log-level")
+    {
+        Description = "Minimum log level.",
+        DefaultValueFactory = _ => LogLevel.Information,
+    };
+
+    private RunOptions()
+    {
+        logFormat.AcceptOnlyFromAmong("text", "json");
+        RequireDuration(resync);
+        concurrency.Validators.Add(r =>
+        {
+            var v = r.GetValueOrDefault<int>();
+            if (v is < 1 or > 64)
+            {
+                r.AddError($"--concurrency must be between 1 and 64, not {v}");
+            }
+        });
+    }
+
+    private static void RequireDuration(Option<string> option)
+    {
+        option.Validators.Add(r =>
+        {
+            var text = r.GetValueOrDefault<string>() ?? string.Empty;
+            if (!Durations.TryParse(text, out var value) || value <= TimeSpan.Zero)
+            {
+                r.AddError($"{option.Name}: '{text}' is not a duration; use a number followed by s, m or h, for example 30s, 5m or 1h");
+            }
+        });
+    }
+
+    public static RunOptions Declare(Command command)
+    {
+        var o = new RunOptions();
+        command.Options.Add(o.kubeconfig);
+        command.Options.Add(o.concurrency);
+        command.Options.Add(o.resync);
+        command.Options.Add(o.leaderElect);
+        command.Options.Add(o.leaderElectionNamespace);
+        command.Options.Add(o.metricsPort);
+        command.Options.Add(o.logFormat);
+        command.Options.Add(o.logLevel);
+        return o;
+    }
+
+    public OperatorSettings Read(ParseResult parse) => new()
+    {
+        Kubeconfig = parse.GetValue(kubeconfig),
+        Concurrency = parse.GetValue(concurrency),
+        Resync = CliOptions.ParseDuration(parse.GetValue(resync)!, "--resync"),
+        LeaderElection = parse.GetValue(leaderElect),
+        LeaderElectionNamespace = parse.GetValue(leaderElectionNamespace),
+        MetricsPort = parse.GetValue(metricsPort),
+        JsonLogs = parse.GetValue(logFormat) == "json",
+        LogLevel = parse.GetValue(logLevel),
+    };
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace SessionAudit.Operator.Hosting;
+
+/// <summary>OpenTelemetry wiring: a Prometheus scrape endpoint always, OTLP export when the standard OTEL_* variables ask for it.</summary>
+public static class Telemetry
+{
+    /// <summary>Meter and activity source names of every part of the operator.</summary>
+    public static readonly string[] MeterNames = ["SessionAudit.Controller", "SessionAudit.Aws", "SessionAudit.Operator"];
+
+    /// <summary>The operator's own meter (reports, policies by readiness).</summary>
+    public static readonly Meter Meter = new("SessionAudit.Operator");
+
+    /// <summary>Spans of the operator's own work outside the controller runtime (report refreshes).</summary>
+    public static readonly ActivitySource ActivitySource = new("SessionAudit.Operator");
+
+    public static IServiceCollection AddOperatorTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        var otlp = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
+            || !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"])
+            || !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"]);
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName: configuration["OTEL_SERVICE_NAME"] ?? "session-audit-operator"))
+            .WithMetrics(m =>
+            {
+                m.AddMeter(MeterNames);
+                m.AddPrometheusExporter();
+                if (otlp)
+                {
+                    m.AddOtlpExporter();
+                }
+            })
+            .WithTracing(t =>
+            {
+                t.AddSource(MeterNames);
+                if (otlp)
+                {
+                    t.AddOtlpExporter();
+                }
+            });
+        return services;
+    }
+}

@@ -1,0 +1,324 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using SessionAudit.Policy.Model;
+using YamlDotNet.Serialization;
+
+namespace SessionAudit.Policy.Crd;
+
+/// <summary>Generates the SessionLoggingPolicy CustomResourceDefinition (apiextensions.k8s.io/v1) from the C# model.</summary>
+public static class CrdGenerator
+{
+    /// <summary>Name of the CRD (plural.group).</summary>
+    public const string CrdName = SessionLoggingPolicy.Plural + "." + SessionLoggingPolicy.Group;
+
+    /// <summary>Repository path of the checked-in YAML.</summary>
+    public const string RepositoryPath = "deploy/crd/" + CrdName + ".yaml";
+
+    /// <summary>The printer columns kubectl get shows.</summary>
+    public static IReadOnlyList<PrinterColumn> PrinterColumns { get; } =
+    [
+        new("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status", "Whether AWS matches the spec."),
+        new("Reason", "string", ".status.conditions[?(@.type==\"Ready\")].reason", "Why the policy is or is not ready."),
+        new("Region", "string", ".spec.region", "AWS region."),
+        new("Bucket", "string", ".spec.s3.bucketName", "S3 bucket receiving session logs."),
+        new("LogGroup", "string", ".spec.cloudWatch.logGroupName", "CloudWatch Logs log group receiving session logs."),
+        new("Age", "date", ".metadata.creationTimestamp", "Time since creation."),
+    ];
+
+    /// <summary>The CRD as an object tree (ordered maps, lists and scalars).</summary>
+    public static Dictionary<string, object> Build()
+    {
+        var spec = Described("The desired Session Manager logging and auditing setup of one AWS account and region.", SchemaFor(typeof(SessionLoggingPolicySpec)));
+        var status = Described("What the operator last saw and did.", SchemaFor(typeof(SessionLoggingPolicyStatus)));
+
+        var root = new Dictionary<string, object>
+        {
+            ["description"] = "SessionLoggingPolicy makes AWS Systems Manager Session Manager logging and auditing of one account and region declarative: preferences document, log destinations, KMS grants and session activity alerts.",
+            ["type"] = "object",
+            ["required"] = new List<object> { "spec" },
+            ["properties"] = new Dictionary<string, object>
+            {
+                ["apiVersion"] = new Dictionary<string, object> { ["description"] = "APIVersion defines the versioned schema of this representation of an object.", ["type"] = "string" },
+                ["kind"] = new Dictionary<string, object> { ["description"] = "Kind is a string value representing the REST resource this object represents.", ["type"] = "string" },
+                ["metadata"] = new Dictionary<string, object> { ["type"] = "object" },
+                ["spec"] = spec,
+                ["status"] = status,
+            },
+        };
+
+        return new Dictionary<string, object>
+        {
+            ["apiVersion"] = "apiextensions.k8s.io/v1",
+            ["kind"] = "CustomResourceDefinition",
+            ["metadata"] = new Dictionary<string, object>
+            {
+                ["name"] = CrdName,
+                ["labels"] = new Dictionary<string, object> { ["app.kubernetes.io/name"] = "session-audit", ["app.kubernetes.io/part-of"] = "session-audit" },
+            },
+            ["spec"] = new Dictionary<string, object>
+            {
+                ["group"] = SessionLoggingPolicy.Group,
+                ["names"] = new Dictionary<string, object>
+                {
+                    ["kind"] = SessionLoggingPolicy.KindName,
+                    ["listKind"] = SessionLoggingPolicy.KindName + "List",
+                    ["plural"] = SessionLoggingPolicy.Plural,
+                    ["singular"] = SessionLoggingPolicy.Singular,
+                    ["shortNames"] = new List<object> { SessionLoggingPolicy.ShortName },
+                    ["categories"] = new List<object> { SessionLoggingPolicy.Category },
+                },
+                ["scope"] = "Cluster",
+                ["versions"] = new List<object>
+                {
+                    new Dictionary<string, object>
+                    {
+                        ["name"] = SessionLoggingPolicy.Version,
+                        ["served"] = true,
+                        ["storage"] = true,
+                        ["subresources"] = new Dictionary<string, object> { ["status"] = new Dictionary<string, object>() },
+                        ["additionalPrinterColumns"] = PrinterColumns.Select(Column).ToList<object>(),
+                        ["schema"] = new Dictionary<string, object> { ["openAPIV3Schema"] = root },
+                    },
+                },
+            },
+        };
+    }
+
+    /// <summary>The CRD as deterministic YAML.</summary>
+    public static string Generate()
+    {
+        var serializer = new SerializerBuilder()
+            .WithQuotingNecessaryStrings()
+            .WithIndentedSequences()
+            .DisableAliases()
+            .Build();
+        var yaml = serializer.Serialize(Build());
+        return "# Generated by `session-audit crd` from SessionAudit.Policy; do not edit by hand.\n" + yaml.Replace("\r\n", "\n", StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, object> Described(string description, Dictionary<string, object> schema)
+    {
+        var ordered = new Dictionary<string, object> { ["description"] = description };
+        foreach (var (k, v) in schema)
+        {
+            ordered[k] = v;
+        }
+
+        return ordered;
+    }
+
+    private static Dictionary<string, object> Column(PrinterColumn c)
+    {
+        var column = new Dictionary<string, object>
+        {
+            ["name"] = c.Name,
+            ["type"] = c.Type,
+            ["jsonPath"] = c.JsonPath,
+            ["description"] = c.Description,
+        };
+        if (c.Priority != 0)
+        {
+            column["priority"] = c.Priority;
+        }
+
+        return column;
+    }
+
+    /// <summary>The properties of a model type in declaration order.</summary>
+    internal static IEnumerable<PropertyInfo> SchemaProperties(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract"
+                        && p.GetMethod?.IsStatic == false && p.DeclaringType == type && p.SetMethod is not null)
+            .OrderBy(p => p.MetadataToken);
+
+    /// <summary>The JSON name of a property.</summary>
+    internal static string JsonName(PropertyInfo p) => JsonNamingPolicy.CamelCase.ConvertName(p.Name);
+
+    private static Dictionary<string, object> SchemaFor(Type type)
+    {
+        var properties = new Dictionary<string, object>();
+        var required = new List<object>();
+        foreach (var p in SchemaProperties(type))
+        {
+            properties[JsonName(p)] = PropertySchema(p);
+            if (p.GetCustomAttribute<RequiredAttribute>() is not null)
+            {
+                required.Add(JsonName(p));
+            }
+        }
+
+        var schema = new Dictionary<string, object> { ["type"] = "object" };
+        if (required.Count > 0)
+        {
+            schema["required"] = required;
+        }
+
+        schema["properties"] = properties;
+        AddCel(schema, type.GetCustomAttributes<CelRuleAttribute>());
+        return schema;
+    }
+
+    private static Dictionary<string, object> PropertySchema(PropertyInfo p)
+    {
+        var type = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+        var description = p.GetCustomAttribute<DescriptionAttribute>()?.Description
+                          ?? throw new InvalidOperationException($"{p.DeclaringType?.Name}.{p.Name} has no [Description]");
+        Dictionary<string, object> schema;
+        if (ListItemType(type) is { } item)
+        {
+            var items = ValueSchema(item);
+            if (p.GetCustomAttribute<ItemPatternAttribute>() is { } ip)
+            {
+                items["pattern"] = ip.Pattern;
+            }
+
+            if (p.GetCustomAttribute<AllowedValuesSchemaAttribute>() is { } av)
+            {
+                items["enum"] = av.Values.ToList<object>();
+            }
+
+            schema = new Dictionary<string, object> { ["type"] = "array", ["items"] = items };
+            if (p.GetCustomAttribute<MinLengthAttribute>() is { } min)
+            {
+                schema["minItems"] = min.Length;
+            }
+
+            if (p.GetCustomAttribute<MaxLengthAttribute>() is { } max)
+            {
+                schema["maxItems"] = max.Length;
+            }
+
+            if (p.GetCustomAttribute<ListTypeAttribute>() is { } lt)
+            {
+                schema["x-kubernetes-list-type"] = lt.ListType;
+                if (lt.MapKeys.Count > 0)
+                {
+                    schema["x-kubernetes-list-map-keys"] = lt.MapKeys.ToList<object>();
+                }
+            }
+        }
+        else
+        {
+            schema = ValueSchema(type);
+            if (p.GetCustomAttribute<RegularExpressionAttribute>() is { } re)
+            {
+                schema["pattern"] = re.Pattern;
+            }
+
+            if (p.GetCustomAttribute<MinLengthAttribute>() is { } min)
+            {
+                schema["minLength"] = min.Length;
+            }
+
+            if (p.GetCustomAttribute<MaxLengthAttribute>() is { } max)
+            {
+                schema["maxLength"] = max.Length;
+            }
+
+            if (p.GetCustomAttribute<AllowedValuesSchemaAttribute>() is { } av)
+            {
+                schema["enum"] = av.Values.ToList<object>();
+            }
+
+            if (p.GetCustomAttribute<RangeAttribute>() is { } range)
+            {
+                schema["minimum"] = Convert.ToInt64(range.Minimum, CultureInfo.InvariantCulture);
+                var maximum = Convert.ToDouble(range.Maximum, CultureInfo.InvariantCulture);
+                if (maximum < int.MaxValue)
+                {
+                    schema["maximum"] = (long)maximum;
+                }
+            }
+
+            if (p.GetCustomAttribute<FormatAttribute>() is { } f)
+            {
+                schema["format"] = f.Format;
+            }
+        }
+
+        if (p.GetCustomAttribute<DefaultValueAttribute>() is { Value: { } dv })
+        {
+            schema["default"] = dv;
+        }
+
+        var ordered = Described(description, schema);
+        AddCel(ordered, p.GetCustomAttributes<CelRuleAttribute>());
+        return ordered;
+    }
+
+    private static Dictionary<string, object> ValueSchema(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(string))
+        {
+            return new() { ["type"] = "string" };
+        }
+
+        if (type == typeof(bool))
+        {
+            return new() { ["type"] = "boolean" };
+        }
+
+        if (type == typeof(int))
+        {
+            return new() { ["type"] = "integer", ["format"] = "int32" };
+        }
+
+        if (type == typeof(long))
+        {
+            return new() { ["type"] = "integer", ["format"] = "int64" };
+        }
+
+        if (type == typeof(DateTimeOffset))
+        {
+            return new() { ["type"] = "string", ["format"] = "date-time" };
+        }
+
+        if (type.IsEnum)
+        {
+            return new() { ["type"] = "string", ["enum"] = Enum.GetNames(type).ToList<object>() };
+        }
+
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>))
+        {
+            return new() { ["type"] = "object", ["additionalProperties"] = ValueSchema(type.GetGenericArguments()[1]) };
+        }
+
+        if (type.IsClass && type.Namespace == typeof(SessionLoggingPolicySpec).Namespace)
+        {
+            return SchemaFor(type);
+        }
+
+        throw new InvalidOperationException($"no schema mapping for {type}");
+    }
+
+    /// <summary>The item type when <paramref name="type"/> is a list; null otherwise.</summary>
+    internal static Type? ListItemType(Type type) =>
+        type != typeof(string) && type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>)
+            ? type.GetGenericArguments()[0]
+            : null;
+
+    private static void AddCel(Dictionary<string, object> schema, IEnumerable<CelRuleAttribute> rules)
+    {
+        var list = new List<object>();
+        foreach (var r in rules)
+        {
+            var rule = new Dictionary<string, object> { ["rule"] = r.Rule, ["message"] = r.Message };
+            if (r.FieldPath is { } fp)
+            {
+                rule["fieldPath"] = fp;
+            }
+
+            list.Add(rule);
+        }
+
+        if (list.Count > 0)
+        {
+            schema["x-kubernetes-validations"] = list;
+        }
+    }
+
+}

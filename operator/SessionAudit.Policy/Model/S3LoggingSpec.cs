@@ -1,0 +1,26 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using SessionAudit.Policy.Crd;
+
+namespace SessionAudit.Policy.Model;
+
+/// <summary>Session log delivery to S3.</summary>
+[CelRule("has(self.bucketName) || !has(self.encryptionRequired) || !self.encryptionRequired", "encryptionRequired needs bucketName", FieldPath = ".encryptionRequired")]
+[CelRule("has(self.bucketName) || !has(self.keyPrefix)", "keyPrefix needs bucketName", FieldPath = ".keyPrefix")]
+public sealed record S3LoggingSpec
+{
+    /// <summary>Bucket name.</summary>
+    [Description("Existing S3 bucket receiving session logs (s3BucketName). Names with dots work but break virtual-hosted TLS: the operator warns.")]
+    [RegularExpression(Patterns.BucketName)]
+    public string? BucketName { get; init; }
+
+    /// <summary>Key prefix.</summary>
+    [Description("Key prefix of the log objects inside the bucket (s3KeyPrefix), for example sessions/. Empty: the bucket root.")]
+    [RegularExpression(Patterns.KeyPrefix)]
+    [MaxLength(1024)]
+    public string? KeyPrefix { get; init; }
+
+    /// <summary>Require encrypted delivery.</summary>
+    [Description("Send logs only to a bucket with default encryption (s3EncryptionEnabled; SSE-S3 or SSE-KMS). The operator checks the bucket's default encryption before enabling it. Default true, as in AWS.")]
+    public bool? EncryptionRequired { get; init; }
+}

@@ -1,0 +1,79 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using SessionAudit.Policy.Crd;
+
+namespace SessionAudit.Policy.Model;
+
+/// <summary>The desired Session Manager logging and auditing setup of one AWS account and region.</summary>
+[CelRule("!has(self.externalId) || self.externalId == '' || has(self.roleArn)", "externalId needs roleArn: the external id is only sent when assuming a role", FieldPath = ".externalId")]
+public sealed record SessionLoggingPolicySpec
+{
+    /// <summary>Default preferences document name.</summary>
+    public const string DefaultDocumentName = "SSM-SessionManagerRunShell";
+
+    /// <summary>AWS region.</summary>
+    [Required]
+    [Description("AWS region whose Session Manager preferences this policy manages, for example us-east-1. Cannot be changed: create a new policy for another region.")]
+    [RegularExpression(Patterns.Region)]
+    [CelRule("self == oldSelf", "region is immutable: create another policy for another region")]
+    public string Region { get; init; } = "";
+
+    /// <summary>Role to assume.</summary>
+    [Description("IAM role the operator assumes (sts:AssumeRole) to manage another account, for example arn:aws:iam::111122223333:role/session-audit. Empty: the operator's own credentials and account.")]
+    [RegularExpression(Patterns.RoleArn)]
+    [MaxLength(2048)]
+    public string? RoleArn { get; init; }
+
+    /// <summary>External id for AssumeRole.</summary>
+    [Description("External id sent with AssumeRole when the role's trust policy requires one (2 to 1224 characters). Needs roleArn.")]
+    [RegularExpression(Patterns.ExternalId)]
+    [MaxLength(1224)]
+    public string? ExternalId { get; init; }
+
+    /// <summary>Preferences document name.</summary>
+    [Description("Name of the Session document holding the preferences. The console and the AWS CLI use SSM-SessionManagerRunShell; the operator creates it or adopts the existing one.")]
+    [RegularExpression(Patterns.DocumentName)]
+    [DefaultValue(DefaultDocumentName)]
+    public string DocumentName { get; init; } = DefaultDocumentName;
+
+    /// <summary>S3 logging.</summary>
+    [Description("Send session logs to an S3 bucket (capabilities S1 to S3). Omit to write no bucket into the preferences.")]
+    public S3LoggingSpec? S3 { get; init; }
+
+    /// <summary>CloudWatch Logs logging.</summary>
+    [Description("Send session logs to a CloudWatch Logs log group (capability S4). Omit to write no log group into the preferences.")]
+    public CloudWatchLoggingSpec? CloudWatch { get; init; }
+
+    /// <summary>KMS encryption of session data.</summary>
+    [Description("Encrypt session data with a KMS key and give instance roles permission to use it (capability S5). Omit for no KMS session encryption.")]
+    public KmsSpec? Kms { get; init; }
+
+    /// <summary>Session settings.</summary>
+    [Description("Session settings: idle timeout, maximum duration, Run As and shell profiles. Omitted settings are written with AWS defaults.")]
+    public SessionSpec? Session { get; init; }
+
+    /// <summary>Alerts on session activity.</summary>
+    [Description("An EventBridge rule on StartSession/ResumeSession/TerminateSession API calls (recorded by CloudTrail) with SNS, Lambda, CodePipeline and Run Command targets (capabilities S6 to S8). Omit for no rule.")]
+    public AlertsSpec? Alerts { get; init; }
+
+    /// <summary>Session activity report.</summary>
+    [Description("Session activity report of the last days (capabilities S9 to S11): summarised in status on an interval, optionally exported to S3.")]
+    public ReportSpec? Report { get; init; }
+
+    /// <summary>Drift check interval.</summary>
+    [Description("How often AWS is read again to find and correct (Enforce) or report (Observe) changes made outside, as a duration such as 30s, 5m or 1h (30s to 24h).")]
+    [RegularExpression(Patterns.Duration)]
+    [MinLength(2)]
+    [DefaultValue("5m")]
+    public string DriftCheckInterval { get; init; } = "5m";
+
+    /// <summary>Enforce or Observe.</summary>
+    [Description("Enforce: change AWS to match this spec. Observe: only report the differences in status and events, change nothing.")]
+    [DefaultValue(nameof(PolicyMode.Enforce))]
+    public PolicyMode Mode { get; init; } = PolicyMode.Enforce;
+
+    /// <summary>Retain or Delete.</summary>
+    [Description("What deleting this policy does in AWS. Retain: keep everything. Delete: remove the rule, its targets and the KMS grants the operator created, and restore the document version that was default before this policy first changed it.")]
+    [DefaultValue(nameof(DeletionPolicy.Retain))]
+    public DeletionPolicy DeletionPolicy { get; init; } = DeletionPolicy.Retain;
+}

@@ -1,0 +1,7 @@
+namespace SessionAudit.Policy.Ports;
+
+/// <summary>Where AWS calls go: a region, and optionally a role to assume (cross-account) with its external id.</summary>
+/// <param name="Region">AWS region, for example "us-east-1".</param>
+/// <param name="RoleArn">Role to assume with STS AssumeRole; null uses the operator's own credentials.</param>
+/// <param name="ExternalId">External id passed to AssumeRole; null or empty for none.</param>
+public sealed record AwsScope(string Region, string? RoleArn = null, string? ExternalId = null);

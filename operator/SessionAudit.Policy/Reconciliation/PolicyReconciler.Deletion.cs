@@ -1,0 +1,86 @@
+using SessionAudit.Policy.Conditions;
+using SessionAudit.Policy.Model;
+using SessionAudit.Policy.Planning;
+using SessionAudit.Policy.Ports;
+
+namespace SessionAudit.Policy.Reconciliation;
+
+/// <summary>Deletion: Retain keeps AWS as it is; Delete removes what the policy created and restores the document's earlier default.</summary>
+public sealed partial class PolicyReconciler
+{
+    private static async Task<ReconcileResult> DeleteAsync(ReconcileContext ctx, CancellationToken ct)
+    {
+        var status = ctx.Previous with { ObservedGeneration = ctx.Meta.Generation };
+        if (ctx.Spec.DeletionPolicy == DeletionPolicy.Retain || ctx.Spec.Mode == PolicyMode.Observe)
+        {
+            var why = ctx.Spec.DeletionPolicy == DeletionPolicy.Retain
+                ? "deletionPolicy is Retain: the document, rule, targets and grants stay in AWS."
+                : "Observe mode never changed AWS, so deletion changes nothing.";
+            return new ReconcileResult(status, [PolicyEvent.Normal("Retained", why)], null, new Plan([], [why]), ctx.Write || ctx.Spec.Mode == PolicyMode.Observe, 0);
+        }
+
+        var done = true;
+        try
+        {
+            await RemoveRuleAsync(ctx, ResourceNames.Rule(ctx.Meta.Name), ct).ConfigureAwait(false);
+            status = status with { RuleArn = null };
+
+            var grants = (ctx.Previous.Grants ?? []).ToList();
+            if (ctx.Spec.Kms is { } kms && await ctx.Aws.Keys.DescribeAsync(kms.KeyId, ct).ConfigureAwait(false) is { KeyManager: KmsKeyManager.Customer } key)
+            {
+                var name = ResourceNames.Grant(ctx.Meta.Name, ctx.Meta.Uid);
+                foreach (var g in await ctx.Aws.Grants.ListAsync(key.Arn, ct).ConfigureAwait(false))
+                {
+                    if (g.Name == name && grants.All(x => x.GrantId != g.GrantId))
+                    {
+                        grants.Add(new GrantStatus { Grantee = g.GranteePrincipal, GrantId = g.GrantId, KeyArn = key.Arn });
+                    }
+                }
+            }
+
+            foreach (var g in grants.Where(g => g.KeyArn is not null))
+            {
+                ctx.Plan("kms", ChangeAction.Delete, $"kms.grants[{g.Grantee}]", $"{g.GrantId} on {g.KeyArn}", null);
+                if (ctx.Write)
+                {
+                    try
+                    {
+                        await ctx.WriteAsync(() => ctx.Aws.Grants.RetireAsync(g.KeyArn!, g.GrantId, ct)).ConfigureAwait(false);
+                        ctx.Events.Add(PolicyEvent.Normal("GrantRetired", $"Retired KMS grant {g.GrantId} on {g.KeyArn} for {g.Grantee}."));
+                    }
+                    catch (AwsFailure f) when (f.Kind == AwsFailureKind.NotFound)
+                    {
+                        // Already gone.
+                    }
+                }
+            }
+
+            status = status with { Grants = null };
+
+            if (ctx.Previous.Document is { VersionBeforePolicy: { } before, Name: var docName }
+                && await ctx.Aws.Documents.GetAsync(docName, ct).ConfigureAwait(false) is { } snapshot
+                && snapshot.DefaultVersion != before)
+            {
+                ctx.Plan("document", ChangeAction.Update, "document.defaultVersion", snapshot.DefaultVersion, before);
+                if (ctx.Write)
+                {
+                    await ctx.WriteAsync(() => ctx.Aws.Documents.SetDefaultVersionAsync(docName, before, ct)).ConfigureAwait(false);
+                    ctx.Events.Add(PolicyEvent.Normal("DocumentRestored", $"Restored version {before} of document {docName} as default (was {snapshot.DefaultVersion})."));
+                }
+            }
+            else if (ctx.Previous.Document is { VersionBeforePolicy: null } d)
+            {
+                ctx.Notes.Add($"Document {d.Name} is kept: this policy created it or never changed it, so there is no earlier version to restore.");
+            }
+        }
+        catch (AwsFailure f)
+        {
+            done = false;
+            ctx.Failed(ConditionTypes.Ready, f, "Cleaning up AWS for deletion");
+            ctx.Conditions.Set(ConditionTypes.Reconciling, f.IsTransient, f.IsTransient ? "Retrying" : "CleanupBlocked", "Deletion waits for the cleanup to succeed.");
+            status = status with { Conditions = ctx.Conditions.ToList() };
+        }
+
+        return new ReconcileResult(status, ctx.Events, done ? null : TransientRetry, new Plan(ctx.Changes, ctx.Notes), done && ctx.Write, ctx.Writes);
+    }
+}

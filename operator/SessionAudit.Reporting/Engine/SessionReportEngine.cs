@@ -1,0 +1,135 @@
+using SessionAudit.Reporting.Model;
+using SessionAudit.Reporting.Ports;
+using SessionAudit.Reporting.Readiness;
+
+namespace SessionAudit.Reporting.Engine;
+
+/// <summary>Builds the session activity report (S9–S11) from a <see cref="ISessionActivitySource"/>, streaming rows to a sink.</summary>
+public sealed class SessionReportEngine(ISessionActivitySource source, TimeProvider timeProvider)
+{
+    // Progress is reported about once per DescribeSessions page (MaxResults is at most 200).
+    private const int ProgressEvery = 200;
+
+    /// <summary>Builds the report, keeping only aggregates and the retained rows in memory.</summary>
+    public Task<SessionReport> RunAsync(ReportOptions options, CancellationToken cancellationToken) =>
+        RunAsync(options, sink: null, progress: null, cancellationToken);
+
+    /// <summary>
+    /// Builds the report. Every row in the window goes to <paramref name="sink"/> exactly once, as it is read;
+    /// the returned report holds the aggregates, the readiness of every managed node and the retained rows.
+    /// </summary>
+    public async Task<SessionReport> RunAsync(
+        ReportOptions options,
+        ISessionRowSink? sink,
+        IProgress<ReportProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+
+        var now = timeProvider.GetUtcNow();
+        var window = new ReportWindow(options.Days, now - TimeSpan.FromDays(options.Days), now);
+        var rules = new SessionLoggingRules(options.AdditionalPortForwardingDocuments);
+        var aggregator = new ReportAggregator(window, options);
+        var read = 0;
+
+        // Active first, and held back: it is short (open sessions only). A session that ends between the two calls is
+        // then in both lists, and the History record, read later, is the newer and final one, so it wins.
+        var active = new Dictionary<string, SessionRecord>(StringComparer.Ordinal);
+        await foreach (var session in source.GetSessionsAsync(SessionState.Active, window.Start, cancellationToken).WithCancellation(cancellationToken))
+        {
+            Report(progress, SessionState.Active, ++read, read, 0);
+            if (InWindow(session, window))
+            {
+                active[session.SessionId] = session;
+            }
+        }
+
+        // Pages can shift while new sessions arrive, so the same session may come twice within History as well.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var session in source.GetSessionsAsync(SessionState.History, window.Start, cancellationToken).WithCancellation(cancellationToken))
+        {
+            Report(progress, SessionState.History, ++read, read, 0);
+            if (!InWindow(session, window) || !seen.Add(session.SessionId))
+            {
+                continue;
+            }
+
+            active.Remove(session.SessionId);
+            await EmitAsync(ToRow(session, SessionState.History, now, rules), aggregator, sink, cancellationToken);
+        }
+
+        foreach (var session in active.Values)
+        {
+            await EmitAsync(ToRow(session, SessionState.Active, now, rules), aggregator, sink, cancellationToken);
+        }
+
+        var instances = new List<InstanceReadiness>();
+        await foreach (var instance in source.GetInstancesAsync(cancellationToken).WithCancellation(cancellationToken))
+        {
+            instances.Add(ReadinessRules.Evaluate(instance, options.KmsEncryptionConfigured));
+            Report(progress, null, instances.Count, read, instances.Count);
+        }
+
+        instances.Sort(static (a, b) =>
+        {
+            var byWarnings = b.Warnings.CompareTo(a.Warnings);
+            return byWarnings != 0 ? byWarnings : string.CompareOrdinal(a.InstanceId, b.InstanceId);
+        });
+
+        progress?.Report(new ReportProgress(null, read, instances.Count));
+        return aggregator.Build(instances);
+    }
+
+    /// <summary>Turns one DescribeSessions record into a report row.</summary>
+    public static SessionRow ToRow(SessionRecord session, SessionState state, DateTimeOffset now, SessionLoggingRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(rules);
+        var reason = rules.Classify(session.DocumentName, session.Status);
+        TimeSpan? duration = (session.StartDate, session.EndDate) switch
+        {
+            ({ } start, { } end) => Max(end - start),
+            // An open session has lasted until now; a session in History without an end has no known length.
+            ({ } start, null) when state == SessionState.Active && reason != NotLoggedReason.FailedToStart => Max(now - start),
+            _ => null,
+        };
+
+        return new SessionRow(
+            session.SessionId,
+            session.Target,
+            session.Owner,
+            session.DocumentName,
+            session.StartDate,
+            session.EndDate,
+            duration,
+            session.Status,
+            session.AccessType,
+            state,
+            reason);
+    }
+
+    private static TimeSpan Max(TimeSpan value) => value < TimeSpan.Zero ? TimeSpan.Zero : value;
+
+    // The adapter filters with InvokedAfter already; the window is enforced here too so that a source which ignores the
+    // filter cannot put older sessions in the report. A session without a start date cannot be placed, so it stays.
+    private static bool InWindow(SessionRecord session, ReportWindow window) =>
+        session.StartDate is not { } start || start >= window.Start;
+
+    private static async ValueTask EmitAsync(SessionRow row, ReportAggregator aggregator, ISessionRowSink? sink, CancellationToken cancellationToken)
+    {
+        aggregator.Add(row);
+        if (sink is not null)
+        {
+            await sink.WriteRowAsync(row, cancellationToken);
+        }
+    }
+
+    private static void Report(IProgress<ReportProgress>? progress, SessionState? phase, int tick, int sessions, int instances)
+    {
+        if (progress is not null && tick % ProgressEvery == 0)
+        {
+            progress.Report(new ReportProgress(phase, sessions, instances));
+        }
+    }
+}

@@ -1,0 +1,54 @@
+namespace SessionAudit.Reporting.Model;
+
+/// <summary>What a report covers and how much of it is kept in memory.</summary>
+public sealed record ReportOptions
+{
+    /// <summary>AWS keeps session history for 30 days: the default and the maximum window.</summary>
+    public const int MaxDays = 30;
+
+    /// <summary>The number of rows kept for the table and HTML renderers unless told otherwise.</summary>
+    public const int DefaultMaxRetainedRows = 5_000;
+
+    /// <summary>Window length in days, 1..30.</summary>
+    public int Days { get; init; } = MaxDays;
+
+    /// <summary>
+    /// Whether the Session Manager preferences encrypt session data with KMS; when true, nodes whose
+    /// SSM Agent is older than 2.3.539.0 are flagged, since they cannot open encrypted sessions.
+    /// </summary>
+    public bool KmsEncryptionConfigured { get; init; }
+
+    /// <summary>How many targets and owners the top lists show.</summary>
+    public int TopCount { get; init; } = 10;
+
+    /// <summary>
+    /// Rows kept in <see cref="SessionReport.Rows"/> (and as many unlogged rows in <see cref="SessionReport.UnloggedRows"/>)
+    /// for the table and HTML renderers. Rows sent to a sink are never capped. Use <see cref="int.MaxValue"/> to keep all.
+    /// </summary>
+    public int MaxRetainedRows { get; init; } = DefaultMaxRetainedRows;
+
+    /// <summary>
+    /// Names of the account's own Session documents of type Port (port forwarding), which are not logged either;
+    /// the AWS-owned ones are known already.
+    /// </summary>
+    public IReadOnlyCollection<string> AdditionalPortForwardingDocuments { get; init; } = [];
+
+    /// <summary>Throws when a value is out of range; the message is one line a person can act on.</summary>
+    public void Validate()
+    {
+        if (Days is < 1 or > MaxDays)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Days), Days, $"days must be between 1 and {MaxDays} (AWS keeps session history for {MaxDays} days)");
+        }
+
+        if (TopCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TopCount), TopCount, "the top lists need at least one entry");
+        }
+
+        if (MaxRetainedRows < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRetainedRows), MaxRetainedRows, "the number of retained rows cannot be negative");
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace SessionAudit.Reporting.Readiness;
+
+/// <summary>One thing about a managed node that affects session logging, with a stable code and a sentence for people.</summary>
+public sealed record ReadinessFinding(string Code, ReadinessSeverity Severity, string Message)
+{
+    /// <summary>Windows older than Server 2012 R2: logs are poorly formatted.</summary>
+    public const string WindowsBefore2012R2 = "windows-before-2012r2";
+
+    /// <summary>SSM Agent older than 2.3.539.0 while KMS session encryption is configured.</summary>
+    public const string AgentTooOldForKms = "agent-too-old-for-kms";
+
+    /// <summary>The agent version could not be read while KMS session encryption is configured.</summary>
+    public const string AgentVersionUnknown = "agent-version-unknown";
+
+    /// <summary>Linux needs the <c>screen</c> utility or session logs are cut.</summary>
+    public const string LinuxNeedsScreen = "linux-needs-screen";
+
+    /// <summary>A Windows node whose version could not be read.</summary>
+    public const string WindowsVersionUnknown = "windows-version-unknown";
+}

@@ -1,0 +1,87 @@
+using SessionAudit.Reporting.Engine;
+using SessionAudit.Reporting.Model;
+
+namespace SessionAudit.Reporting.Rendering;
+
+/// <summary>Writes rows as RFC 4180 CSV (CRLF line ends, a header line, fields quoted when they hold a comma, quote or line break), row by row.</summary>
+public sealed class CsvReportWriter(TextWriter writer) : ISessionRowSink
+{
+    /// <summary>The column names, the same as the JSON row fields.</summary>
+    public static readonly IReadOnlyList<string> Columns =
+    [
+        "sessionId", "target", "owner", "document", "start", "end", "durationSeconds",
+        "status", "accessType", "state", "logged", "notLoggedReason",
+    ];
+
+    private bool headerWritten;
+
+    /// <inheritdoc />
+    public async ValueTask WriteRowAsync(SessionRow row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        await WriteHeaderOnceAsync(cancellationToken);
+        await WriteLineAsync(
+            [
+                row.SessionId,
+                row.Target,
+                row.Owner,
+                row.DocumentName,
+                ReportText.Timestamp(row.Start),
+                ReportText.Timestamp(row.End),
+                ReportText.Seconds(row.Duration),
+                row.Status,
+                row.AccessType,
+                ReportText.StateCode(row.State),
+                row.Logged ? "true" : "false",
+                ReportText.ReasonCode(row.NotLoggedReason),
+            ],
+            cancellationToken);
+    }
+
+    /// <summary>Writes the header if no row came, and flushes.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        await WriteHeaderOnceAsync(cancellationToken);
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Writes the retained rows of a finished report (use the engine's sink to export every row).</summary>
+    public static async Task WriteAsync(SessionReport report, TextWriter writer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var csv = new CsvReportWriter(writer);
+        foreach (var row in report.Rows)
+        {
+            await csv.WriteRowAsync(row, cancellationToken);
+        }
+
+        await csv.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>Quotes a field when RFC 4180 requires it.</summary>
+    public static string Escape(string? field)
+    {
+        if (string.IsNullOrEmpty(field))
+        {
+            return string.Empty;
+        }
+
+        return field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+
+    private async ValueTask WriteHeaderOnceAsync(CancellationToken cancellationToken)
+    {
+        if (!headerWritten)
+        {
+            headerWritten = true;
+            await WriteLineAsync([.. Columns], cancellationToken);
+        }
+    }
+
+    private async ValueTask WriteLineAsync(string?[] fields, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var line = string.Join(',', fields.Select(Escape)) + "\r\n";
+        await writer.WriteAsync(line.AsMemory(), cancellationToken);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using SessionAudit.Reporting.Model;
+using SessionAudit.Reporting.Ports;
+
+namespace SessionAudit.Reporting.Rendering;
+
+/// <summary>The one way every renderer spells times, durations and reasons, so the formats agree with each other.</summary>
+public static class ReportText
+{
+    /// <summary>UTC ISO 8601 with the fraction only when there is one, e.g. <c>2025-03-01T09:30:00Z</c>.</summary>
+    public static string Timestamp(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>As <see cref="Timestamp(DateTimeOffset)"/>, empty for null.</summary>
+    public static string Timestamp(DateTimeOffset? value) => value is { } v ? Timestamp(v) : string.Empty;
+
+    /// <summary>Whole seconds, rounded down; empty for null.</summary>
+    public static string Seconds(TimeSpan? value) =>
+        value is { } v ? ((long)Math.Floor(v.TotalSeconds)).ToString(CultureInfo.InvariantCulture) : string.Empty;
+
+    /// <summary>A short duration for people: <c>45s</c>, <c>12m05s</c>, <c>3h04m</c>, <c>2d03h</c>; empty for null.</summary>
+    public static string Duration(TimeSpan? value)
+    {
+        if (value is not { } v)
+        {
+            return string.Empty;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        return v switch
+        {
+            { TotalDays: >= 1 } => string.Format(inv, "{0}d{1:00}h", (int)v.TotalDays, v.Hours),
+            { TotalHours: >= 1 } => string.Format(inv, "{0}h{1:00}m", (int)v.TotalHours, v.Minutes),
+            { TotalMinutes: >= 1 } => string.Format(inv, "{0}m{1:00}s", (int)v.TotalMinutes, v.Seconds),
+            _ => string.Format(inv, "{0}s", (int)v.TotalSeconds),
+        };
+    }
+
+    /// <summary>The stable machine code of a reason: <c>port-forwarding</c>, <c>ssh</c>, <c>failed-to-start</c>; empty when logged.</summary>
+    public static string ReasonCode(NotLoggedReason reason) => reason switch
+    {
+        NotLoggedReason.None => string.Empty,
+        NotLoggedReason.PortForwarding => "port-forwarding",
+        NotLoggedReason.Ssh => "ssh",
+        NotLoggedReason.FailedToStart => "failed-to-start",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+    };
+
+    /// <summary>The reason for people.</summary>
+    public static string ReasonText(NotLoggedReason reason) => reason switch
+    {
+        NotLoggedReason.None => "logged",
+        NotLoggedReason.PortForwarding => "port forwarding",
+        NotLoggedReason.Ssh => "SSH",
+        NotLoggedReason.FailedToStart => "failed to start",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+    };
+
+    /// <summary><c>yes</c>, or <c>no (reason)</c>.</summary>
+    public static string LoggedText(SessionRow row) =>
+        row.Logged ? "yes" : $"no ({ReasonText(row.NotLoggedReason)})";
+
+    /// <summary>The lower-case name of the DescribeSessions list: <c>history</c> or <c>active</c>.</summary>
+    public static string StateCode(SessionState state) => state == SessionState.Active ? "active" : "history";
+
+    /// <summary>An integer with thousands separators, e.g. <c>100,000</c>.</summary>
+    public static string Count(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}

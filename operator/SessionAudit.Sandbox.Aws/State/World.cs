@@ -1,0 +1,236 @@
+using System.Text.Json.Serialization;
+
+namespace SessionAudit.Sandbox.Aws.State;
+
+/// <summary>Everything the sandbox knows, by account and region; S3 buckets are one global namespace as in AWS.</summary>
+[JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
+internal sealed class World
+{
+    public Dictionary<string, AccountState> Accounts { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>All buckets by name (bucket names are global); each records its owner account and region.</summary>
+    public SortedDictionary<string, Bucket> Buckets { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Temporary access keys handed out by AssumeRole*, mapped to the assumed identity.</summary>
+    public Dictionary<string, TemporaryCredential> TemporaryKeys { get; } = new(StringComparer.Ordinal);
+
+    public RegionState Region(string account, string region)
+    {
+        if (!Accounts.TryGetValue(account, out var a)) Accounts[account] = a = new AccountState();
+        if (!a.Regions.TryGetValue(region, out var r)) a.Regions[region] = r = new RegionState();
+        return r;
+    }
+}
+
+/// <summary>One account's regions.</summary>
+[JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
+internal sealed class AccountState
+{
+    public Dictionary<string, RegionState> Regions { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>The regional resources of one account.</summary>
+[JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
+internal sealed class RegionState
+{
+    public SortedDictionary<string, SsmDocument> Documents { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, SsmSession> Sessions { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, ManagedInstance> Instances { get; } = new(StringComparer.Ordinal);
+    public List<SsmCommand> Commands { get; } = [];
+    public Dictionary<string, KmsKey> Keys { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, string> Aliases { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, LogGroup> LogGroups { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, EventRule> Rules { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, Trail> Trails { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, SnsTopic> Topics { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, LambdaFunction> Functions { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, Pipeline> Pipelines { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Credentials issued by STS, so later calls signed with them resolve to the role's account.</summary>
+internal sealed class TemporaryCredential
+{
+    public required string Account { get; set; }
+    public required string Arn { get; set; }
+    public required string UserId { get; set; }
+    public DateTimeOffset Expiration { get; set; }
+}
+
+/// <summary>An SSM document with all its versions.</summary>
+[JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
+internal sealed class SsmDocument
+{
+    public required string Name { get; set; }
+    public required string DocumentType { get; set; }
+    public required string DocumentFormat { get; set; }
+    public string? TargetType { get; set; }
+    public string Owner { get; set; } = "";
+    public int DefaultVersion { get; set; } = 1;
+    public List<SsmDocumentVersion> Versions { get; } = [];
+    public List<KeyValuePair<string, string>> Tags { get; } = [];
+
+    public SsmDocumentVersion Latest => Versions[^1];
+}
+
+/// <summary>One version of an SSM document.</summary>
+internal sealed class SsmDocumentVersion
+{
+    public int Version { get; set; }
+    public required string Content { get; set; }
+    public required string Hash { get; set; }
+    public string? VersionName { get; set; }
+    public DateTimeOffset CreatedDate { get; set; }
+    public string? SchemaVersion { get; set; }
+    public string? Description { get; set; }
+    public string? DocumentFormat { get; set; }
+}
+
+/// <summary>A Session Manager session (active or history).</summary>
+internal sealed class SsmSession
+{
+    public required string SessionId { get; set; }
+    public required string Target { get; set; }
+    public string Status { get; set; } = "Connected";
+    public DateTimeOffset StartDate { get; set; }
+    public DateTimeOffset? EndDate { get; set; }
+    public string? DocumentName { get; set; }
+    public required string Owner { get; set; }
+    public string? Reason { get; set; }
+    public string? MaxSessionDuration { get; set; }
+}
+
+/// <summary>A managed node as DescribeInstanceInformation reports it.</summary>
+internal sealed class ManagedInstance
+{
+    public required string InstanceId { get; set; }
+    public string PingStatus { get; set; } = "Online";
+    public DateTimeOffset LastPingDateTime { get; set; }
+    public string AgentVersion { get; set; } = "3.3.1142.0";
+    public bool IsLatestVersion { get; set; }
+    public string PlatformType { get; set; } = "Linux";
+    public string PlatformName { get; set; } = "Amazon Linux";
+    public string PlatformVersion { get; set; } = "2023";
+    public string ResourceType { get; set; } = "EC2Instance";
+    public string? IPAddress { get; set; }
+    public string? ComputerName { get; set; }
+}
+
+/// <summary>A Run Command invocation (SendCommand or an EventBridge target).</summary>
+internal sealed class SsmCommand
+{
+    public required string CommandId { get; set; }
+    public required string DocumentName { get; set; }
+    public List<string> InstanceIds { get; set; } = [];
+    public Dictionary<string, List<string>> Parameters { get; set; } = [];
+    public DateTimeOffset RequestedDateTime { get; set; }
+    public string? Comment { get; set; }
+}
+
+/// <summary>A KMS key.</summary>
+internal sealed class KmsKey
+{
+    public required string KeyId { get; set; }
+    public required string Arn { get; set; }
+    public string KeyManager { get; set; } = "CUSTOMER";
+    public string KeyState { get; set; } = "Enabled";
+    public string Description { get; set; } = "";
+    public DateTimeOffset CreationDate { get; set; }
+    public DateTimeOffset? DeletionDate { get; set; }
+    public int? PendingWindowInDays { get; set; }
+    public string KeySpec { get; set; } = "SYMMETRIC_DEFAULT";
+    public string KeyUsage { get; set; } = "ENCRYPT_DECRYPT";
+    public List<KmsGrant> Grants { get; set; } = [];
+}
+
+/// <summary>A KMS grant.</summary>
+internal sealed class KmsGrant
+{
+    public required string GrantId { get; set; }
+    public required string GrantToken { get; set; }
+    public string? Name { get; set; }
+    public required string GranteePrincipal { get; set; }
+    public string? RetiringPrincipal { get; set; }
+    public List<string> Operations { get; set; } = [];
+    public DateTimeOffset CreationDate { get; set; }
+    public required string IssuingAccount { get; set; }
+}
+
+/// <summary>A CloudWatch Logs log group.</summary>
+internal sealed class LogGroup
+{
+    public required string Name { get; set; }
+    public string? KmsKeyId { get; set; }
+    public int? RetentionInDays { get; set; }
+    public DateTimeOffset CreationTime { get; set; }
+    public string LogGroupClass { get; set; } = "STANDARD";
+}
+
+/// <summary>An EventBridge rule on the default bus and its targets.</summary>
+internal sealed class EventRule
+{
+    public required string Name { get; set; }
+    public string? EventPattern { get; set; }
+    public string? ScheduleExpression { get; set; }
+    public string State { get; set; } = "ENABLED";
+    public string? Description { get; set; }
+    public string? RoleArn { get; set; }
+    public string EventBusName { get; set; } = "default";
+    public List<System.Text.Json.Nodes.JsonObject> Targets { get; set; } = [];
+}
+
+/// <summary>A CloudTrail trail.</summary>
+internal sealed class Trail
+{
+    public required string Name { get; set; }
+    public required string S3BucketName { get; set; }
+    public string? S3KeyPrefix { get; set; }
+    public string? SnsTopicName { get; set; }
+    public bool IncludeGlobalServiceEvents { get; set; } = true;
+    public bool IsMultiRegionTrail { get; set; }
+    public bool LogFileValidationEnabled { get; set; }
+    public string? CloudWatchLogsLogGroupArn { get; set; }
+    public string? CloudWatchLogsRoleArn { get; set; }
+    public string? KmsKeyId { get; set; }
+    public bool IsLogging { get; set; }
+    public DateTimeOffset? StartLoggingTime { get; set; }
+    public DateTimeOffset? StopLoggingTime { get; set; }
+    public required string HomeRegion { get; set; }
+    public required string TrailArn { get; set; }
+}
+
+/// <summary>An SNS topic and the messages it received.</summary>
+internal sealed class SnsTopic
+{
+    public required string Arn { get; set; }
+    public Dictionary<string, string> Attributes { get; set; } = new(StringComparer.Ordinal);
+    public int MessageCount { get; set; }
+}
+
+/// <summary>A Lambda function (a registry entry; no code runs).</summary>
+internal sealed class LambdaFunction
+{
+    public required string Name { get; set; }
+    public required string Arn { get; set; }
+    public string? Runtime { get; set; }
+    public string? Role { get; set; }
+    public string? Handler { get; set; }
+    public string? Description { get; set; }
+    public int Timeout { get; set; } = 3;
+    public int MemorySize { get; set; } = 128;
+    public DateTimeOffset LastModified { get; set; }
+    public long CodeSize { get; set; }
+    public string CodeSha256 { get; set; } = "";
+    public int Invocations { get; set; }
+}
+
+/// <summary>A CodePipeline pipeline (a registry entry; no stages run).</summary>
+internal sealed class Pipeline
+{
+    public required string Name { get; set; }
+    public string? RoleArn { get; set; }
+    public int Version { get; set; } = 1;
+    public DateTimeOffset Created { get; set; }
+    public DateTimeOffset Updated { get; set; }
+    public string? Declaration { get; set; }
+    public int Executions { get; set; }
+}

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cel;
+
+namespace SessionAudit.Sandbox.Kubernetes.Admission;
+
+/// <summary>
+/// Evaluates x-kubernetes-validations rules with the Cel package (cel-spec core: macros, has(), size(),
+/// matches, string functions, duration/timestamp). Kubernetes' extension libraries are only partly
+/// provided (lowerAscii, upperAscii, trim); optional field syntax (self.?x) is not.
+/// </summary>
+internal static class CelRules
+{
+    private static readonly Lock CompileGate = new();
+    private static readonly ConcurrentDictionary<string, Func<object?, object?, object?>> Compiled = new(StringComparer.Ordinal);
+    private static readonly CelEnvironment Environment = CreateEnvironment();
+
+    /// <summary>The rule's outcome: true, false, or an evaluation error message.</summary>
+    public static (bool Passed, string? Error) Evaluate(string rule, JsonNode? self, JsonNode? oldSelf)
+    {
+        Func<object?, object?, object?> program;
+        try
+        {
+            program = Compiled.GetOrAdd(rule, Compile);
+        }
+        catch (Exception e)
+        {
+            return (false, $"compilation failed: {FirstLine(e.Message)}");
+        }
+
+        try
+        {
+            return program(ToCel(self), ToCel(oldSelf)) is true ? (true, null) : (false, null);
+        }
+        catch (Exception e)
+        {
+            return (false, FirstLine(e.Message));
+        }
+    }
+
+    private static Func<object?, object?, object?> Compile(string rule)
+    {
+        CelProgramDelegate compiled;
+        lock (CompileGate)
+        {
+            compiled = Environment.Compile(rule);
+        }
+
+        return (self, oldSelf) => compiled.Invoke(new Dictionary<string, object?> { ["self"] = self, ["oldSelf"] = oldSelf });
+    }
+
+    private static CelEnvironment CreateEnvironment()
+    {
+        var env = new CelEnvironment(null, null);
+        env.RegisterFunction("lowerAscii", [typeof(string)], a => ((string)a[0]!).ToLowerInvariant());
+        env.RegisterFunction("upperAscii", [typeof(string)], a => ((string)a[0]!).ToUpperInvariant());
+        env.RegisterFunction("trim", [typeof(string)], a => ((string)a[0]!).Trim());
+        return env;
+    }
+
+    /// <summary>JSON to the CEL runtime's values: int64, double, string, bool, null, lists and string-keyed maps.</summary>
+    public static object? ToCel(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonObject o => o.ToDictionary(kv => kv.Key, kv => ToCel(kv.Value)),
+        JsonArray a => a.Select(ToCel).ToList(),
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => v.GetValue<string>(),
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Number when v.TryGetValue<long>(out var l) => l,
+            JsonValueKind.Number when v.TryGetValue<double>(out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15 => (long)d,
+            JsonValueKind.Number => v.GetValue<double>(),
+            _ => null,
+        },
+        _ => null,
+    };
+
+    private static string FirstLine(string s) => s.Split('\n')[0].Trim();
+}

@@ -1,0 +1,18 @@
+namespace SessionAudit.Sandbox.Kubernetes;
+
+/// <summary>One request the sandbox answered, as an audit log would describe it.</summary>
+public sealed record KubernetesRequestRecord(
+    DateTimeOffset Time,
+    string Method,
+    string Path,
+    string Verb,
+    string Group,
+    string Version,
+    string Resource,
+    string Subresource,
+    string Namespace,
+    string Name,
+    string UserAgent,
+    string Identity,
+    int StatusCode,
+    string ContentType);

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SessionAudit.Sandbox.Kubernetes.Api;
+using SessionAudit.Sandbox.Kubernetes.Resources;
+using SessionAudit.Sandbox.Kubernetes.Serialization;
+using SessionAudit.Sandbox.Kubernetes.Storage;
+
+namespace SessionAudit.Sandbox.Kubernetes;
+
+/// <summary>A local Kubernetes API server (Kestrel, plain HTTP, bearer tokens) that kubectl and client libraries accept.</summary>
+public sealed class KubernetesSandbox : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ResourceRegistry _registry;
+    private readonly RequestLog _log;
+    private readonly ConcurrentDictionary<string, string> _tokens;
+
+    private KubernetesSandbox(WebApplication app, ResourceRegistry registry, RequestLog log, ConcurrentDictionary<string, string> tokens, KubernetesFaults faults)
+    {
+        _app = app;
+        _registry = registry;
+        _log = log;
+        _tokens = tokens;
+        Faults = faults;
+    }
+
+    /// <summary>Base address, e.g. http://127.0.0.1:41234.</summary>
+    public Uri Url { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>Faults to switch on while clients run.</summary>
+    public KubernetesFaults Faults { get; }
+
+    /// <summary>Snapshot of the requests answered so far, oldest first.</summary>
+    public IReadOnlyList<KubernetesRequestRecord> RequestLog => _log.Snapshot();
+
+    /// <summary>Forgets the request log (between phases of a test).</summary>
+    public void ClearRequestLog() => _log.Clear();
+
+    /// <summary>The bearer tokens accepted and the identity each authenticates.</summary>
+    public IReadOnlyDictionary<string, string> Tokens => _tokens;
+
+    /// <summary>The current resourceVersion of the whole store (etcd's revision).</summary>
+    public long ResourceVersion => _registry.All.First().Store.Clock.Current;
+
+    /// <summary>Objects stored for a resource (e.g. group "example.com", plural "widgets"); 0 when it is not served.</summary>
+    public int CountObjects(string group, string plural) => _registry.Find(group, plural)?.Store.Count ?? 0;
+
+    /// <summary>Number of watch streams open right now.</summary>
+    public int OpenWatches => _registry.All.Sum(r => r.Store.WatcherCount);
+
+    public static async Task<KubernetesSandbox> StartAsync(KubernetesSandboxOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var clock = new ResourceVersionClock();
+        var registry = new ResourceRegistry(clock, options.WatchHistory);
+        var random = options.RandomSeed is { } seed ? new Random(seed) : new Random();
+        var service = new ResourceService(registry, options.Time, random);
+        var tokens = new ConcurrentDictionary<string, string>(options.Tokens, StringComparer.Ordinal);
+        var log = new RequestLog(options.RequestLogCapacity);
+        var faults = new KubernetesFaults(
+            () =>
+            {
+                foreach (var r in registry.All)
+                {
+                    r.Store.DropWatches();
+                }
+            },
+            () =>
+            {
+                foreach (var r in registry.All)
+                {
+                    r.Store.Compact();
+                }
+            });
+
+        foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
+        {
+            var namespaces = registry.Find("", "namespaces")!;
+            service.Create(namespaces, namespaces.Type.Versions[0], "", new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = ns } }, new WriteOptions(false, "sandbox", "", false));
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+            k.AddServerHeader = false;
+        });
+        builder.WebHost.UseUrls($"http://{options.Host}:{options.Port.ToString(CultureInfo.InvariantCulture)}");
+        var app = builder.Build();
+        KubernetesSandbox? sandbox = null;
+        var handler = new ApiHandler(service, options, faults, log, tokens, random, () => sandbox!.Url.Authority);
+        sandbox = new KubernetesSandbox(app, registry, log, tokens, faults);
+        app.Run(handler.HandleAsync);
+        await app.StartAsync(ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        sandbox.Url = new Uri(address.Replace("0.0.0.0", options.Host, StringComparison.Ordinal).TrimEnd('/') + "/");
+        return sandbox;
+    }
+
+    /// <summary>Writes a kubeconfig whose user authenticates as <paramref name="identity"/> with a bearer token; context namespace "default". Returns the path.</summary>
+    public string WriteKubeconfig(string path, string identity = "admin")
+    {
+        var token = _tokens.FirstOrDefault(kv => kv.Value == identity).Key;
+        if (token is null)
+        {
+            token = "sandbox-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+            _tokens[token] = identity;
+        }
+
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        File.WriteAllText(path, Kubeconfig.Render(Url, identity, token));
+        return path;
+    }
+
+    /// <summary>Registers a bearer token for an identity (for clients configured without a kubeconfig).</summary>
+    public string AddToken(string identity)
+    {
+        var token = "sandbox-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        _tokens[token] = identity;
+        return token;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var r in _registry.All)
+        {
+            r.Store.DropWatches();
+        }
+
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using SessionAudit.Kubernetes.Informer;
+using SessionAudit.Kubernetes.Resources;
+using Xunit;
+
+namespace SessionAudit.Kubernetes.Tests.Sandbox;
+
+public sealed class InformerTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Lists_in_pages_then_watches_from_the_list_resource_version_with_bookmarks_and_a_random_timeout()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var env = await SandboxEnv.StartAsync(ct);
+        for (var i = 0; i < 7; i++) await env.CreateAsync(Widget.New("default", $"w{i}", i), ct);
+
+        var cache = new ResourceCache<Widget>();
+        var handler = new RecordingHandler();
+        var informer = new Informer<Widget>(env.Connect("informer").Api, Widget.Descriptor, cache, new InformerOptions { PageSize = 3 }, handler);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var run = informer.RunAsync(stop.Token);
+        await cache.WaitForSyncAsync(ct).WaitAsync(Deadline, ct);
+        Assert.Equal(7, cache.Count);
+
+        await env.CreateAsync(Widget.New("default", "late", 1), ct);
+        await env.ResizeAsync("default", "w1", 42, ct);
+        await env.DeleteAsync("default", "w2", ct);
+        await Eventually.TrueAsync(() => cache.Get(new ResourceKey("default", "late")) is not null && cache.Get(new ResourceKey("default", "w1"))?.Spec.Size == 42 && cache.Get(new ResourceKey("default", "w2")) is null, Deadline, "watch events applied", ct);
+        Assert.Contains("default/w2", handler.Deleted);
+
+        var log = env.Sandbox.RequestLog.Where(r => r.Identity == "informer").ToList();
+        var lists = log.Where(r => r.Verb == "list").ToList();
+        Assert.Equal(3, lists.Count); // 7 objects in pages of 3
+        Assert.All(lists.Skip(1), l => Assert.Contains("continue=", l.Path, StringComparison.Ordinal));
+        var watch = Assert.Single(log, r => r.Verb == "watch");
+        Assert.Contains("allowWatchBookmarks=true", watch.Path, StringComparison.Ordinal);
+        var timeout = int.Parse(watch.Path.Split("timeoutSeconds=")[1].Split('&')[0], CultureInfo.InvariantCulture);
+        Assert.InRange(timeout, 300, 600);
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
+    public async Task Relists_when_the_resource_version_expired_and_reconnects_after_dropped_watches()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var env = await SandboxEnv.StartAsync(ct);
+        await env.CreateAsync(Widget.New("default", "a", 1), ct);
+        var cache = new ResourceCache<Widget>();
+        var informer = new Informer<Widget>(env.Connect("informer").Api, Widget.Descriptor, cache, new InformerOptions { BackoffInitial = TimeSpan.FromMilliseconds(50) });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var run = informer.RunAsync(stop.Token);
+        await cache.WaitForSyncAsync(ct).WaitAsync(Deadline, ct);
+
+        // Dropped watch: re-opened from the last resourceVersion, no relist.
+        env.Sandbox.Faults.DropAllWatches();
+        await env.CreateAsync(Widget.New("default", "b", 1), ct);
+        await Eventually.TrueAsync(() => cache.Count == 2, Deadline, "b seen after the drop", ct);
+
+        // Expired: a deletion made while not watching must still be seen, through a relist.
+        await Eventually.TrueAsync(() => env.Sandbox.OpenWatches > 0, Deadline, "watch open", ct);
+        var listsBefore = env.Sandbox.RequestLog.Count(r => r.Identity == "informer" && r.Verb == "list");
+        // A write elsewhere moves the store's revision past the informer's, so compaction leaves it behind.
+        await env.Admin.CreateAsync(new ResourceDescriptor("", "v1", "configmaps", "ConfigMap", true), "default", new k8s.Models.V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new() { Name = "bump" } }, ct);
+        env.Sandbox.Faults.ExpireResourceVersions();
+        env.Sandbox.Faults.DropAllWatches();
+        await env.DeleteAsync("default", "a", ct);
+        await env.CreateAsync(Widget.New("default", "c", 1), ct);
+        await Eventually.TrueAsync(() => cache.Get(new ResourceKey("default", "a")) is null && cache.Get(new ResourceKey("default", "c")) is not null, Deadline, "relisted state", ct);
+        Assert.True(env.Sandbox.RequestLog.Count(r => r.Identity == "informer" && r.Verb == "list") > listsBefore, "relisted after 410");
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
+    public async Task A_silent_watch_is_reopened_by_the_idle_watchdog()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var env = await SandboxEnv.StartAsync(ct);
+        var cache = new ResourceCache<Widget>();
+        var informer = new Informer<Widget>(env.Connect("informer").Api, Widget.Descriptor, cache, new InformerOptions { WatchIdleTimeout = TimeSpan.FromMilliseconds(300) });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var run = informer.RunAsync(stop.Token);
+        await Eventually.TrueAsync(() => env.Sandbox.RequestLog.Count(r => r.Identity == "informer" && r.Verb == "watch") >= 3, Deadline, "watch re-opened by the watchdog", ct);
+        Assert.Equal(1, env.Sandbox.RequestLog.Count(r => r.Identity == "informer" && r.Verb == "list"));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    private sealed class RecordingHandler : IInformerHandler<Widget>
+    {
+        public ConcurrentBag<string> Deleted { get; } = [];
+
+        public void OnAdd(Widget obj)
+        {
+        }
+
+        public void OnUpdate(Widget oldObj, Widget newObj)
+        {
+        }
+
+        public void OnDelete(Widget obj) => Deleted.Add(ResourceKey.Of(obj).ToString());
+    }
+}

@@ -1,0 +1,232 @@
+using SessionAudit.Policy.Ports;
+
+namespace SessionAudit.Policy.Tests.Fakes;
+
+/// <summary>An in-memory AWS account-and-region behind every port, counting reads and writes.</summary>
+internal sealed class FakeAws : IAwsScopeFactory, IAwsEnvironment, ICallerIdentityPort, IPreferencesDocumentPort, IS3BucketPort,
+    ILogGroupPort, IKmsKeyPort, IKmsGrantPort, ICloudTrailPort, IAlertTargetPort, IEventRulePort
+{
+    public const string Account = "111122223333";
+    public const string Region = "us-east-1";
+
+    private int _grantSeq;
+
+    public List<string> Calls { get; } = [];
+    public int Reads => Calls.Count(c => c.StartsWith("read:", StringComparison.Ordinal));
+    public int Writes => Calls.Count(c => c.StartsWith("write:", StringComparison.Ordinal));
+    public Dictionary<string, AwsFailure> FailOn { get; } = [];
+    public List<AwsScope> Scopes { get; } = [];
+
+    public Dictionary<string, List<string>> Documents { get; } = [];
+    public Dictionary<string, int> DefaultVersions { get; } = [];
+    public Dictionary<string, BucketInfo> Buckets { get; } = [];
+    public Dictionary<string, LogGroupInfo> LogGroups { get; } = [];
+    public Dictionary<string, KmsKeyInfo> Keys { get; } = [];
+    public Dictionary<string, List<KmsGrant>> Grants { get; } = [];
+    public AuditTrailInfo Trail { get; set; } = new(true, $"arn:aws:cloudtrail:{Region}:{Account}:trail/management");
+    public HashSet<string> ExistingTargets { get; } = [];
+    public Dictionary<string, EventRuleInfo> Rules { get; } = [];
+    public Dictionary<string, List<EventTarget>> RuleTargets { get; } = [];
+
+    public AwsScope Scope => Scopes.LastOrDefault() ?? new AwsScope(Region);
+    public ICallerIdentityPort Identity => this;
+    IPreferencesDocumentPort IAwsEnvironment.Documents => this;
+    IS3BucketPort IAwsEnvironment.Buckets => this;
+    ILogGroupPort IAwsEnvironment.LogGroups => this;
+    IKmsKeyPort IAwsEnvironment.Keys => this;
+    IKmsGrantPort IAwsEnvironment.Grants => this;
+    ICloudTrailPort IAwsEnvironment.Trails => this;
+    IAlertTargetPort IAwsEnvironment.AlertTargets => this;
+    IEventRulePort IAwsEnvironment.Rules => this;
+
+    public IAwsEnvironment For(AwsScope scope)
+    {
+        Scopes.Add(scope);
+        return this;
+    }
+
+    public void ResetCalls() => Calls.Clear();
+
+    public string DefaultContent(string name) => Documents[name][DefaultVersions[name] - 1];
+
+    public KmsKeyInfo AddKey(string alias, KmsKeyManager manager, string state = "Enabled")
+    {
+        var id = Guid.NewGuid().ToString();
+        var key = new KmsKeyInfo(id, $"arn:aws:kms:{Region}:{Account}:key/{id}", manager, state);
+        Keys[alias] = key;
+        Keys[key.Arn] = key;
+        return key;
+    }
+
+    private void Call(string kind, string name)
+    {
+        Calls.Add($"{kind}:{name}");
+        if (FailOn.TryGetValue(name, out var failure))
+        {
+            throw failure;
+        }
+    }
+
+    public Task<string> GetAccountIdAsync(CancellationToken cancellationToken)
+    {
+        Call("read", "GetCallerIdentity");
+        return Task.FromResult(Account);
+    }
+
+    public Task<DocumentSnapshot?> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        Call("read", "GetDocument");
+        return Task.FromResult(Documents.TryGetValue(name, out var versions)
+            ? new DocumentSnapshot(name, versions[DefaultVersions[name] - 1], DefaultVersions[name].ToString(), versions.Count.ToString())
+            : null);
+    }
+
+    public Task<string> GetVersionContentAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        Call("read", "GetDocumentVersion");
+        return Task.FromResult(Documents[name][int.Parse(version) - 1]);
+    }
+
+    public Task<string> CreateAsync(string name, string content, CancellationToken cancellationToken)
+    {
+        Call("write", "CreateDocument");
+        if (Documents.ContainsKey(name))
+        {
+            throw new AwsFailure(AwsFailureKind.Conflict, "DocumentAlreadyExists", "exists");
+        }
+
+        Documents[name] = [content];
+        DefaultVersions[name] = 1;
+        return Task.FromResult("1");
+    }
+
+    public Task<string?> UpdateAsync(string name, string content, CancellationToken cancellationToken)
+    {
+        Call("write", "UpdateDocument");
+        var versions = Documents[name];
+        if (versions[^1] == content)
+        {
+            return Task.FromResult<string?>(null);
+        }
+
+        versions.Add(content);
+        return Task.FromResult<string?>(versions.Count.ToString());
+    }
+
+    public Task SetDefaultVersionAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        Call("write", "UpdateDocumentDefaultVersion");
+        DefaultVersions[name] = int.Parse(version);
+        return Task.CompletedTask;
+    }
+
+    public Task<BucketInfo?> DescribeAsync(string bucketName, CancellationToken cancellationToken)
+    {
+        Call("read", "DescribeBucket");
+        return Task.FromResult(Buckets.GetValueOrDefault(bucketName));
+    }
+
+    Task<LogGroupInfo?> ILogGroupPort.DescribeAsync(string logGroupName, CancellationToken cancellationToken)
+    {
+        Call("read", "DescribeLogGroups");
+        return Task.FromResult(LogGroups.GetValueOrDefault(logGroupName));
+    }
+
+    Task<KmsKeyInfo?> IKmsKeyPort.DescribeAsync(string keyIdOrAlias, CancellationToken cancellationToken)
+    {
+        Call("read", "DescribeKey");
+        return Task.FromResult(Keys.GetValueOrDefault(keyIdOrAlias));
+    }
+
+    public Task<IReadOnlyList<KmsGrant>> ListAsync(string keyArn, CancellationToken cancellationToken)
+    {
+        Call("read", "ListGrants");
+        return Task.FromResult<IReadOnlyList<KmsGrant>>(Grants.GetValueOrDefault(keyArn)?.ToList() ?? []);
+    }
+
+    public Task<string> CreateAsync(string keyArn, string granteePrincipal, IReadOnlyList<string> operations, string name, CancellationToken cancellationToken)
+    {
+        Call("write", "CreateGrant");
+        var id = $"grant-{++_grantSeq}";
+        if (!Grants.TryGetValue(keyArn, out var list))
+        {
+            Grants[keyArn] = list = [];
+        }
+
+        list.Add(new KmsGrant(id, name, granteePrincipal, operations.ToArray()));
+        return Task.FromResult(id);
+    }
+
+    public Task RetireAsync(string keyArn, string grantId, CancellationToken cancellationToken)
+    {
+        Call("write", "RevokeGrant");
+        Grants.GetValueOrDefault(keyArn)?.RemoveAll(g => g.GrantId == grantId);
+        return Task.CompletedTask;
+    }
+
+    public Task<AuditTrailInfo> GetAuditTrailAsync(CancellationToken cancellationToken)
+    {
+        Call("read", "DescribeTrails");
+        return Task.FromResult(Trail);
+    }
+
+    public Task<bool> ExistsAsync(AlertTargetKind kind, string arn, CancellationToken cancellationToken)
+    {
+        Call("read", "TargetExists");
+        return Task.FromResult(ExistingTargets.Contains(arn));
+    }
+
+    Task<EventRuleInfo?> IEventRulePort.DescribeAsync(string ruleName, CancellationToken cancellationToken)
+    {
+        Call("read", "DescribeRule");
+        return Task.FromResult(Rules.GetValueOrDefault(ruleName));
+    }
+
+    public Task<string> PutAsync(EventRuleDefinition rule, CancellationToken cancellationToken)
+    {
+        Call("write", "PutRule");
+        var arn = $"arn:aws:events:{Region}:{Account}:rule/{rule.Name}";
+        Rules[rule.Name] = new EventRuleInfo(rule.Name, arn, rule.EventPattern, rule.State, rule.Description);
+        RuleTargets.TryAdd(rule.Name, []);
+        return Task.FromResult(arn);
+    }
+
+    public Task DeleteAsync(string ruleName, CancellationToken cancellationToken)
+    {
+        Call("write", "DeleteRule");
+        Rules.Remove(ruleName);
+        RuleTargets.Remove(ruleName);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<EventTarget>> ListTargetsAsync(string ruleName, CancellationToken cancellationToken)
+    {
+        Call("read", "ListTargetsByRule");
+        return Task.FromResult<IReadOnlyList<EventTarget>>(RuleTargets.GetValueOrDefault(ruleName)?.ToList() ?? []);
+    }
+
+    public Task PutTargetsAsync(string ruleName, IReadOnlyList<EventTarget> targets, CancellationToken cancellationToken)
+    {
+        Call("write", "PutTargets");
+        var list = RuleTargets[ruleName];
+        foreach (var t in targets)
+        {
+            list.RemoveAll(x => x.Id == t.Id);
+            list.Add(t);
+        }
+
+        if (list.Count > 5)
+        {
+            throw new AwsFailure(AwsFailureKind.Invalid, "LimitExceededException", "more than 5 targets");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveTargetsAsync(string ruleName, IReadOnlyList<string> targetIds, CancellationToken cancellationToken)
+    {
+        Call("write", "RemoveTargets");
+        RuleTargets[ruleName].RemoveAll(t => targetIds.Contains(t.Id));
+        return Task.CompletedTask;
+    }
+}
