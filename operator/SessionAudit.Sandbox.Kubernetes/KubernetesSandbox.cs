@@ -88,6 +88,7 @@ public sealed class KubernetesSandbox : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
         builder.WebHost.UseKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;

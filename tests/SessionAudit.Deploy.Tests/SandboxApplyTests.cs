@@ -56,6 +56,23 @@ public sealed class SandboxApplyTests
     }
 
     [Fact]
+    public async Task A_policy_outside_the_schema_is_refused_so_the_examples_check_has_teeth()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await SandboxCluster.StartAsync(ct);
+        (await cluster.KubectlAsync(ct, "apply", "-k", RepoPaths.Deploy)).EnsureSuccess();
+        (await cluster.KubectlAsync(ct, "wait", "--for=condition=Established", "--timeout=30s", Crd)).EnsureSuccess();
+
+        var bad = Path.Combine(cluster.Folder, "bad.yaml");
+        var example = await File.ReadAllTextAsync(RepoPaths.In("deploy", "examples", "s3-cloudwatch-kms.yaml"), ct);
+        await File.WriteAllTextAsync(bad, example.Replace("idleTimeoutMinutes: 20", "idleTimeoutMinutes: 0", StringComparison.Ordinal), ct);
+
+        var result = await cluster.KubectlAsync(ct, "apply", "-f", bad);
+        Assert.False(result.Succeeded, "an idle timeout of 0 minutes was accepted");
+        Assert.Contains("idleTimeoutMinutes", result.StdErr);
+    }
+
+    [Fact]
     public async Task Chart_rendered_with_default_values_applies_and_reads_back()
     {
         var ct = TestContext.Current.CancellationToken;

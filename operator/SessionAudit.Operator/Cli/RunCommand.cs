@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SessionAudit.Operator.Hosting;
 
 namespace SessionAudit.Operator.Cli;
 

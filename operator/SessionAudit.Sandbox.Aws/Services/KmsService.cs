@@ -180,7 +180,9 @@ internal static class KmsService
         IEnumerable<KmsGrant> grants = key.Grants;
         if (input.Str("GrantId") is { } gid) grants = grants.Where(g => g.GrantId == gid);
         if (input.Str("GranteePrincipal") is { } gp) grants = grants.Where(g => g.GranteePrincipal == gp);
-        var (page, next) = Paging.Page(grants, input.Str("Marker"), (int)(input.Long("Limit") ?? 50), "InvalidMarkerException");
+        int limit = (int)(input.Long("Limit") ?? 50);
+        if (limit > 100) throw new AwsException("ValidationException", $"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100");
+        var (page, next) = Paging.Page(grants, input.Str("Marker"), limit, "InvalidMarkerException");
         return new JsonObject
         {
             ["Grants"] = Json.Array(page, g => new JsonObject
@@ -257,6 +259,12 @@ internal static class KmsService
         var key = Customer(ctx, input.Req("KeyId"), "schedule deletion of");
         if (key.KeyState == "PendingDeletion") throw new AwsException("KMSInvalidStateException", $"{key.Arn} is pending deletion.");
         int days = (int)(input.Long("PendingWindowInDays") ?? 30);
+        if (days is < 7 or > 30)
+        {
+            // KMS narrows the model's 1..365 to 7..30.
+            throw new AwsException("ValidationException", $"1 validation error detected: Value '{days}' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value {(days < 7 ? "greater than or equal to 7" : "less than or equal to 30")}");
+        }
+
         key.KeyState = "PendingDeletion";
         key.PendingWindowInDays = days;
         key.DeletionDate = ctx.Now.AddDays(days);

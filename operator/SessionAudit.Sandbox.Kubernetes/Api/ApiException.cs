@@ -28,8 +28,8 @@ internal sealed class ApiException(int code, string reason, string message, Json
 
     public static ApiException Gone(string message) => new(410, "Expired", message);
 
-    public static ApiException UnsupportedMediaType(string contentType) =>
-        new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got {contentType})");
+    public static ApiException UnsupportedMediaType() =>
+        new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
 
     public static ApiException Invalid(string kind, string group, string name, IReadOnlyList<FieldError> errors)
     {

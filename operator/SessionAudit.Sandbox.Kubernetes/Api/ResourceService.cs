@@ -103,7 +103,7 @@ internal sealed class ResourceService(ResourceRegistry registry, TimeProvider ti
             _ when contentType.StartsWith("application/merge-patch+json", StringComparison.Ordinal) => cur => (MergePatch.Apply(cur, patch) as JsonObject) ?? throw ApiException.BadRequest("patch produced a non-object"),
             _ when contentType.StartsWith("application/json-patch+json", StringComparison.Ordinal) => cur => (JsonPatch.Apply(cur, patch) as JsonObject) ?? throw ApiException.BadRequest("patch produced a non-object"),
             _ when contentType.StartsWith("application/strategic-merge-patch+json", StringComparison.Ordinal) && !type.IsCustom => cur => (StrategicMergePatch.Apply(cur, patch, type.MergeKeys) as JsonObject) ?? throw ApiException.BadRequest("patch produced a non-object"),
-            _ => throw ApiException.UnsupportedMediaType(contentType),
+            _ => throw ApiException.UnsupportedMediaType(),
         };
 
         // A resourceVersion inside the patch is a precondition, as on the real server.

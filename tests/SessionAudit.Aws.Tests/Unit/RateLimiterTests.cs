@@ -13,55 +13,81 @@ public sealed class RateLimiterTests
     {
         var time = new FakeTimeProvider();
         using var limiters = new AwsRateLimiters(new AwsRateLimitOptions { TokensPerSecond = 2, Burst = 2 }, time);
-        var limiter = limiters.For("111111111111", "us-east-1", "ssm");
         var ct = TestContext.Current.CancellationToken;
 
-        using var first = await limiter.AcquireAsync(1, ct);
-        using var second = await limiter.AcquireAsync(1, ct);
-        var third = limiter.AcquireAsync(1, ct).AsTask();
+        Assert.True(await limiters.AcquireAsync("111111111111", "us-east-1", "ssm", ct));
+        Assert.True(await limiters.AcquireAsync("111111111111", "us-east-1", "ssm", ct));
+        var third = limiters.AcquireAsync("111111111111", "us-east-1", "ssm", ct).AsTask();
+        var fourth = limiters.AcquireAsync("111111111111", "us-east-1", "ssm", ct).AsTask();
 
-        Assert.True(first.IsAcquired && second.IsAcquired);
         Assert.False(third.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(499));
         Assert.False(third.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(1));
-        using var lease = await third.WaitAsync(TimeSpan.FromSeconds(5), ct);
-        Assert.True(lease.IsAcquired);
+        Assert.True(await third.WaitAsync(TimeSpan.FromSeconds(5), ct));
+        Assert.False(fourth.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        Assert.True(await fourth.WaitAsync(TimeSpan.FromSeconds(5), ct));
     }
 
     [Fact]
-    public async Task Buckets_are_separate_per_account_region_and_service()
+    public void Buckets_are_separate_per_account_region_and_service()
     {
         var time = new FakeTimeProvider();
         using var limiters = new AwsRateLimiters(new AwsRateLimitOptions { TokensPerSecond = 1, Burst = 1 }, time);
-        var ct = TestContext.Current.CancellationToken;
 
-        using var a = await limiters.For("1", "us-east-1", "ssm").AcquireAsync(1, ct);
-        using var b = await limiters.For("2", "us-east-1", "ssm").AcquireAsync(1, ct);
-        using var c = await limiters.For("1", "eu-west-1", "ssm").AcquireAsync(1, ct);
-        using var d = await limiters.For("1", "us-east-1", "kms").AcquireAsync(1, ct);
-        using var e = limiters.For("1", "us-east-1", "ssm").AttemptAcquire(1);
-
-        Assert.True(a.IsAcquired && b.IsAcquired && c.IsAcquired && d.IsAcquired);
-        Assert.False(e.IsAcquired);
+        Assert.True(limiters.For("1", "us-east-1", "ssm")!.TryAcquire());
+        Assert.True(limiters.For("2", "us-east-1", "ssm")!.TryAcquire());
+        Assert.True(limiters.For("1", "eu-west-1", "ssm")!.TryAcquire());
+        Assert.True(limiters.For("1", "us-east-1", "kms")!.TryAcquire());
+        Assert.False(limiters.For("1", "us-east-1", "ssm")!.TryAcquire());
         Assert.Same(limiters.For("1", "us-east-1", "ssm"), limiters.For("1", "us-east-1", "ssm"));
     }
 
     [Fact]
-    public void A_per_service_rate_overrides_the_default()
+    public async Task A_full_wait_queue_refuses_instead_of_queueing_forever()
     {
         var time = new FakeTimeProvider();
+        using var limiters = new AwsRateLimiters(new AwsRateLimitOptions { TokensPerSecond = 1, Burst = 1, QueueLimit = 1 }, time);
+        var ct = TestContext.Current.CancellationToken;
+
+        Assert.True(await limiters.AcquireAsync("1", "r", "ssm", ct));
+        var queued = limiters.AcquireAsync("1", "r", "ssm", ct).AsTask();
+
+        Assert.False(await limiters.AcquireAsync("1", "r", "ssm", ct));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await queued.WaitAsync(TimeSpan.FromSeconds(5), ct));
+    }
+
+    [Fact]
+    public async Task A_canceled_waiter_leaves_the_queue_without_taking_a_token()
+    {
+        var time = new FakeTimeProvider();
+        using var limiters = new AwsRateLimiters(new AwsRateLimitOptions { TokensPerSecond = 1, Burst = 1 }, time);
+        var ct = TestContext.Current.CancellationToken;
+        Assert.True(await limiters.AcquireAsync("1", "r", "ssm", ct));
+        using var cts = new CancellationTokenSource();
+
+        var canceled = limiters.AcquireAsync("1", "r", "ssm", cts.Token).AsTask();
+        var next = limiters.AcquireAsync("1", "r", "ssm", ct).AsTask();
+        await cts.CancelAsync();
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => canceled);
+        Assert.True(await next.WaitAsync(TimeSpan.FromSeconds(5), ct));
+    }
+
+    [Fact]
+    public void A_per_service_rate_of_zero_is_unlimited()
+    {
         using var limiters = new AwsRateLimiters(new AwsRateLimitOptions
         {
             TokensPerSecond = 1,
             Burst = 1,
             TokensPerSecondByService = new Dictionary<string, double> { ["kms"] = 0 },
-        }, time);
+        }, new FakeTimeProvider());
 
-        for (var i = 0; i < 10; i++)
-        {
-            using var lease = limiters.For("1", "us-east-1", "kms").AttemptAcquire(1);
-            Assert.True(lease.IsAcquired);
-        }
+        Assert.Null(limiters.For("1", "us-east-1", "kms"));
+        Assert.NotNull(limiters.For("1", "us-east-1", "ssm"));
     }
 }

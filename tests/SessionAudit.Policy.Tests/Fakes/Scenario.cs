@@ -29,6 +29,7 @@ internal sealed class Scenario
         Aws.Buckets[Bucket] = new BucketInfo(Bucket, true, "AES256");
         Aws.LogGroups[LogGroup] = new LogGroupInfo(LogGroup, "arn:aws:kms:us-east-1:111122223333:key/logs");
         Key = Aws.AddKey("alias/session-manager", KmsKeyManager.Customer);
+        Aws.AddKey("alias/aws/ssm", KmsKeyManager.Aws);
         Aws.ExistingTargets.UnionWith([Topic, Function, Pipeline]);
         var spec = FullSpec();
         Policy = new SessionLoggingPolicy(

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using SessionAudit.Operator.Sandbox;
+
+namespace SessionAudit.Operator.Cli;
+
+/// <summary>`session-audit sandbox`: a local Kubernetes API and local AWS APIs, with the operator running against them.</summary>
+public static class SandboxCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("sandbox", "Start a local Kubernetes API and local AWS APIs, install the CRD, apply the example policies and run the operator against them. Runs until interrupted.");
+        var noOperator = new Option<bool>("--no-operator") { Description = "Serve the two sandboxes only: no CRD, no examples, no operator." };
+        var k8sPort = new Option<int>("--k8s-port") { Description = "Port of the Kubernetes API (0: a free one).", DefaultValueFactory = _ => 0 };
+        var awsPort = new Option<int>("--aws-port") { Description = "Port of the AWS APIs (0: a free one).", DefaultValueFactory = _ => 0 };
+        var seed = new Option<FileInfo?>("--seed") { Description = "World seed YAML for the AWS sandbox. Default: deploy/sandbox/seed-example.yaml when found." };
+        var examples = new Option<DirectoryInfo?>("--examples") { Description = "Folder of SessionLoggingPolicy manifests to apply. Default: deploy/examples when found." };
+        var noExamples = new Option<bool>("--no-examples") { Description = "Install the CRD and run the operator, but apply no policies." };
+        var stateDir = new Option<DirectoryInfo?>("--state-dir") { Description = "Folder for the kubeconfig (and the AWS state with --keep-state). Default: a new temporary folder." };
+        var keepState = new Option<bool>("--keep-state") { Description = "Save the AWS sandbox's state in --state-dir on exit and load it on the next start." };
+        foreach (var port in new[] { k8sPort, awsPort })
+        {
+            port.Validators.Add(r =>
+            {
+                var v = r.GetValueOrDefault<int>();
+                if (v is < 0 or > 65535)
+                {
+                    r.AddError($"{port.Name} must be a port number from 0 to 65535, not {v}");
+                }
+            });
+        }
+
+        foreach (var o in new Option[] { noOperator, k8sPort, awsPort, seed, examples, noExamples, stateDir, keepState })
+        {
+            command.Options.Add(o);
+        }
+
+        command.SetAction(async (parse, ct) =>
+        {
+            var seedFile = parse.GetValue(seed) is { } s
+                ? (s.Exists ? s.FullName : throw new UsageException($"--seed: {s.FullName} does not exist"))
+                : EmbeddedSandbox.FindRepositoryFile(Path.Combine("deploy", "sandbox", "seed-example.yaml"));
+            var examplesDir = parse.GetValue(noExamples) ? null
+                : parse.GetValue(examples) is { } e
+                    ? (e.Exists ? e.FullName : throw new UsageException($"--examples: {e.FullName} does not exist"))
+                    : EmbeddedSandbox.FindRepositoryFile(Path.Combine("deploy", "examples"));
+            var dir = parse.GetValue(stateDir)?.FullName ?? Path.Combine(Path.GetTempPath(), "session-audit-sandbox-" + Environment.ProcessId);
+            var run = new SandboxRun(
+                parse.InvocationConfiguration.Output,
+                parse.GetValue(k8sPort),
+                parse.GetValue(awsPort),
+                seedFile,
+                examplesDir,
+                dir,
+                parse.GetValue(keepState),
+                RunOperator: !parse.GetValue(noOperator));
+            return await run.ExecuteAsync(ct);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,191 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.SimpleSystemsManagement.Model;
+using k8s;
+using SessionAudit.Aws;
+using SessionAudit.Kubernetes.Api;
+using SessionAudit.Operator.Cli;
+using SessionAudit.Operator.Hosting;
+using SessionAudit.Operator.Resources;
+using SessionAudit.Policy.Crd;
+using SessionAudit.Policy.Model;
+using SessionAudit.Policy.Ports;
+
+namespace SessionAudit.Operator.Sandbox;
+
+/// <summary>One run of `session-audit sandbox`: start, install, apply, show, then serve until interrupted.</summary>
+internal sealed record SandboxRun(
+    TextWriter Output,
+    int K8sPort,
+    int AwsPort,
+    string? SeedFile,
+    string? ExamplesDirectory,
+    string StateDirectory,
+    bool KeepState,
+    bool RunOperator)
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
+
+    public async Task<int> ExecuteAsync(CancellationToken ct)
+    {
+        await using var sandbox = await EmbeddedSandbox.StartAsync(K8sPort, AwsPort, SeedFile, StateDirectory, KeepState, ct);
+        await Output.WriteLineAsync($"KUBECONFIG={sandbox.Kubeconfig}");
+        foreach (var (k, v) in sandbox.AwsEnvironment)
+        {
+            await Output.WriteLineAsync($"{k}={v}");
+        }
+
+        await Output.WriteLineAsync(SeedFile is null ? "# AWS sandbox: empty world (no seed file found)" : $"# AWS sandbox seeded from {SeedFile}");
+        if (!RunOperator)
+        {
+            await Output.WriteLineAsync("# serving the sandboxes only (--no-operator); Ctrl+C stops");
+            await WaitForStopAsync(ct);
+            return 0;
+        }
+
+        foreach (var (k, v) in sandbox.AwsEnvironment)
+        {
+            Environment.SetEnvironmentVariable(k, v);
+        }
+
+        using var kube = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(sandbox.Kubeconfig));
+        await InstallCrdAsync(kube, ct);
+
+        var settings = new OperatorSettings
+        {
+            Kubeconfig = sandbox.Kubeconfig,
+            LeaderElection = false,
+            MetricsPort = 0,
+            Concurrency = 4,
+        };
+        await using var app = OperatorRunner.Build(settings);
+        await app.StartAsync(ct);
+        await Output.WriteLineAsync($"HTTP={OperatorRunner.ListeningUrl(app)}");
+
+        var applied = ExamplesDirectory is null ? [] : await ApplyExamplesAsync(kube, ExamplesDirectory, ct);
+        if (applied.Count > 0)
+        {
+            await ShowAsync(kube, applied, app.Services.GetRequiredService<AwsScopeFactory>(), ct);
+        }
+
+        await Output.WriteLineAsync($"# operator running; try: KUBECONFIG={sandbox.Kubeconfig} kubectl get slp   (Ctrl+C stops)");
+        await WaitForStopAsync(ct);
+        await app.StopAsync(CancellationToken.None);
+        return 0;
+    }
+
+    private static async Task WaitForStopAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static async Task InstallCrdAsync(k8s.Kubernetes kube, CancellationToken ct)
+    {
+        var crd = KubernetesYaml.Deserialize<k8s.Models.V1CustomResourceDefinition>(CrdGenerator.Generate());
+        await kube.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: ct);
+        // The API server serves the new resource once the CRD is Established.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var current = await kube.ApiextensionsV1.ReadCustomResourceDefinitionAsync(crd.Metadata.Name, cancellationToken: ct);
+            if (current.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true || DateTime.UtcNow > deadline)
+            {
+                return;
+            }
+
+            await Task.Delay(50, ct);
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> ApplyExamplesAsync(k8s.Kubernetes kube, string directory, CancellationToken ct)
+    {
+        var names = new List<string>();
+        foreach (var file in Directory.GetFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
+        {
+            foreach (var doc in YamlDocuments.Parse(await File.ReadAllTextAsync(file, ct)))
+            {
+                if (doc["kind"]?.GetValue<string>() != SessionLoggingPolicy.KindName)
+                {
+                    continue;
+                }
+
+                var name = doc["metadata"]?["name"]?.GetValue<string>() ?? "";
+                try
+                {
+                    await kube.CustomObjects.CreateClusterCustomObjectAsync(
+                        JsonSerializer.Deserialize<JsonElement>(doc.ToJsonString()),
+                        SessionLoggingPolicy.Group, SessionLoggingPolicy.Version, SessionLoggingPolicy.Plural, cancellationToken: ct);
+                    names.Add(name);
+                    await Output.WriteLineAsync($"sessionloggingpolicy.sessionaudit.io/{name} created ({Path.GetFileName(file)})");
+                }
+                catch (k8s.Autorest.HttpOperationException e)
+                {
+                    await Output.WriteLineAsync($"sessionloggingpolicy.sessionaudit.io/{name} rejected ({Path.GetFileName(file)}): {e.Response.Content}");
+                }
+            }
+        }
+
+        return names;
+    }
+
+    private async Task ShowAsync(k8s.Kubernetes kube, IReadOnlyList<string> names, AwsScopeFactory aws, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + ReadyTimeout;
+        List<SessionLoggingPolicyResource> policies;
+        while (true)
+        {
+            policies = [];
+            foreach (var name in names)
+            {
+                var obj = await kube.CustomObjects.GetClusterCustomObjectAsync(SessionLoggingPolicy.Group, SessionLoggingPolicy.Version, SessionLoggingPolicy.Plural, name, ct);
+                policies.Add(KubernetesJson.Deserialize<SessionLoggingPolicyResource>(JsonSerializer.Serialize(obj)));
+            }
+
+            var settled = policies.All(p => PolicyMapping.ReadStatus(p) is { } s && s.ObservedGeneration == p.Metadata.Generation
+                && s.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true);
+            if (settled || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(200, ct);
+        }
+
+        await Output.WriteLineAsync();
+        await Output.WriteLineAsync($"{"NAME",-20} {"READY",-6} {"REASON",-24} {"REGION",-10} MESSAGE");
+        foreach (var p in policies)
+        {
+            var ready = PolicyMapping.ReadStatus(p)?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
+            var region = p.Spec is { } spec && spec.TryGetProperty("region", out var r) ? r.GetString() : "";
+            await Output.WriteLineAsync($"{p.Metadata.Name,-20} {ready?.Status ?? "-",-6} {ready?.Reason ?? "-",-24} {region,-10} {ready?.Message}");
+        }
+
+        foreach (var p in policies)
+        {
+            if (!PolicyMapping.TryToDomain(p, out var policy, out _) || policy!.Spec.RoleArn is { Length: > 0 })
+            {
+                continue;
+            }
+
+            try
+            {
+                var clients = aws.Clients(new AwsScope(policy.Spec.Region));
+                var doc = await clients.Ssm.GetDocumentAsync(new GetDocumentRequest { Name = policy.Spec.DocumentName }, ct);
+                var pretty = JsonNode.Parse(doc.Content)?.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+                await Output.WriteLineAsync();
+                await Output.WriteLineAsync($"# {policy.Spec.DocumentName} (version {doc.DocumentVersion}) in {policy.Spec.Region}, written by policy {policy.Metadata.Name}:");
+                await Output.WriteLineAsync(pretty);
+            }
+            catch (Amazon.SimpleSystemsManagement.Model.InvalidDocumentException)
+            {
+                await Output.WriteLineAsync($"# {policy.Spec.DocumentName} does not exist (yet) in {policy.Spec.Region}");
+            }
+        }
+    }
+}

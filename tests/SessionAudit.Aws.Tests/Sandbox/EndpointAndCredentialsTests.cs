@@ -1,0 +1,92 @@
+using SessionAudit.Aws.Configuration;
+using SessionAudit.Aws.Credentials;
+using SessionAudit.Aws.Tests.Support;
+using SessionAudit.Policy.Ports;
+using Xunit;
+
+namespace SessionAudit.Aws.Tests.Sandbox;
+
+/// <summary>AWS_ENDPOINT_URL_&lt;SERVICE&gt; for SDK and thin clients alike, and assumed-role credentials per scope.</summary>
+public sealed class EndpointAndCredentialsTests(SandboxFixture fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Service_endpoint_variables_win_over_the_global_one_for_SDK_and_thin_clients()
+    {
+        // The global endpoint is a closed port; only the services with their own variable reach the sandbox.
+        var url = fixture.Sandbox.Url.ToString();
+        var env = new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9/",
+            ["AWS_ENDPOINT_URL_KMS"] = url,
+            ["AWS_ENDPOINT_URL_EVENTBRIDGE"] = url,
+        };
+        var options = SandboxAccount.DefaultOptions with { Retry = SandboxAccount.DefaultOptions.Retry with { MaxRetries = 1 } };
+        using var account = SandboxAccount.Create(fixture.Sandbox, "410000000001", null, options, env);
+        var ports = account.Factory.For(new AwsScope("us-east-1"));
+
+        Assert.NotNull(await ports.Keys.DescribeAsync("alias/aws/ssm", Ct));
+        Assert.Null(await ports.Rules.DescribeAsync("none", Ct));
+        var logs = await Assert.ThrowsAsync<AwsFailure>(() => ports.LogGroups.DescribeAsync("/g", Ct));
+        var ssm = await Assert.ThrowsAsync<AwsFailure>(() => ports.Documents.GetAsync("SSM-SessionManagerRunShell", Ct));
+
+        Assert.Equal(AwsFailureKind.Unavailable, logs.Kind);
+        Assert.Equal(AwsFailureKind.Unavailable, ssm.Kind);
+        Assert.Equal(["DescribeKey", "DescribeRule"], account.Calls.Select(c => c.Operation).Order());
+    }
+
+    [Fact]
+    public async Task A_scope_with_a_role_calls_with_assumed_role_credentials_obtained_once()
+    {
+        using var account = fixture.NewAccount();
+        var scope = new AwsScope("eu-west-1", "arn:aws:iam::420000000001:role/session-audit", "tenant-42");
+
+        var first = await account.Factory.For(scope).Identity.GetAccountIdAsync(Ct);
+        await account.Factory.For(scope).Keys.DescribeAsync("alias/aws/ssm", Ct);
+        await account.Factory.For(scope).Rules.DescribeAsync("none", Ct);
+
+        Assert.Equal("420000000001", first);
+        var log = fixture.Sandbox.CallLog;
+        var assume = Assert.Single(log, c => c.Operation == "AssumeRole" && c.AccessKeyId == account.AccessKey);
+        Assert.Equal(account.AccountId, assume.Account);
+        var asRole = log.Where(c => c.Account == "420000000001" && c.Operation is "GetCallerIdentity" or "DescribeKey" or "DescribeRule").ToList();
+        Assert.Equal(3, asRole.Count);
+        Assert.All(asRole, c => Assert.StartsWith("ASIA", c.AccessKeyId));
+        Assert.All(asRole, c => Assert.Equal("arn:aws:sts::420000000001:assumed-role/session-audit/session-audit-operator", c.CallerArn));
+        Assert.Equal(1, ((AssumedRoleCredentials)account.Factory.Clients(scope).Credentials).Refreshes);
+    }
+
+    [Fact]
+    public async Task Assumed_role_credentials_are_refreshed_when_they_come_within_the_margin_of_expiry()
+    {
+        // 15-minute credentials with a 20-minute margin are always "about to expire": every use must refresh them.
+        var options = SandboxAccount.DefaultOptions with { AssumeRoleDuration = TimeSpan.FromMinutes(15), CredentialRefreshMargin = TimeSpan.FromMinutes(20) };
+        using var account = fixture.NewAccount(options: options);
+        var scope = new AwsScope("eu-west-1", "arn:aws:iam::420000000002:role/session-audit");
+        var credentials = (AssumedRoleCredentials)account.Factory.Clients(scope).Credentials;
+
+        await account.Factory.For(scope).Rules.DescribeAsync("a", Ct);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (credentials.Refreshes < 2 && DateTime.UtcNow < deadline)
+        {
+            await account.Factory.For(scope).Rules.DescribeAsync("b", Ct);
+        }
+
+        Assert.True(credentials.Refreshes >= 2, $"refreshed {credentials.Refreshes} times");
+        Assert.True(fixture.Sandbox.CallLog.Count(c => c.Operation == "AssumeRole" && c.AccessKeyId == account.AccessKey) >= 2);
+    }
+
+    [Fact]
+    public async Task Different_roles_are_different_scopes_with_their_own_clients()
+    {
+        using var account = fixture.NewAccount();
+        var a = new AwsScope("eu-west-1", "arn:aws:iam::430000000001:role/r");
+        var b = new AwsScope("eu-west-1", "arn:aws:iam::430000000002:role/r");
+
+        Assert.Same(account.Factory.For(a), account.Factory.For(a with { ExternalId = "" }));
+        Assert.NotSame(account.Factory.For(a), account.Factory.For(b));
+        Assert.Equal("430000000001", await account.Factory.For(a).Identity.GetAccountIdAsync(Ct));
+        Assert.Equal("430000000002", await account.Factory.For(b).Identity.GetAccountIdAsync(Ct));
+    }
+}

@@ -1,0 +1,306 @@
+using SessionAudit.Aws.Tests.Support;
+using SessionAudit.Policy.Ports;
+using Xunit;
+
+namespace SessionAudit.Aws.Tests.Sandbox;
+
+/// <summary>Every Policy port against the AWS sandbox, which holds each request to the botocore model.</summary>
+public sealed class PolicyPortsAgainstSandboxTests(SandboxFixture fixture)
+{
+    private const string Region = "eu-west-1";
+    private static readonly AwsScope Scope = new(Region);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private const string Preferences = """
+        {"schemaVersion":"1.0","description":"v","sessionType":"Standard_Stream",
+         "inputs":{"s3BucketName":"","s3EncryptionEnabled":true,"cloudWatchLogGroupName":"","cloudWatchEncryptionEnabled":true,
+                   "cloudWatchStreamingEnabled":true,"kmsKeyId":"","runAsEnabled":false,"runAsDefaultUser":"","idleSessionTimeout":"20",
+                   "maxSessionDuration":"","shellProfile":{"windows":"","linux":""}}}
+        """;
+
+    [Fact]
+    public async Task Preferences_document_is_created_updated_as_latest_promoted_and_read_at_its_default_version()
+    {
+        using var account = fixture.NewAccount();
+        var documents = account.Factory.For(Scope).Documents;
+        const string name = "SSM-SessionManagerRunShell";
+        var v2 = Preferences.Replace("\"idleSessionTimeout\":\"20\"", "\"idleSessionTimeout\":\"15\"", StringComparison.Ordinal);
+
+        Assert.Null(await documents.GetAsync(name, Ct));
+        Assert.Equal("1", await documents.CreateAsync(name, Preferences, Ct));
+        var exists = await Assert.ThrowsAsync<AwsFailure>(() => documents.CreateAsync(name, Preferences, Ct));
+        Assert.Equal((AwsFailureKind.Conflict, "DocumentAlreadyExists"), (exists.Kind, exists.Code));
+
+        Assert.Equal("2", await documents.UpdateAsync(name, v2, Ct));
+        var beforePromotion = await documents.GetAsync(name, Ct);
+        Assert.Equal(("1", "2"), (beforePromotion!.DefaultVersion, beforePromotion.LatestVersion));
+        Assert.Contains("\"20\"", beforePromotion.Content, StringComparison.Ordinal);
+
+        await documents.SetDefaultVersionAsync(name, "2", Ct);
+        var promoted = await documents.GetAsync(name, Ct);
+        Assert.Equal(("2", "2"), (promoted!.DefaultVersion, promoted.LatestVersion));
+        Assert.Contains("\"15\"", promoted.Content, StringComparison.Ordinal);
+
+        Assert.Null(await documents.UpdateAsync(name, v2, Ct));
+        Assert.Contains("\"20\"", await documents.GetVersionContentAsync(name, "1", Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invalid_document_content_is_an_Invalid_failure()
+    {
+        using var account = fixture.NewAccount();
+        var failure = await Assert.ThrowsAsync<AwsFailure>(() =>
+            account.Factory.For(Scope).Documents.CreateAsync("SSM-SessionManagerRunShell", """{"schemaVersion":"2.2","sessionType":"Standard_Stream"}""", Ct));
+
+        Assert.Equal(AwsFailureKind.Invalid, failure.Kind);
+    }
+
+    [Fact]
+    public async Task Buckets_report_default_encryption_or_its_absence_and_missing_buckets_are_null()
+    {
+        using var account = fixture.NewAccount($"""
+            - name: {Region}
+              buckets:
+                - name: logs-encrypted
+                  encryption: AES256
+                - name: logs-kms
+                  encryption: aws:kms
+                  kmsKey: alias/aws/s3
+                - name: logs-plain
+            """);
+        var buckets = account.Factory.For(Scope).Buckets;
+
+        var encrypted = await buckets.DescribeAsync("logs-encrypted", Ct);
+        var kms = await buckets.DescribeAsync("logs-kms", Ct);
+        var plain = await buckets.DescribeAsync("logs-plain", Ct);
+
+        Assert.Equal(new BucketInfo("logs-encrypted", true, "AES256"), encrypted);
+        Assert.Equal(("aws:kms", true), (kms!.SseAlgorithm, kms.DefaultEncryption));
+        Assert.Equal(new BucketInfo("logs-plain", false), plain);
+        Assert.Null(await buckets.DescribeAsync("no-such-bucket-here", Ct));
+    }
+
+    [Fact]
+    public async Task Log_group_is_found_by_exact_name_only_with_its_key()
+    {
+        using var account = fixture.NewAccount($"""
+            - name: {Region}
+              keys:
+                - alias: logs-key
+              logGroups:
+                - name: /ssm/sessions-extra
+                - name: /ssm/sessions
+                  kmsKey: alias/logs-key
+                - name: /ssm/plain
+            """);
+        var groups = account.Factory.For(Scope).LogGroups;
+
+        var sessions = await groups.DescribeAsync("/ssm/sessions", Ct);
+        var plain = await groups.DescribeAsync("/ssm/plain", Ct);
+
+        Assert.StartsWith($"arn:aws:kms:{Region}:{account.AccountId}:key/", sessions!.KmsKeyId);
+        Assert.Equal(new LogGroupInfo("/ssm/plain", null), plain);
+        Assert.Null(await groups.DescribeAsync("/ssm/session", Ct));
+    }
+
+    [Fact]
+    public async Task Keys_are_described_by_alias_with_manager_and_state()
+    {
+        using var account = fixture.NewAccount($"""
+            - name: {Region}
+              keys:
+                - alias: sessions
+                - alias: retired
+                  state: Disabled
+            """);
+        var keys = account.Factory.For(Scope).Keys;
+
+        var awsManaged = await keys.DescribeAsync("alias/aws/ssm", Ct);
+        var customer = await keys.DescribeAsync("alias/sessions", Ct);
+        var disabled = await keys.DescribeAsync("alias/retired", Ct);
+
+        Assert.Equal((KmsKeyManager.Aws, true), (awsManaged!.KeyManager, awsManaged.Enabled));
+        Assert.Equal((KmsKeyManager.Customer, "Enabled"), (customer!.KeyManager, customer.KeyState));
+        Assert.StartsWith($"arn:aws:kms:{Region}:{account.AccountId}:key/", customer.Arn);
+        Assert.False(disabled!.Enabled);
+        Assert.Null(await keys.DescribeAsync("alias/none", Ct));
+    }
+
+    [Fact]
+    public async Task Grants_are_created_listed_across_pages_and_revoked_idempotently()
+    {
+        using var account = fixture.NewAccount($"""
+            - name: {Region}
+              keys:
+                - alias: sessions
+            """);
+        var env = account.Factory.For(Scope);
+        var key = (await env.Keys.DescribeAsync("alias/sessions", Ct))!;
+        const string role = "arn:aws:iam::123456789012:role/ssm-instance";
+        var ids = new List<string>();
+        for (var i = 0; i < 105; i++)
+        {
+            ids.Add(await env.Grants.CreateAsync(key.Arn, role, ["Decrypt", "GenerateDataKey"], $"session-audit-{i}", Ct));
+        }
+
+        var grants = await env.Grants.ListAsync(key.Arn, Ct);
+        Assert.Equal(105, grants.Count);
+        Assert.Equal(ids.Order(), grants.Select(g => g.GrantId).Order());
+        var first = grants.Single(g => g.Name == "session-audit-0");
+        Assert.Equal(role, first.GranteePrincipal);
+        Assert.Equal(["Decrypt", "GenerateDataKey"], first.Operations.Order());
+        Assert.True(account.Calls.Count(c => c.Operation == "ListGrants") >= 2, "ListGrants must have been paged");
+
+        await env.Grants.RetireAsync(key.Arn, first.GrantId, Ct);
+        await env.Grants.RetireAsync(key.Arn, first.GrantId, Ct);
+        Assert.DoesNotContain(await env.Grants.ListAsync(key.Arn, Ct), g => g.GrantId == first.GrantId);
+    }
+
+    [Fact]
+    public async Task A_logging_trail_is_found_in_its_region_and_through_multi_region_trails()
+    {
+        using var account = fixture.NewAccount("""
+            - name: eu-west-1
+              buckets:
+                - name: trail-bucket
+              trails:
+                - name: management
+                  bucket: trail-bucket
+            - name: eu-central-1
+              trails:
+                - name: stopped
+                  bucket: trail-bucket
+                  logging: false
+            - name: us-west-2
+              trails:
+                - name: everywhere
+                  bucket: trail-bucket
+                  multiRegion: true
+            """);
+
+        var own = await account.Factory.For(new AwsScope("eu-west-1")).Trails.GetAuditTrailAsync(Ct);
+        var stopped = await account.Factory.For(new AwsScope("eu-central-1")).Trails.GetAuditTrailAsync(Ct);
+
+        Assert.True(own.Logging);
+        Assert.EndsWith(":trail/management", own.TrailArn);
+        Assert.True(stopped.Logging, "the multi-region trail from us-west-2 logs in eu-central-1 too");
+        Assert.EndsWith(":trail/everywhere", stopped.TrailArn);
+    }
+
+    [Fact]
+    public async Task Without_a_logging_trail_the_region_is_not_audited()
+    {
+        using var account = fixture.NewAccount("""
+            - name: eu-central-1
+              buckets:
+                - name: trail-bucket
+              trails:
+                - name: stopped
+                  bucket: trail-bucket
+                  logging: false
+            """);
+
+        var info = await account.Factory.For(new AwsScope("eu-central-1")).Trails.GetAuditTrailAsync(Ct);
+
+        Assert.Equal(new AuditTrailInfo(false, null), info);
+    }
+
+    [Fact]
+    public async Task Alert_targets_exist_or_not_per_kind()
+    {
+        using var account = fixture.NewAccount($"""
+            - name: {Region}
+              topics:
+                - name: session-alerts
+              functions:
+                - name: session-hook
+              pipelines:
+                - name: remediate
+            """);
+        var targets = account.Factory.For(Scope).AlertTargets;
+        var prefix = $"{Region}:{account.AccountId}";
+
+        Assert.True(await targets.ExistsAsync(AlertTargetKind.SnsTopic, $"arn:aws:sns:{prefix}:session-alerts", Ct));
+        Assert.False(await targets.ExistsAsync(AlertTargetKind.SnsTopic, $"arn:aws:sns:{prefix}:missing", Ct));
+        Assert.True(await targets.ExistsAsync(AlertTargetKind.LambdaFunction, $"arn:aws:lambda:{prefix}:function:session-hook", Ct));
+        Assert.False(await targets.ExistsAsync(AlertTargetKind.LambdaFunction, $"arn:aws:lambda:{prefix}:function:missing", Ct));
+        Assert.True(await targets.ExistsAsync(AlertTargetKind.CodePipeline, $"arn:aws:codepipeline:{prefix}:remediate", Ct));
+        Assert.False(await targets.ExistsAsync(AlertTargetKind.CodePipeline, $"arn:aws:codepipeline:{prefix}:missing", Ct));
+    }
+
+    [Fact]
+    public async Task Rules_and_targets_round_trip_and_failed_entries_are_failures()
+    {
+        using var account = fixture.NewAccount($"""
+            - name: {Region}
+              topics:
+                - name: session-alerts
+            """);
+        var rules = account.Factory.For(Scope).Rules;
+        const string pattern = """{"source":["aws.ssm"],"detail-type":["AWS API Call via CloudTrail"],"detail":{"eventSource":["ssm.amazonaws.com"],"eventName":["StartSession","ResumeSession","TerminateSession"]}}""";
+        var topic = $"arn:aws:sns:{Region}:{account.AccountId}:session-alerts";
+
+        Assert.Null(await rules.DescribeAsync("session-activity", Ct));
+        var arn = await rules.PutAsync(new EventRuleDefinition("session-activity", pattern, "ENABLED", "managed-by: session-audit"), Ct);
+        var rule = await rules.DescribeAsync("session-activity", Ct);
+        Assert.Equal(new EventRuleInfo("session-activity", arn, pattern, "ENABLED", "managed-by: session-audit"), rule);
+
+        await rules.PutTargetsAsync("session-activity", [new EventTarget("sns", topic),
+            new EventTarget("run", $"arn:aws:ssm:{Region}::document/AWS-RunShellScript", "arn:aws:iam::123456789012:role/events",
+                [new RunCommandTarget("InstanceIds", ["i-0123456789abcdef0"])])], Ct);
+        var listed = await rules.ListTargetsAsync("session-activity", Ct);
+        Assert.Equal(["run", "sns"], listed.Select(t => t.Id).Order());
+        Assert.Equal(["i-0123456789abcdef0"], listed.Single(t => t.Id == "run").RunCommandTargets!.Single().Values);
+
+        var tooMany = Enumerable.Range(0, 6).Select(i => new EventTarget($"t{i}", topic)).ToArray();
+        var limit = await Assert.ThrowsAsync<AwsFailure>(() => rules.PutTargetsAsync("session-activity", tooMany, Ct));
+        Assert.Equal(AwsFailureKind.Invalid, limit.Kind);
+
+        await rules.RemoveTargetsAsync("session-activity", ["sns", "run"], Ct);
+        Assert.Empty(await rules.ListTargetsAsync("session-activity", Ct));
+        await rules.DeleteAsync("session-activity", Ct);
+        await rules.DeleteAsync("session-activity", Ct);
+        Assert.Null(await rules.DescribeAsync("session-activity", Ct));
+    }
+
+    [Fact]
+    public async Task A_rule_with_targets_cannot_be_deleted()
+    {
+        using var account = fixture.NewAccount($"""
+            - name: {Region}
+              topics:
+                - name: t
+            """);
+        var rules = account.Factory.For(Scope).Rules;
+        await rules.PutAsync(new EventRuleDefinition("r", """{"source":["aws.ssm"]}""", "ENABLED", "d"), Ct);
+        await rules.PutTargetsAsync("r", [new EventTarget("sns", $"arn:aws:sns:{Region}:{account.AccountId}:t")], Ct);
+
+        var failure = await Assert.ThrowsAsync<AwsFailure>(() => rules.DeleteAsync("r", Ct));
+
+        Assert.Equal(AwsFailureKind.Invalid, failure.Kind);
+        Assert.NotNull(await rules.DescribeAsync("r", Ct));
+    }
+
+    [Fact]
+    public async Task Caller_identity_is_the_account_of_the_credentials()
+    {
+        using var account = fixture.NewAccount();
+
+        Assert.Equal(account.AccountId, await account.Factory.For(Scope).Identity.GetAccountIdAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Every_call_is_counted_by_service_operation_and_outcome()
+    {
+        using var account = fixture.NewAccount();
+        using var metrics = new MetricRecorder(account.Metrics.Meter);
+        var env = account.Factory.For(Scope);
+
+        await env.Keys.DescribeAsync("alias/none", Ct);
+        await env.LogGroups.DescribeAsync("/none", Ct);
+
+        Assert.Equal(1, metrics.Sum("sessionaudit.aws.calls", "DescribeKey", "not_found"));
+        Assert.Equal(1, metrics.Sum("sessionaudit.aws.calls", "DescribeLogGroups", "success"));
+    }
+}

@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using SessionAudit.Kubernetes.Api;
+using SessionAudit.Kubernetes.Controller;
+using SessionAudit.Kubernetes.Informer;
+using SessionAudit.Kubernetes.Status;
+
+namespace SessionAudit.Kubernetes.Tests.Sandbox;
+
+/// <summary>What the test reconciler saw: calls, overlaps per key, deletions.</summary>
+public sealed class ReconcileLog
+{
+    private readonly ConcurrentDictionary<string, int> inFlight = new();
+    private int violations;
+    private int calls;
+
+    public int Violations => Volatile.Read(ref violations);
+
+    public int Calls => Volatile.Read(ref calls);
+
+    public ConcurrentDictionary<string, byte> SeenDeleted { get; } = new();
+
+    public void Enter(string key)
+    {
+        Interlocked.Increment(ref calls);
+        if (inFlight.AddOrUpdate(key, 1, (_, n) => n + 1) > 1) Interlocked.Increment(ref violations);
+    }
+
+    public void Exit(string key) => inFlight.AddOrUpdate(key, 0, (_, n) => n - 1);
+}
+
+/// <summary>Level-based test reconciler: reads the cache, writes observedGeneration/observedSize and Ready through /status.</summary>
+public sealed class WidgetReconciler(IResourceCache<Widget> cache, StatusWriter<Widget> status, ReconcileLog log, TimeProvider time) : IReconciler<Widget>
+{
+    public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest req, CancellationToken ct)
+    {
+        var key = req.Key.ToString();
+        log.Enter(key);
+        try
+        {
+            // Widen the window in which a second worker could wrongly pick the same key.
+            await Task.Delay(Random.Shared.Next(0, 4), ct);
+            var w = cache.Get(req.Key);
+            if (w is null)
+            {
+                log.SeenDeleted[key] = 0;
+                return ReconcileResult.Success();
+            }
+
+            log.SeenDeleted.TryRemove(key, out _);
+            var now = time.GetUtcNow();
+            await status.WriteAsync(
+                w,
+                x =>
+                {
+                    x.Status ??= new WidgetStatus();
+                    x.Status.ObservedGeneration = x.Metadata.Generation;
+                    x.Status.ObservedSize = x.Spec.Size;
+                    x.Status.Conditions ??= [];
+                    Conditions.Set(x.Status.Conditions, "Ready", Conditions.True, "Reconciled", $"size {x.Spec.Size}", x.Metadata.Generation, now);
+                },
+                ct);
+            return ReconcileResult.Success();
+        }
+        catch (KubernetesApiException e)
+        {
+            return ReconcileResult.Transient(e);
+        }
+        finally
+        {
+            log.Exit(key);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using SessionAudit.Policy.Conditions;
+using SessionAudit.Policy.Model;
+using SessionAudit.Policy.Reconciliation;
+using SessionAudit.Policy.Tests.Fakes;
+using Xunit;
+
+namespace SessionAudit.Policy.Tests.Reconciliation;
+
+public sealed class LifecycleTests
+{
+    private const string Doc = SessionLoggingPolicySpec.DefaultDocumentName;
+
+    [Fact]
+    public async Task Newer_policy_for_the_same_account_region_and_document_gets_Conflict_and_touches_nothing()
+    {
+        var s = new Scenario();
+        var older = new SessionLoggingPolicy(new PolicyMetadata("aaa-older", "u2", 1, s.Policy.Metadata.CreationTimestamp.AddHours(-1)), Scenario.FullSpec());
+
+        var result = await s.RunAsync(others: [older, s.Policy]);
+
+        Assert.Empty(s.Aws.Calls);
+        var ready = s.Condition(ConditionTypes.Ready);
+        Assert.Equal(("False", "Conflict"), (ready.Status, ready.Reason));
+        Assert.Contains("aaa-older", ready.Message);
+        Assert.Equal("True", s.Condition(ConditionTypes.Stalled).Status);
+        Assert.Contains(result.Events, e => e.Reason == "Conflict");
+    }
+
+    [Fact]
+    public async Task Same_creation_time_is_broken_by_name_and_other_regions_do_not_conflict()
+    {
+        var s = new Scenario();
+        var same = new SessionLoggingPolicy(new PolicyMetadata("zzz", "u3", 1, s.Policy.Metadata.CreationTimestamp), Scenario.FullSpec());
+        var elsewhere = new SessionLoggingPolicy(new PolicyMetadata("aaa", "u4", 1, s.Policy.Metadata.CreationTimestamp.AddDays(-9)), Scenario.FullSpec() with { Region = "eu-west-1" });
+        var otherAccount = new SessionLoggingPolicy(new PolicyMetadata("aab", "u5", 1, s.Policy.Metadata.CreationTimestamp.AddDays(-9)), Scenario.FullSpec() with { RoleArn = "arn:aws:iam::444455556666:role/audit" });
+
+        await s.RunAsync(others: [same, elsewhere, otherAccount]);
+
+        Assert.Equal("True", s.Condition(ConditionTypes.Ready).Status);
+        Assert.Equal("prod", PolicyReconciler.ConflictOwner(same, [s.Policy])?.Metadata.Name);
+    }
+
+    [Fact]
+    public async Task Deletion_with_Retain_keeps_everything_and_makes_no_calls()
+    {
+        var s = new Scenario();
+        await s.RunAsync();
+        s.Aws.ResetCalls();
+        s.Policy = s.Policy with { Metadata = s.Policy.Metadata with { DeletionRequested = true } };
+
+        var result = await s.RunAsync();
+
+        Assert.True(result.DeletionComplete);
+        Assert.Empty(s.Aws.Calls);
+        Assert.Single(s.Aws.Rules);
+        Assert.Single(s.Aws.Grants[s.Key.Arn]);
+    }
+
+    [Fact]
+    public async Task Deletion_with_Delete_removes_rule_and_grants_and_restores_the_earlier_default()
+    {
+        var s = new Scenario(spec => spec with { DeletionPolicy = DeletionPolicy.Delete });
+        s.Aws.Documents[Doc] = ["""{"schemaVersion":"1.0","sessionType":"Standard_Stream","inputs":{"s3BucketName":"before"}}"""];
+        s.Aws.DefaultVersions[Doc] = 1;
+        await s.RunAsync();
+        Assert.Equal(2, s.Aws.DefaultVersions[Doc]);
+        s.Aws.RuleTargets["session-audit-prod"].Add(new Ports.EventTarget("manual", "arn:aws:sqs:us-east-1:111122223333:q"));
+        s.Policy = s.Policy with { Metadata = s.Policy.Metadata with { DeletionRequested = true } };
+
+        var result = await s.RunAsync();
+
+        Assert.True(result.DeletionComplete);
+        Assert.Equal(1, s.Aws.DefaultVersions[Doc]);
+        Assert.Empty(s.Aws.Grants[s.Key.Arn]);
+        // The rule keeps a target the operator did not make, so only our targets go and the rule stays.
+        Assert.Equal("manual", Assert.Single(s.Aws.RuleTargets["session-audit-prod"]).Id);
+        Assert.Contains(result.Events, e => e.Reason == "DocumentRestored");
+
+        s.Aws.RuleTargets["session-audit-prod"].Clear();
+        await s.RunAsync();
+        Assert.Empty(s.Aws.Rules);
+    }
+
+    [Fact]
+    public async Task Bad_input_becomes_a_condition_with_no_AWS_call_and_no_requeue()
+    {
+        var s = new Scenario(spec => spec with { Kms = new KmsSpec { KeyId = "not-a-key" }, DriftCheckInterval = "90h" });
+
+        var result = await s.RunAsync();
+
+        Assert.Empty(s.Aws.Calls);
+        Assert.Null(result.RequeueAfter);
+        var ready = s.Condition(ConditionTypes.Ready);
+        Assert.Equal(("False", "InvalidSpec"), (ready.Status, ready.Reason));
+        Assert.Contains("spec.kms.keyId", ready.Message);
+        Assert.Contains("spec.driftCheckInterval", ready.Message);
+        Assert.Equal("True", s.Condition(ConditionTypes.Stalled).Status);
+    }
+
+    [Fact]
+    public async Task Requeue_follows_the_drift_check_interval_and_the_scope_follows_the_spec()
+    {
+        var s = new Scenario(spec => spec with { DriftCheckInterval = "2m", RoleArn = "arn:aws:iam::111122223333:role/audit", ExternalId = "ext-123" });
+
+        var result = await s.RunAsync();
+
+        Assert.Equal(TimeSpan.FromMinutes(2), result.RequeueAfter);
+        Assert.Equal(new Ports.AwsScope("us-east-1", "arn:aws:iam::111122223333:role/audit", "ext-123"), s.Aws.Scopes.Single());
+    }
+}
