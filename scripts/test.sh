@@ -21,7 +21,7 @@ filter=()
 # Projects run one after another: the end-to-end ones start real processes and
 # time-sensitive servers, and this machine has two cores.
 status=0
-for proj in tests/*/*.csproj; do
+for proj in tests/*.Tests/*.csproj; do
   name=$(basename "$proj" .csproj)
   echo "test: $name"
   dotnet test "$proj" -c Release --no-build -nologo "${filter[@]}" \

@@ -1,4 +1,4 @@
-using SessionAudit.EndToEnd.Tests.Harness;
+using SessionAudit.Testing.Harness;
 using Xunit;
 
 namespace SessionAudit.EndToEnd.Tests;

@@ -4,15 +4,18 @@ using System.Text.Json.Nodes;
 namespace SessionAudit.Sandbox.Aws.Tests;
 
 /// <summary>Runs the real AWS CLI v2 against a sandbox with fixed credentials and region.</summary>
-public sealed class AwsCli(Uri endpoint, string accessKeyId = "AKIASANDBOXTEST00001", string region = "us-east-1")
+public sealed class AwsCli(Uri endpoint, string accessKeyId = "AKIASANDBOXTEST00001", string region = "us-east-1", IReadOnlyDictionary<string, string>? env = null)
 {
     public static string Path => Environment.GetEnvironmentVariable("SESSION_AUDIT_AWS_CLI") ?? "/usr/bin/aws";
 
     public string Region { get; } = region;
 
-    public AwsCli As(string accessKey, string? inRegion = null) => new(endpoint, accessKey, inRegion ?? Region);
+    public AwsCli As(string accessKey, string? inRegion = null) => new(endpoint, accessKey, inRegion ?? Region, env);
 
-    public AwsCli In(string inRegion) => new(endpoint, accessKeyId, inRegion);
+    public AwsCli In(string inRegion) => new(endpoint, accessKeyId, inRegion, env);
+
+    public AwsCli WithEnv(string name, string value) =>
+        new(endpoint, accessKeyId, Region, new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { [name] = value });
 
     /// <summary>Runs one command; the result holds the exit code, stdout (parsed when JSON) and stderr.</summary>
     public async Task<CliResult> RunAsync(params string[] args)
@@ -42,6 +45,7 @@ public sealed class AwsCli(Uri endpoint, string accessKeyId = "AKIASANDBOXTEST00
         psi.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials";
         psi.Environment["AWS_MAX_ATTEMPTS"] = "1";
         psi.Environment["AWS_RETRY_MODE"] = "standard";
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);

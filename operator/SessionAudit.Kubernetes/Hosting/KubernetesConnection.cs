@@ -52,7 +52,12 @@ public sealed class KubernetesConnection : IDisposable
             config = KubernetesClientConfiguration.BuildConfigFromConfigFile(KubernetesClientConfiguration.KubeConfigDefaultLocation, context);
         }
 
-        return new KubernetesConnection(new k8s.Kubernetes(config, handlers), requestTimeout, inCluster, inCluster ? null : config.Namespace);
+        var client = new k8s.Kubernetes(config, handlers);
+
+        // Watches last up to 10 minutes and end by timeoutSeconds and the idle watchdog; every other request of
+        // ours has its own deadline (RequestTimeout), and the generated client methods keep HttpClientTimeout.
+        client.HttpClient.Timeout = Timeout.InfiniteTimeSpan;
+        return new KubernetesConnection(client, requestTimeout, inCluster, inCluster ? null : config.Namespace);
     }
 
     /// <inheritdoc/>

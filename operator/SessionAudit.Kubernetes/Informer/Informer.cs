@@ -238,36 +238,36 @@ public sealed class Informer<T>
         {
             case "ADDED":
             case "MODIFIED":
-            {
-                var item = KubernetesJson.Deserialize<T>(obj.GetRawText());
-                Apply(ResourceKey.Of(item), item);
-                return item.Metadata?.ResourceVersion ?? rv;
-            }
+                {
+                    var item = KubernetesJson.Deserialize<T>(obj.GetRawText());
+                    Apply(ResourceKey.Of(item), item);
+                    return item.Metadata?.ResourceVersion ?? rv;
+                }
 
             case "DELETED":
-            {
-                var item = KubernetesJson.Deserialize<T>(obj.GetRawText());
-                var key = ResourceKey.Of(item);
-                Cache.Remove(key, out _);
-                handler?.OnDelete(item);
-                return item.Metadata?.ResourceVersion ?? rv;
-            }
+                {
+                    var item = KubernetesJson.Deserialize<T>(obj.GetRawText());
+                    var key = ResourceKey.Of(item);
+                    Cache.Remove(key, out _);
+                    handler?.OnDelete(item);
+                    return item.Metadata?.ResourceVersion ?? rv;
+                }
 
             case "BOOKMARK":
                 return obj.TryGetProperty("metadata", out var m) && m.TryGetProperty("resourceVersion", out var brv) && brv.GetString() is { Length: > 0 } s ? s : rv;
 
             case "ERROR":
-            {
-                var code = obj.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 0;
-                var reason = obj.TryGetProperty("reason", out var r) ? r.GetString() : null;
-                if (code == 410 || reason is "Expired" or "Gone")
                 {
-                    RuntimeLog.ResourceVersionExpired(logger, resource.Kind, rv);
-                    return null;
-                }
+                    var code = obj.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 0;
+                    var reason = obj.TryGetProperty("reason", out var r) ? r.GetString() : null;
+                    if (code == 410 || reason is "Expired" or "Gone")
+                    {
+                        RuntimeLog.ResourceVersionExpired(logger, resource.Kind, rv);
+                        return null;
+                    }
 
-                throw new KubernetesApiException((System.Net.HttpStatusCode)(code == 0 ? 500 : code), "WATCH", resource.CollectionPath(options.Namespace), obj.GetRawText());
-            }
+                    throw new KubernetesApiException((System.Net.HttpStatusCode)(code == 0 ? 500 : code), "WATCH", resource.CollectionPath(options.Namespace), obj.GetRawText());
+                }
 
             default:
                 return rv;

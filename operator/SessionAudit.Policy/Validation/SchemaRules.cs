@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using SessionAudit.Policy.Crd;
+using SessionAudit.Policy.Model;
 
 namespace SessionAudit.Policy.Validation;
 
@@ -43,7 +44,7 @@ internal static class SchemaRules
                 case IEnumerable list when CrdGenerator.ListItemType(p.PropertyType) is not null:
                     CheckList(p, list.Cast<object?>().ToList(), childPath, errors);
                     break;
-                case not (bool or Enum or DateTimeOffset) when value.GetType().Namespace == typeof(CrdGenerator).Namespace!.Replace(".Crd", ".Model", StringComparison.Ordinal):
+                case not (bool or Enum or DateTimeOffset) when value.GetType().Namespace == typeof(SessionLoggingPolicySpec).Namespace:
                     Check(value, childPath, errors);
                     break;
             }

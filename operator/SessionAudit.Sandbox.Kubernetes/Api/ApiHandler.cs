@@ -271,7 +271,10 @@ internal sealed class ApiHandler(
             query["dryRun"].Count > 0,
             query["fieldManager"].ToString(),
             query["fieldValidation"].ToString(),
-            query["force"].ToString() == "true");
+            query["force"].ToString() == "true")
+        {
+            UserAgentManager = ctx.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua.Split('/')[0] : "unknown",
+        };
         var ns = info.Namespace;
         switch (verb)
         {

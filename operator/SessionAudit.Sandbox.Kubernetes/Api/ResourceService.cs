@@ -63,6 +63,12 @@ internal sealed class ResourceService(ResourceRegistry registry, TimeProvider ti
             CustomResourceAdmission.Admit(type, version, body, null, options.Strict);
         }
 
+        if (options.TrackUpdates)
+        {
+            Json.Metadata(body).Remove("managedFields");
+            ManagedFields.RecordUpdate(null, body, Manager(options), "", version.StatusSubresource, new ListStructure(type, version), type.ApiVersion(version.Name), Now());
+        }
+
         body["apiVersion"] = type.ApiVersion(type.StorageVersion.Name);
         var stored = options.DryRun
             ? Json.Freeze(body, r.Store.Clock.Current)
@@ -144,6 +150,11 @@ internal sealed class ResourceService(ResourceRegistry registry, TimeProvider ti
             if (type.IsCustom)
             {
                 CustomResourceAdmission.Admit(type, version, next, old, options.Strict && subresource.Length == 0);
+            }
+
+            if (options.TrackUpdates)
+            {
+                ManagedFields.RecordUpdate(old, next, Manager(options), subresource, version.StatusSubresource, new ListStructure(type, version), type.ApiVersion(version.Name), Now());
             }
 
             next["apiVersion"] = type.ApiVersion(type.StorageVersion.Name);
@@ -244,6 +255,8 @@ internal sealed class ResourceService(ResourceRegistry registry, TimeProvider ti
             }
         }
     }
+
+    private static string Manager(WriteOptions options) => options.FieldManager.Length > 0 ? options.FieldManager : options.UserAgentManager;
 
     public static List<string> Finalizers(JsonObject obj) =>
         Json.At(obj, "metadata.finalizers") is JsonArray a ? [.. a.Select(f => f?.GetValue<string>() ?? "")] : [];

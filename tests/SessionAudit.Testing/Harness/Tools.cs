@@ -1,4 +1,4 @@
-namespace SessionAudit.EndToEnd.Tests.Harness;
+namespace SessionAudit.Testing.Harness;
 
 /// <summary>Where the real tools are: scripts/tools.sh exports these; the defaults are where Debian puts them.</summary>
 public static class Tools

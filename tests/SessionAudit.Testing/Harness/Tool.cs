@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SessionAudit.EndToEnd.Tests.Harness;
+namespace SessionAudit.Testing.Harness;
 
 /// <summary>Runs a real program (kubectl, the AWS CLI, session-audit) to completion with a deadline.</summary>
 public static class Tool

@@ -1,4 +1,4 @@
-namespace SessionAudit.EndToEnd.Tests.Harness;
+namespace SessionAudit.Testing.Harness;
 
 /// <summary>What a finished process printed and how it ended.</summary>
 public sealed record ProcessResult(int ExitCode, string StdOut, string StdErr)

@@ -1,4 +1,4 @@
-namespace SessionAudit.EndToEnd.Tests.Harness;
+namespace SessionAudit.Testing.Harness;
 
 /// <summary>Waits for a condition with a deadline instead of sleeping: the test fails with the last observation.</summary>
 public static class Eventually

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace SessionAudit.EndToEnd.Tests.Harness;
+namespace SessionAudit.Testing.Harness;
 
 /// <summary>`session-audit` running as a real process: its output lines are kept and can be waited on.</summary>
 public sealed class OperatorProcess : IAsyncDisposable
