@@ -101,7 +101,7 @@ internal sealed class Dispatcher(SandboxCore core)
                     var (segments, bucketFromHost) = PathSegments(req);
                     var query = req.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
                     var router = protocol == Protocol.RestXml ? core.S3Router : core.LambdaRouter;
-                    var match = router.Match(req.Method, segments, query)
+                    var match = router.Match(req.Method, segments, query, h => req.Headers.ContainsKey(h))
                         ?? throw (protocol == Protocol.RestXml
                             ? new AwsException("NotImplemented", "A header you provided implies functionality that is not implemented", 501)
                             : new AwsException("UnknownOperationException", $"No operation matches {req.Method} {req.Path}", 404));

@@ -5,7 +5,7 @@ namespace SessionAudit.Sandbox.Aws.Wire;
 /// <summary>Finds the REST operation (S3, Lambda) whose model URI template best fits a request.</summary>
 internal sealed class RestRouter
 {
-    private readonly List<(Operation Op, string Method, Segment[] Path, (string Key, string? Value)[] Query)> routes = [];
+    private readonly List<(Operation Op, string Method, Segment[] Path, (string Key, string? Value)[] Query, string[] Headers, string[] QueryMembers)> routes = [];
 
     public RestRouter(ServiceModel service)
     {
@@ -21,14 +21,18 @@ internal sealed class RestRouter
             }).ToArray();
             var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(s =>
                 s.StartsWith('{') ? new Segment(s.Trim('{', '}', '+'), true, s.EndsWith("+}", StringComparison.Ordinal)) : new Segment(s, false, false)).ToArray();
-            routes.Add((op, op.HttpMethod, segments, query));
+            // Required header and query members tell apart operations sharing a URI (PutObject vs CopyObject, GetObject vs UploadPart...).
+            var required = op.Input?.Required.Select(r => op.Input.Members[r]).ToList() ?? [];
+            routes.Add((op, op.HttpMethod, segments, query,
+                [.. required.Where(m => m.Location == "header").Select(m => m.WireName)],
+                [.. required.Where(m => m.Location == "querystring").Select(m => m.WireName)]));
         }
     }
 
     private readonly record struct Segment(string Text, bool IsLabel, bool Greedy);
 
     /// <summary>Returns the operation and its URI labels, or null when nothing in the model fits.</summary>
-    public (Operation Op, Dictionary<string, string> Labels)? Match(string method, string[] pathSegments, IReadOnlyDictionary<string, string> query)
+    public (Operation Op, Dictionary<string, string> Labels)? Match(string method, string[] pathSegments, IReadOnlyDictionary<string, string> query, Func<string, bool> hasHeader)
     {
         (Operation Op, Dictionary<string, string> Labels)? best = null;
         int bestScore = -1;
@@ -36,9 +40,10 @@ internal sealed class RestRouter
         {
             if (!string.Equals(r.Method, method, StringComparison.OrdinalIgnoreCase)) continue;
             if (!r.Query.All(c => query.TryGetValue(c.Key, out var v) && (c.Value is null || c.Value == v))) continue;
+            if (!r.Headers.All(hasHeader) || !r.QueryMembers.All(query.ContainsKey)) continue;
             var labels = MatchPath(r.Path, pathSegments);
             if (labels is null) continue;
-            int score = r.Query.Length * 100 + r.Path.Count(s => !s.IsLabel) * 10 + r.Path.Length;
+            int score = (r.Query.Length + r.Headers.Length + r.QueryMembers.Length) * 100 + r.Path.Count(s => !s.IsLabel) * 10 + r.Path.Length;
             if (score > bestScore)
             {
                 bestScore = score;
