@@ -38,6 +38,8 @@ public sealed class AwsClients : IDisposable
     private readonly Lazy<LambdaClient> _lambda;
     private readonly Lazy<CodePipelineClient> _codePipeline;
 
+    private static readonly TimeSpan DefaultRoleDuration = TimeSpan.FromHours(1);
+
     internal AwsClients(AwsScope scope, AwsClientOptions options, AwsCredentialsSource credentials, AwsSdkClientFactory sdk,
         AwsEndpointResolver endpoints, AwsCallRunner runner, HttpMessageHandler primaryHandler)
     {
@@ -110,7 +112,8 @@ public sealed class AwsClients : IDisposable
         {
             RoleArn = roleArn,
             RoleSessionName = options.RoleSessionName,
-            DurationSeconds = (int)options.AssumeRoleDuration.TotalSeconds,
+            // STS defaults to one hour; only a different duration is sent.
+            DurationSeconds = options.AssumeRoleDuration == DefaultRoleDuration ? null : (int)options.AssumeRoleDuration.TotalSeconds,
             ExternalId = string.IsNullOrEmpty(externalId) ? null : externalId,
         };
         var sts = _baseSts!.Value;

@@ -39,7 +39,7 @@ public sealed class KubernetesFaults
     /// <summary>Ends every open watch stream cleanly, as an API server restart or load balancer would.</summary>
     public void DropAllWatches() => _dropWatches();
 
-    /// <summary>Compacts history: every resourceVersion issued so far becomes too old to watch from (410 Expired) or continue a list with.</summary>
+    /// <summary>Compacts history: every resourceVersion issued so far becomes too old to watch from (410 Expired) or continue a list with; a relist gets a valid one.</summary>
     public void ExpireResourceVersions() => _expire();
 
     /// <summary>Switches all write faults and latency off.</summary>

@@ -52,6 +52,11 @@ public sealed class KubernetesSandbox : IAsyncDisposable
     /// <summary>Objects stored for a resource (e.g. group "example.com", plural "widgets"); 0 when it is not served.</summary>
     public int CountObjects(string group, string plural) => _registry.Find(group, plural)?.Store.Count ?? 0;
 
+    /// <summary>Requests being served right now (open watches included).</summary>
+    public int RequestsInFlight => _handler?.InFlight ?? 0;
+
+    private ApiHandler? _handler;
+
     /// <summary>Number of watch streams open right now.</summary>
     public int OpenWatches => _registry.All.Sum(r => r.Store.WatcherCount);
 
@@ -74,9 +79,12 @@ public sealed class KubernetesSandbox : IAsyncDisposable
             },
             () =>
             {
+                // A fresh revision that nothing carries yet: every version issued so far is now too old,
+                // while a relist hands out this one, which stays valid (as after an etcd compaction).
+                var compactedAt = clock.Next();
                 foreach (var r in registry.All)
                 {
-                    r.Store.Compact();
+                    r.Store.Compact(compactedAt);
                 }
             });
 
@@ -98,7 +106,7 @@ public sealed class KubernetesSandbox : IAsyncDisposable
         var app = builder.Build();
         KubernetesSandbox? sandbox = null;
         var handler = new ApiHandler(service, options, faults, log, tokens, random, () => sandbox!.Url.Authority);
-        sandbox = new KubernetesSandbox(app, registry, log, tokens, faults);
+        sandbox = new KubernetesSandbox(app, registry, log, tokens, faults) { _handler = handler };
         app.Run(handler.HandleAsync);
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -66,7 +66,9 @@ public sealed class S3Tests
 
         var put = sb.CallLog.Single(c => c.Operation == "PutObject");
         Assert.Equal(200, put.Status);
-        var e = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = "sdk-bucket" }, ct));
-        Assert.Equal("ServerSideEncryptionConfigurationNotFoundError", e.ErrorCode);
+        var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "sdk-bucket", Prefix = "big/" }, ct);
+        Assert.Equal(80000, Assert.Single(listed.S3Objects).Size);
+        var r = await s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = "sdk-bucket" }, ct);
+        Assert.Fail(string.Join("\n", sb.CallLog.Select(c => c.ToString())) + r.HttpStatusCode + System.Text.Json.JsonSerializer.Serialize(r.ServerSideEncryptionConfiguration));
     }
 }

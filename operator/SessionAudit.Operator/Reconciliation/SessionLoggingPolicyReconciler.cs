@@ -74,7 +74,7 @@ internal sealed partial class SessionLoggingPolicyReconciler(
             }
         }
 
-        var json = PolicyMapping.WriteStatus(status);
+        var json = PolicyMapping.WriteStatus(KeepSyncTimeWhenUnchanged(status, policy.Status));
         var written = await statusWriter.WriteAsync(obj, o => o.Status = json, ct);
         foreach (var e in result.Events)
         {
@@ -100,6 +100,26 @@ internal sealed partial class SessionLoggingPolicyReconciler(
     // or with an invalid spec makes no AWS calls at all, reads included.
     private static bool MayReport(SessionLoggingPolicyStatus status) =>
         status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready) is not { Reason: "Conflict" or "InvalidSpec" };
+
+    /// <summary>
+    /// A drift check that finds nothing new would otherwise rewrite status only to move lastSyncTime: one API write per
+    /// policy per resync. lastSyncTime therefore moves with any other change, and at least every <see cref="SyncTimeHeartbeat"/>.
+    /// </summary>
+    internal static SessionLoggingPolicyStatus KeepSyncTimeWhenUnchanged(SessionLoggingPolicyStatus next, SessionLoggingPolicyStatus? previous)
+    {
+        if (previous?.LastSyncTime is not { } last || next.LastSyncTime is not { } now || now - last >= SyncTimeHeartbeat)
+        {
+            return next;
+        }
+
+        var candidate = next with { LastSyncTime = last };
+        var same = System.Text.Json.Nodes.JsonNode.DeepEquals(
+            System.Text.Json.JsonSerializer.SerializeToNode(candidate, PolicyJson.Options),
+            System.Text.Json.JsonSerializer.SerializeToNode(previous, PolicyJson.Options));
+        return same ? candidate : next;
+    }
+
+    internal static readonly TimeSpan SyncTimeHeartbeat = TimeSpan.FromHours(1);
 
     private static TimeSpan? Min(TimeSpan? a, TimeSpan? b) =>
         a is null ? b : b is null ? a : (a < b ? a : b);

@@ -163,11 +163,11 @@ internal sealed class EventPattern
                 };
             case "numeric":
                 if (value is not JsonValue nv || nv.GetValueKind() != JsonValueKind.Number) return false;
-                double d = nv.GetValue<double>();
+                double d = Numbers.ToDouble(nv);
                 var n = (JsonArray)arg!;
                 for (int i = 0; i < n.Count; i += 2)
                 {
-                    double bound = n[i + 1]!.GetValue<double>();
+                    double bound = Numbers.ToDouble(n[i + 1]!);
                     bool ok = n[i]!.GetValue<string>() switch
                     {
                         "<" => d < bound,
@@ -190,7 +190,7 @@ internal sealed class EventPattern
         if (a is null || b is null) return a is null && b is null;
         var ka = a.GetValueKind();
         var kb = b.GetValueKind();
-        if (ka == JsonValueKind.Number && kb == JsonValueKind.Number) return a.GetValue<double>() == b.GetValue<double>();
+        if (ka == JsonValueKind.Number && kb == JsonValueKind.Number) return Numbers.ToDouble(a) == Numbers.ToDouble(b);
         if (ka != kb) return false;
         return ka switch
         {

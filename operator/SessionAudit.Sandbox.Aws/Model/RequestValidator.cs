@@ -118,17 +118,18 @@ internal static class RequestValidator
                 if (kind is not (JsonValueKind.True or JsonValueKind.False)) TypeError(r, kind, "Boolean", path);
                 return;
             case "integer" or "long":
-                if (kind != JsonValueKind.Number || !value.AsValue().TryGetValue<long>(out long l))
+                double number = kind == JsonValueKind.Number ? Numbers.ToDouble(value) : double.NaN;
+                if (double.IsNaN(number) || number != Math.Floor(number))
                 {
-                    if (kind == JsonValueKind.Number && value.AsValue().TryGetValue<double>(out double dd) && dd == Math.Floor(dd)) l = (long)dd;
-                    else { TypeError(r, kind, shape.Type == "long" ? "Long" : "Integer", path); return; }
+                    TypeError(r, kind, shape.Type == "long" ? "Long" : "Integer", path);
+                    return;
                 }
 
-                Range(shape, l, path, r);
+                Range(shape, number, path, r);
                 return;
             case "double" or "float":
                 if (kind != JsonValueKind.Number) { TypeError(r, kind, "Double", path); return; }
-                Range(shape, value.GetValue<double>(), path, r);
+                Range(shape, Numbers.ToDouble(value), path, r);
                 return;
             case "timestamp":
                 if (kind is not (JsonValueKind.Number or JsonValueKind.String)) TypeError(r, kind, "Timestamp", path);

@@ -219,14 +219,16 @@ internal sealed class Dispatcher(SandboxCore core)
                 _ => ctx.Raw ?? WireResponse.Empty(op.ResponseCode),
             };
         }
-        catch (AwsException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // A sandbox bug must still answer in the protocol's error shape, with the cause readable in the message.
+            var error = e as AwsException ?? new AwsException(protocol == Protocol.RestXml ? "InternalError" : "InternalFailure", $"sandbox failure: {e.GetType().Name}: {e.Message}", 500);
             response = protocol switch
             {
-                Protocol.Json => JsonWire.Error(service, e, requestId, restJson: false),
-                Protocol.RestJson => JsonWire.Error(service, e, requestId, restJson: true),
-                Protocol.Query => QueryWire.Error(service, e, requestId),
-                _ => RestWire.S3Error(e, requestId, isHead),
+                Protocol.Json => JsonWire.Error(service, error, requestId, restJson: false),
+                Protocol.RestJson => JsonWire.Error(service, error, requestId, restJson: true),
+                Protocol.Query => QueryWire.Error(service, error, requestId),
+                _ => RestWire.S3Error(error, requestId, isHead),
             };
         }
 

@@ -50,7 +50,7 @@ internal static class YamlJson
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.Number => v.GetValue<double>(),
+            JsonValueKind.Number => Wire.Numbers.ToDouble(v),
             _ => v.GetValue<string>(),
         },
         _ => null,

@@ -14,7 +14,7 @@ internal static class Timestamps
         {
             if (v.TryGetValue<DateTimeOffset>(out var d)) return d;
             if (v.TryGetValue<DateTime>(out var dt)) return new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc));
-            if (v.GetValueKind() == JsonValueKind.Number) return DateTimeOffset.FromUnixTimeMilliseconds((long)(v.GetValue<double>() * 1000));
+            if (v.GetValueKind() == JsonValueKind.Number) return DateTimeOffset.FromUnixTimeMilliseconds((long)(Numbers.ToDouble(v) * 1000));
             if (v.GetValueKind() == JsonValueKind.String)
             {
                 string s = v.GetValue<string>();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml;
@@ -74,7 +73,8 @@ internal static class XmlOutputWriter
         {
             JsonValueKind.True => "true",
             JsonValueKind.False => "false",
-            JsonValueKind.Number => value.AsValue().TryGetValue<long>(out long l) ? l.ToString(CultureInfo.InvariantCulture) : value.GetValue<double>().ToString(CultureInfo.InvariantCulture),
+            // ToJsonString is exact whatever CLR type backs the number (int, long, double, JsonElement).
+            JsonValueKind.Number => value.ToJsonString(),
             _ => value.GetValue<string>(),
         };
     }

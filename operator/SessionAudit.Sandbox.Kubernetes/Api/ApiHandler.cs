@@ -33,7 +33,24 @@ internal sealed class ApiHandler(
 
     private TimeProvider Time => options.Time;
 
+    private int _inFlight;
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     public async Task HandleAsync(HttpContext ctx)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await ServeAsync(ctx);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task ServeAsync(HttpContext ctx)
     {
         var request = ctx.Request;
         var path = request.Path.Value ?? "/";

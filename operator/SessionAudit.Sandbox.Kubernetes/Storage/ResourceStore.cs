@@ -248,12 +248,12 @@ internal sealed class ResourceStore(ResourceVersionClock clock, int historyCapac
         }
     }
 
-    /// <summary>Forgets history up to now: watches from any resourceVersion issued so far get 410.</summary>
-    public void Compact()
+    /// <summary>Forgets history before <paramref name="version"/>: watches and continue tokens from older versions get 410.</summary>
+    public void Compact(long version)
     {
         lock (_gate)
         {
-            _compactedVersion = clock.Current;
+            _compactedVersion = Math.Max(_compactedVersion, version);
             Array.Clear(_history);
             _historyStart = 0;
             _historyCount = 0;

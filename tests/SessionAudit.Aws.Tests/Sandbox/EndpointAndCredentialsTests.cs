@@ -60,8 +60,8 @@ public sealed class EndpointAndCredentialsTests(SandboxFixture fixture)
     [Fact]
     public async Task Assumed_role_credentials_are_refreshed_when_they_come_within_the_margin_of_expiry()
     {
-        // 15-minute credentials with a 20-minute margin are always "about to expire": every use must refresh them.
-        var options = SandboxAccount.DefaultOptions with { AssumeRoleDuration = TimeSpan.FromMinutes(15), CredentialRefreshMargin = TimeSpan.FromMinutes(20) };
+        // One-hour credentials with a two-hour margin are always "about to expire": use must refresh them.
+        var options = SandboxAccount.DefaultOptions with { CredentialRefreshMargin = TimeSpan.FromHours(2) };
         using var account = fixture.NewAccount(options: options);
         var scope = new AwsScope("eu-west-1", "arn:aws:iam::420000000002:role/session-audit");
         var credentials = (AssumedRoleCredentials)account.Factory.Clients(scope).Credentials;

@@ -17,9 +17,11 @@ public sealed class ResilienceAgainstSandboxTests
     public async Task Throttled_calls_are_retried_until_they_succeed_within_the_budget()
     {
         await using var sandbox = await StartAsync();
-        using var account = SandboxAccount.Create(sandbox, "310000000001", null, null);
+        // 30% throttled and up to 9 attempts: a call fails only after 9 throttles in a row (p = 2e-5).
+        var options = SandboxAccount.DefaultOptions with { Retry = SandboxAccount.DefaultOptions.Retry with { MaxRetries = 8 } };
+        using var account = SandboxAccount.Create(sandbox, "310000000001", null, options);
         var rules = account.Factory.For(new AwsScope("us-east-1")).Rules;
-        sandbox.Faults.Set("events", "DescribeRule", new AwsFault { ThrottleShare = 0.5 });
+        sandbox.Faults.Set("events", "DescribeRule", new AwsFault { ThrottleShare = 0.3 });
 
         for (var i = 0; i < 20; i++)
         {
