@@ -43,6 +43,7 @@ public sealed class AwsSandbox : IAsyncDisposable
         if (options.StateFile is { } sf && File.Exists(sf))
         {
             core.World = StateFile.Load(sf);
+            foreach (var (k, v) in core.World.AccessKeys) core.AccessKeys.TryAdd(k, v);
         }
 
         if (options.SeedFile is { } seed)

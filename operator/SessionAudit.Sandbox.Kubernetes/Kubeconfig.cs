@@ -3,16 +3,19 @@ namespace SessionAudit.Sandbox.Kubernetes;
 /// <summary>Renders a kubeconfig for the sandbox.</summary>
 internal static class Kubeconfig
 {
-    public static string Render(Uri server, string identity, string token)
+    public static string Render(Uri server, string identity, string token, string? authorityPem)
     {
         var url = server.GetLeftPart(UriPartial.Authority);
+        var trust = authorityPem is null
+            ? ""
+            : "\n    certificate-authority-data: " + Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(authorityPem));
         return $"""
             apiVersion: v1
             kind: Config
             clusters:
             - name: session-audit-sandbox
               cluster:
-                server: {url}
+                server: {url}{trust}
             users:
             - name: {Quote(identity)}
               user:

@@ -22,8 +22,11 @@ public sealed class KubernetesSandbox : IAsyncDisposable
     private readonly RequestLog _log;
     private readonly ConcurrentDictionary<string, string> _tokens;
 
-    private KubernetesSandbox(WebApplication app, ResourceRegistry registry, RequestLog log, ConcurrentDictionary<string, string> tokens, KubernetesFaults faults)
+    private readonly SandboxCertificates? _certificates;
+
+    private KubernetesSandbox(WebApplication app, ResourceRegistry registry, RequestLog log, ConcurrentDictionary<string, string> tokens, KubernetesFaults faults, SandboxCertificates? certificates)
     {
+        _certificates = certificates;
         _app = app;
         _registry = registry;
         _log = log;
@@ -94,6 +97,7 @@ public sealed class KubernetesSandbox : IAsyncDisposable
             service.Create(namespaces, namespaces.Type.Versions[0], "", new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = ns } }, new WriteOptions(false, "sandbox", "", false));
         }
 
+        var certificates = options.UseTls ? SandboxCertificates.Create(options.Host) : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
@@ -101,12 +105,16 @@ public sealed class KubernetesSandbox : IAsyncDisposable
         {
             k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
             k.AddServerHeader = false;
+            if (certificates is not null)
+            {
+                k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificates.Server);
+            }
         });
-        builder.WebHost.UseUrls($"http://{options.Host}:{options.Port.ToString(CultureInfo.InvariantCulture)}");
+        builder.WebHost.UseUrls($"{(certificates is null ? "http" : "https")}://{options.Host}:{options.Port.ToString(CultureInfo.InvariantCulture)}");
         var app = builder.Build();
         KubernetesSandbox? sandbox = null;
         var handler = new ApiHandler(service, options, faults, log, tokens, random, () => sandbox!.Url.Authority);
-        sandbox = new KubernetesSandbox(app, registry, log, tokens, faults) { _handler = handler };
+        sandbox = new KubernetesSandbox(app, registry, log, tokens, faults, certificates) { _handler = handler };
         app.Run(handler.HandleAsync);
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -117,21 +125,40 @@ public sealed class KubernetesSandbox : IAsyncDisposable
     /// <summary>Writes a kubeconfig whose user authenticates as <paramref name="identity"/> with a bearer token; context namespace "default". Returns the path.</summary>
     public string WriteKubeconfig(string path, string identity = "admin")
     {
-        var token = _tokens.FirstOrDefault(kv => kv.Value == identity).Key;
-        if (token is null)
-        {
-            token = "sandbox-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
-            _tokens[token] = identity;
-        }
-
+        var token = TokenFor(identity);
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null)
         {
             Directory.CreateDirectory(dir);
         }
 
-        File.WriteAllText(path, Kubeconfig.Render(Url, identity, token));
+        File.WriteAllText(path, Kubeconfig.Render(Url, identity, token, _certificates?.AuthorityPem));
         return path;
+    }
+
+    /// <summary>PEM of the CA that signed the serving certificate; null on plain HTTP.</summary>
+    public string? CertificateAuthorityPem => _certificates?.AuthorityPem;
+
+    /// <summary>An HttpClient that trusts the sandbox and authenticates as <paramref name="identity"/> (caller disposes).</summary>
+    public HttpClient CreateHttpClient(string identity = "admin")
+    {
+        var token = TokenFor(identity);
+        var handler = new HttpClientHandler();
+        if (_certificates is { } certs)
+        {
+            handler.ServerCertificateCustomValidationCallback = (_, cert, _, _) => certs.Trusts(cert);
+        }
+
+        var client = new HttpClient(handler, disposeHandler: true) { BaseAddress = Url, Timeout = Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>The bearer token of an identity, registering one if it has none.</summary>
+    public string TokenFor(string identity)
+    {
+        var token = _tokens.FirstOrDefault(kv => kv.Value == identity).Key;
+        return token ?? AddToken(identity);
     }
 
     /// <summary>Registers a bearer token for an identity (for clients configured without a kubeconfig).</summary>
@@ -151,5 +178,6 @@ public sealed class KubernetesSandbox : IAsyncDisposable
 
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
+        _certificates?.Dispose();
     }
 }

@@ -33,6 +33,9 @@ public sealed record KubernetesSandboxOptions
     /// <summary>Seed of the random source that decides injected faults and generated names; null is unseeded.</summary>
     public int? RandomSeed { get; init; }
 
+    /// <summary>Serve HTTPS with a generated CA (the default: kubectl sends bearer tokens only over TLS). False serves plain HTTP, where kubectl is anonymous.</summary>
+    public bool UseTls { get; init; } = true;
+
     /// <summary>gitVersion reported by /version.</summary>
     public string GitVersion { get; init; } = "v1.32.0-sessionaudit-sandbox";
 }

@@ -34,6 +34,9 @@ public sealed class CommandLineTests
     [InlineData("run", "--log-format", "xml")]
     [InlineData("run", "--resync", "soon")]
     [InlineData("report", "--format", "pdf")]
+    [InlineData("report", "--days", "many")]
+    [InlineData("report", "--days", "31")]
+    [InlineData("sandbox", "--k8s-port", "http")]
     public async Task Bad_command_lines_get_one_line_and_exit_code_2(params string[] args)
     {
         var result = await SessionAudit(args);

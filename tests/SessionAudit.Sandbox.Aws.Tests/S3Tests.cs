@@ -69,6 +69,10 @@ public sealed class S3Tests
         var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "sdk-bucket", Prefix = "big/" }, ct);
         Assert.Equal(80000, Assert.Single(listed.S3Objects).Size);
         var r = await s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = "sdk-bucket" }, ct);
-        Assert.Fail(string.Join("\n", sb.CallLog.Select(c => c.ToString())) + r.HttpStatusCode + System.Text.Json.JsonSerializer.Serialize(r.ServerSideEncryptionConfiguration));
+
+        // The SDK turns S3's 404 ServerSideEncryptionConfigurationNotFoundError into an empty answer instead of throwing.
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, r.HttpStatusCode);
+        Assert.Null(r.ServerSideEncryptionConfiguration);
+        Assert.Equal("ServerSideEncryptionConfigurationNotFoundError", sb.CallLog.Single(c => c.Operation == "GetBucketEncryption").ErrorCode);
     }
 }

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-
 namespace SessionAudit.Sandbox.Kubernetes.Tests;
 
 /// <summary>A sandbox for one test, with a kubeconfig, a kubectl cache directory of its own and an authenticated HttpClient.</summary>
@@ -11,9 +9,8 @@ internal sealed class SandboxScope : IAsyncDisposable
         Directory = directory;
         Kubeconfig = sandbox.WriteKubeconfig(Path.Combine(directory, "kubeconfig"), "admin");
         Kubectl = new KubectlRunner(Kubeconfig, Path.Combine(directory, "cache"), directory);
-        var token = sandbox.Tokens.First(kv => kv.Value == "admin").Key;
-        Http = new HttpClient { BaseAddress = sandbox.Url, Timeout = TimeSpan.FromSeconds(30) };
-        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Http = sandbox.CreateHttpClient("admin");
+        Http.Timeout = TimeSpan.FromSeconds(30);
     }
 
     public KubernetesSandbox Sandbox { get; }

@@ -22,7 +22,12 @@ public static class ReportCommand
         };
         days.Validators.Add(r =>
         {
-            var v = r.GetValueOrDefault<int>();
+            // A value that is not a number is reported by the parser itself; reading it here would throw.
+            if (r.Tokens.Count == 0 || !int.TryParse(r.Tokens[^1].Value, System.Globalization.CultureInfo.InvariantCulture, out var v))
+            {
+                return;
+            }
+
             if (v is < 1 or > ReportOptions.MaxDays)
             {
                 r.AddError($"--days must be between 1 and {ReportOptions.MaxDays} (AWS keeps {ReportOptions.MaxDays} days of session history), not {v}");

@@ -54,7 +54,12 @@ internal sealed class RunOptions
         RequireDuration(resync);
         concurrency.Validators.Add(r =>
         {
-            var v = r.GetValueOrDefault<int>();
+            // A value that is not a number is reported by the parser itself; reading it here would throw.
+            if (r.Tokens.Count == 0 || !int.TryParse(r.Tokens[^1].Value, System.Globalization.CultureInfo.InvariantCulture, out var v))
+            {
+                return;
+            }
+
             if (v is < 1 or > 64)
             {
                 r.AddError($"--concurrency must be between 1 and 64, not {v}");

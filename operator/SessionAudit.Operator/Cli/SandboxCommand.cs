@@ -21,7 +21,12 @@ public static class SandboxCommand
         {
             port.Validators.Add(r =>
             {
-                var v = r.GetValueOrDefault<int>();
+                // A value that is not a number is reported by the parser itself; reading it here would throw.
+                if (r.Tokens.Count == 0 || !int.TryParse(r.Tokens[^1].Value, System.Globalization.CultureInfo.InvariantCulture, out var v))
+                {
+                    return;
+                }
+
                 if (v is < 0 or > 65535)
                 {
                     r.AddError($"{port.Name} must be a port number from 0 to 65535, not {v}");

@@ -14,7 +14,7 @@ public static class SessionAuditCli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            await stderr.WriteLineAsync($"session-audit: {parse.Errors[0].Message} (see 'session-audit --help')");
+            await stderr.WriteLineAsync($"session-audit: {OneLine(parse.Errors[0].Message)} (see 'session-audit --help')");
             return UsageError;
         }
 
@@ -39,6 +39,10 @@ public static class SessionAuditCli
             return 1;
         }
     }
+
+    // Some parser messages list the allowed values on lines of their own; the contract is one line.
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     public static RootCommand BuildRoot()
     {

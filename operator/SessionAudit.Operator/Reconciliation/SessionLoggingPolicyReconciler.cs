@@ -74,7 +74,7 @@ internal sealed partial class SessionLoggingPolicyReconciler(
             }
         }
 
-        var json = PolicyMapping.WriteStatus(KeepSyncTimeWhenUnchanged(status, policy.Status));
+        var json = PolicyMapping.WriteStatus(KeepSyncTimeWhenUnchanged(status, policy!.Status));
         var written = await statusWriter.WriteAsync(obj, o => o.Status = json, ct);
         foreach (var e in result.Events)
         {

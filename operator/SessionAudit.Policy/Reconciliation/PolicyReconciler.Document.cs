@@ -91,8 +91,10 @@ public sealed partial class PolicyReconciler
         try
         {
             var version = await ctx.WriteAsync(() => ctx.Aws.Documents.UpdateAsync(name, PreferencesContent.Serialize(desired), ct)).ConfigureAwait(false);
-            // DuplicateDocumentContent: $LATEST already holds this content, so only the default needs to move.
-            version ??= snapshot.LatestVersion != snapshot.DefaultVersion ? snapshot.LatestVersion : null;
+            // DuplicateDocumentContent: an existing version already holds this content (SSM refuses to repeat any
+            // version), so only the default needs to move: to $LATEST, or back to the version this policy made last
+            // (an out-of-band edit that is reverted to what the operator wrote before).
+            version ??= await ExistingVersionWithAsync(ctx, snapshot, previous, desired, ct).ConfigureAwait(false);
             if (version is null)
             {
                 ctx.Notes.Add($"AWS reports document {name} already holds this content; nothing to promote.");
@@ -115,6 +117,26 @@ public sealed partial class PolicyReconciler
         }
 
         SyncedOrHeld(ctx, $"Document {name} was updated: {paths}.", heldNote);
+    }
+
+    private static async Task<string?> ExistingVersionWithAsync(
+        ReconcileContext ctx, DocumentSnapshot snapshot, DocumentStatus? previous, System.Text.Json.Nodes.JsonObject desired, CancellationToken ct)
+    {
+        foreach (var candidate in new[] { snapshot.LatestVersion, previous?.CurrentVersion }.Distinct())
+        {
+            if (candidate is null || candidate == snapshot.DefaultVersion)
+            {
+                continue;
+            }
+
+            var content = PreferencesContent.Parse(await ctx.Aws.Documents.GetVersionContentAsync(snapshot.Name, candidate, ct).ConfigureAwait(false));
+            if (JsonFieldDiff.Compare(desired, content).Count == 0)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 
     private static void SyncedOrHeld(ReconcileContext ctx, string message, string heldNote)

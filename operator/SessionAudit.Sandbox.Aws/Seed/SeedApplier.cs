@@ -16,10 +16,15 @@ internal static class SeedApplier
     public static void Apply(SandboxCore core, string yaml)
     {
         var seed = Parse(yaml);
-        foreach (var (k, v) in seed.AccessKeys) core.AccessKeys[k] = v;
         var now = core.Time.GetUtcNow();
         lock (core.Gate)
         {
+            foreach (var (k, v) in seed.AccessKeys)
+            {
+                core.AccessKeys[k] = v;
+                core.World.AccessKeys[k] = v;
+            }
+
             foreach (var account in seed.Accounts)
             {
                 if (account.Id.Length != 12 || !account.Id.All(char.IsAsciiDigit)) throw new InvalidOperationException($"seed: account id '{account.Id}' must be 12 digits");

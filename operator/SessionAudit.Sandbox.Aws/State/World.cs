@@ -11,6 +11,9 @@ internal sealed class World
     /// <summary>All buckets by name (bucket names are global); each records its owner account and region.</summary>
     public SortedDictionary<string, Bucket> Buckets { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Access keys a seed added (access key id to account id or IAM ARN), kept so a state file restores them.</summary>
+    public Dictionary<string, string> AccessKeys { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Temporary access keys handed out by AssumeRole*, mapped to the assumed identity.</summary>
     public Dictionary<string, TemporaryCredential> TemporaryKeys { get; } = new(StringComparer.Ordinal);
 

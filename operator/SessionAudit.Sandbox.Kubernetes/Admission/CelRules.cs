@@ -39,6 +39,19 @@ internal static class CelRules
         }
     }
 
+    /// <summary>Evaluates a messageExpression; null when it fails or is not a string (the real server then falls back to message).</summary>
+    public static string? Message(string expression, JsonNode? self, JsonNode? oldSelf)
+    {
+        try
+        {
+            return Compiled.GetOrAdd(expression, Compile)(ToCel(self), ToCel(oldSelf)) as string;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
     private static Func<object?, object?, object?> Compile(string rule)
     {
         CelProgramDelegate compiled;

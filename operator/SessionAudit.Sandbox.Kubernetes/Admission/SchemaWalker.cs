@@ -109,7 +109,8 @@ internal static partial class SchemaWalker
 
         if (!TypeMatches(schema, node, out var actual))
         {
-            errors.Add(new FieldError("FieldValueTypeInvalid", path, $"Invalid value: \"{actual}\": {path} in body must be of type {schema.Type}: \"{actual}\""));
+            var expected = schema.IntOrString ? "integer,string" : schema.Type;
+            errors.Add(new FieldError("FieldValueTypeInvalid", path, $"Invalid value: \"{actual}\": {path} in body must be of type {expected}: \"{actual}\""));
             return;
         }
 
@@ -170,7 +171,7 @@ internal static partial class SchemaWalker
             field = field.TrimStart('.');
             var message = error is not null
                 ? $"{error} evaluating rule: {rule.Rule}"
-                : rule.Message ?? $"failed rule: {rule.Rule.Trim()}";
+                : (rule.MessageExpression is { } me ? CelRules.Message(me, node, old) : null) ?? rule.Message ?? $"failed rule: {rule.Rule.Trim()}";
             var reason = rule.Reason switch
             {
                 "FieldValueRequired" => "FieldValueRequired",

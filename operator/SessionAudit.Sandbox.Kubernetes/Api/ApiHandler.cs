@@ -104,6 +104,11 @@ internal sealed class ApiHandler(
                 await WriteStatusAsync(ctx, ApiException.BadRequest(e.Message));
             }
         }
+        catch (Exception e) when (!ctx.Response.HasStarted)
+        {
+            // A bug of the sandbox: answer as the API server answers its own panics, so clients see a Status.
+            await WriteStatusAsync(ctx, new ApiException(500, "InternalError", $"Internal error occurred: {e.GetType().Name}: {e.Message}"));
+        }
 
         if (verb != "watch" || info is null)
         {
@@ -305,72 +310,72 @@ internal sealed class ApiHandler(
                 await WatchAsync(ctx, served, version, ns, info.Name);
                 return;
             case "create":
-            {
-                if (info.Name.Length > 0)
                 {
-                    throw ApiException.MethodNotAllowed($"POST is not supported on a named {type.GroupResource}");
-                }
+                    if (info.Name.Length > 0)
+                    {
+                        throw ApiException.MethodNotAllowed($"POST is not supported on a named {type.GroupResource}");
+                    }
 
-                var body = await ReadObjectAsync(ctx);
-                var created = service.Create(served, version, ns, body, writeOptions);
-                await WriteObjectAsync(ctx, 201, served, version, created);
-                return;
-            }
+                    var body = await ReadObjectAsync(ctx);
+                    var created = service.Create(served, version, ns, body, writeOptions);
+                    await WriteObjectAsync(ctx, 201, served, version, created);
+                    return;
+                }
 
             case "update":
-            {
-                var body = await ReadObjectAsync(ctx);
-                var updated = service.Update(served, version, ns, info.Name, info.Subresource, body, writeOptions);
-                await WriteObjectAsync(ctx, 200, served, version, updated);
-                return;
-            }
+                {
+                    var body = await ReadObjectAsync(ctx);
+                    var updated = service.Update(served, version, ns, info.Name, info.Subresource, body, writeOptions);
+                    await WriteObjectAsync(ctx, 200, served, version, updated);
+                    return;
+                }
 
             case "patch":
-            {
-                var contentType = ctx.Request.ContentType ?? "";
-                var raw = await ReadBodyAsync(ctx);
-                var patch = ParseBody(raw, contentType);
-                var before = served.Store.Get(StoredObject.StoreKey(ns, info.Name));
-                var patched = service.Patch(served, version, ns, info.Name, info.Subresource, contentType, patch, writeOptions);
-                await WriteObjectAsync(ctx, before is null ? 201 : 200, served, version, patched);
-                return;
-            }
+                {
+                    var contentType = ctx.Request.ContentType ?? "";
+                    var raw = await ReadBodyAsync(ctx);
+                    var patch = ParseBody(raw, contentType);
+                    var before = served.Store.Get(StoredObject.StoreKey(ns, info.Name));
+                    var patched = service.Patch(served, version, ns, info.Name, info.Subresource, contentType, patch, writeOptions);
+                    await WriteObjectAsync(ctx, before is null ? 201 : 200, served, version, patched);
+                    return;
+                }
 
             case "delete":
-            {
-                var raw = await ReadBodyAsync(ctx);
-                var deleteOptions = raw.Length == 0 ? null : ParseBody(raw, ctx.Request.ContentType ?? "") as JsonObject;
-                var (obj, gone) = service.Delete(served, ns, info.Name, deleteOptions, writeOptions.DryRun);
-                if (gone && type.IsCustom)
                 {
-                    await WriteJsonAsync(ctx, 200, StatusBodies.Success(new JsonObject { ["name"] = info.Name, ["group"] = type.Group, ["kind"] = type.Plural, ["uid"] = obj.Uid }));
-                }
-                else
-                {
-                    await WriteObjectAsync(ctx, gone ? 200 : 202, served, version, obj);
-                }
+                    var raw = await ReadBodyAsync(ctx);
+                    var deleteOptions = raw.Length == 0 ? null : ParseBody(raw, ctx.Request.ContentType ?? "") as JsonObject;
+                    var (obj, gone) = service.Delete(served, ns, info.Name, deleteOptions, writeOptions.DryRun);
+                    if (gone && type.IsCustom)
+                    {
+                        await WriteJsonAsync(ctx, 200, StatusBodies.Success(new JsonObject { ["name"] = info.Name, ["group"] = type.Group, ["kind"] = type.Plural, ["uid"] = obj.Uid }));
+                    }
+                    else
+                    {
+                        await WriteObjectAsync(ctx, gone ? 200 : 202, served, version, obj);
+                    }
 
-                return;
-            }
+                    return;
+                }
 
             case "deletecollection":
-            {
-                var filter = Filter(type, ns, query);
-                foreach (var o in served.Store.List(filter, null, 0).Items)
                 {
-                    try
+                    var filter = Filter(type, ns, query);
+                    foreach (var o in served.Store.List(filter, null, 0).Items)
                     {
-                        service.Delete(served, o.Namespace, o.Name, null, writeOptions.DryRun);
+                        try
+                        {
+                            service.Delete(served, o.Namespace, o.Name, null, writeOptions.DryRun);
+                        }
+                        catch (ApiException e) when (e.Code == 404)
+                        {
+                            // deleted meanwhile
+                        }
                     }
-                    catch (ApiException e) when (e.Code == 404)
-                    {
-                        // deleted meanwhile
-                    }
-                }
 
-                await WriteJsonAsync(ctx, 200, StatusBodies.Success(new JsonObject { ["group"] = type.Group, ["kind"] = type.Plural }));
-                return;
-            }
+                    await WriteJsonAsync(ctx, 200, StatusBodies.Success(new JsonObject { ["group"] = type.Group, ["kind"] = type.Plural }));
+                    return;
+                }
 
             default:
                 throw ApiException.MethodNotAllowed($"the server does not allow this method on the requested resource");

@@ -37,19 +37,19 @@ internal static class JsonPatch
                     Add(root, path, op["value"]?.DeepClone());
                     break;
                 case "move":
-                {
-                    var from = op["from"]?.GetValue<string>() ?? throw Bad("missing from");
-                    var value = Remove(root, from);
-                    Add(root, path, value);
-                    break;
-                }
+                    {
+                        var from = op["from"]?.GetValue<string>() ?? throw Bad("missing from");
+                        var value = Remove(root, from);
+                        Add(root, path, value);
+                        break;
+                    }
 
                 case "copy":
-                {
-                    var from = op["from"]?.GetValue<string>() ?? throw Bad("missing from");
-                    Add(root, path, Get(root, from)?.DeepClone());
-                    break;
-                }
+                    {
+                        var from = op["from"]?.GetValue<string>() ?? throw Bad("missing from");
+                        Add(root, path, Get(root, from)?.DeepClone());
+                        break;
+                    }
 
                 case "test":
                     if (!JsonNode.DeepEquals(Get(root, path), op["value"]))

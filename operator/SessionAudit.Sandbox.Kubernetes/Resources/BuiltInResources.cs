@@ -31,7 +31,7 @@ internal static class BuiltInResources
 
     public static IReadOnlyList<ResourceType> All { get; } =
     [
-        new() { Group = "", Plural = "namespaces", Singular = "namespace", Kind = "Namespace", Namespaced = false, ShortNames = ["ns"], Versions = [V1(status: true)], MergeKeys = MetadataKeys, NonSpecFields = [] },
+        new() { Group = "", Plural = "namespaces", Singular = "namespace", Kind = "Namespace", Namespaced = false, ShortNames = ["ns"], Versions = [V1(status: true)], MergeKeys = MetadataKeys },
         new() { Group = "", Plural = "configmaps", Singular = "configmap", Kind = "ConfigMap", Namespaced = true, ShortNames = ["cm"], Versions = [V1()], MergeKeys = MetadataKeys },
         new() { Group = "", Plural = "secrets", Singular = "secret", Kind = "Secret", Namespaced = true, Versions = [V1()], ExtraFieldLabels = ["type"], MergeKeys = MetadataKeys },
         new() { Group = "", Plural = "serviceaccounts", Singular = "serviceaccount", Kind = "ServiceAccount", Namespaced = true, ShortNames = ["sa"], Versions = [V1()], MergeKeys = new Dictionary<string, string>(MetadataKeys) { ["secrets"] = "name", ["imagePullSecrets"] = "name" } },
@@ -42,7 +42,7 @@ internal static class BuiltInResources
             ExtraFieldLabels = ["regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid", "reason", "reportingController", "type"] },
         new() { Group = "coordination.k8s.io", Plural = "leases", Singular = "lease", Kind = "Lease", Namespaced = true, Versions = [V1()], MergeKeys = MetadataKeys },
         new() { Group = "apps", Plural = "deployments", Singular = "deployment", Kind = "Deployment", Namespaced = true, ShortNames = ["deploy"], Categories = ["all"], Versions = [V1(status: true)], HasGeneration = true, MergeKeys = PodTemplateKeys },
-        new() { Group = "rbac.authorization.k8s.io", Plural = "clusterroles", Singular = "clusterrole", Kind = "ClusterRole", Namespaced = false, Versions = [V1()], MergeKeys = MetadataKeys, NonSpecFields = ["rules", "aggregationRule"] },
+        new() { Group = "rbac.authorization.k8s.io", Plural = "clusterroles", Singular = "clusterrole", Kind = "ClusterRole", Namespaced = false, Versions = [V1()], MergeKeys = MetadataKeys },
         new() { Group = "rbac.authorization.k8s.io", Plural = "clusterrolebindings", Singular = "clusterrolebinding", Kind = "ClusterRoleBinding", Namespaced = false, Versions = [V1()], MergeKeys = MetadataKeys },
         new() { Group = "rbac.authorization.k8s.io", Plural = "roles", Singular = "role", Kind = "Role", Namespaced = true, Versions = [V1()], MergeKeys = MetadataKeys },
         new() { Group = "rbac.authorization.k8s.io", Plural = "rolebindings", Singular = "rolebinding", Kind = "RoleBinding", Namespaced = true, Versions = [V1()], MergeKeys = MetadataKeys },

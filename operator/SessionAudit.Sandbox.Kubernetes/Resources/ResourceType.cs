@@ -36,9 +36,6 @@ internal sealed record ResourceType
     /// <summary>Strategic merge patch keys: dotted path of a list (without indexes) to its merge key; "" marks a set of scalars.</summary>
     public IReadOnlyDictionary<string, string> MergeKeys { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Top-level fields that are not "spec" for generation purposes (beside metadata, status, apiVersion, kind).</summary>
-    public IReadOnlyList<string> NonSpecFields { get; init; } = [];
-
     public string GroupResource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
 
     public string Key => Group + "/" + Plural;

@@ -57,7 +57,7 @@ internal static class TableConverter
             "/services" => [name, new("Type", "string", "", "Type", 0, ".spec.type"), new("Cluster-IP", "string", "", "Cluster IP", 0, ".spec.clusterIP"), age],
             "coordination.k8s.io/leases" => [name, new("Holder", "string", "", "Holder", 0, ".spec.holderIdentity"), age],
             "apps/deployments" => [name, new("Ready", "string", "", "Ready", 0, "#ready"), new("Up-to-date", "string", "", "Updated", 0, ".status.updatedReplicas"), new("Available", "string", "", "Available", 0, ".status.availableReplicas"), age],
-            "apiextensions.k8s.io/customresourcedefinitions" => [name, new("Created At", "date", "", "Created", 0, ".metadata.creationTimestamp")],
+            "apiextensions.k8s.io/customresourcedefinitions" => [name, new("Created At", "date", "", "Created", 0, "#created")],
             _ => [name, age],
         };
     }
@@ -91,6 +91,9 @@ internal static class TableConverter
         {
             case "#data":
                 return ((obj["data"] as JsonObject)?.Count ?? 0) + ((obj["binaryData"] as JsonObject)?.Count ?? 0);
+            case "#created":
+                // The real CRD table prints the timestamp itself here, not an age.
+                return Json.At(obj, "metadata.creationTimestamp")?.DeepClone();
             case "#ready":
                 return $"{Json.At(obj, "status.readyReplicas")?.ToJsonString() ?? "0"}/{Json.At(obj, "spec.replicas")?.ToJsonString() ?? "0"}";
         }

@@ -72,17 +72,22 @@ public sealed class ResilienceAgainstSandboxTests
         using var account = SandboxAccount.Create(sandbox, "310000000004", null, options);
         var env = account.Factory.For(new AwsScope("us-east-1"));
 
-        // 12 rule look-ups at once: 2 from the burst, then one every 100 ms; meanwhile another service is not held up.
+        // Warm the clients up so connection set-up does not hide the spacing.
+        await env.Rules.DescribeAsync("warm-up", Ct);
+        await env.LogGroups.DescribeAsync("/warm-up", Ct);
+
+        // 12 rule look-ups at once: at most 2 from the burst, then one every 100 ms; meanwhile another service is not held up.
         var started = DateTimeOffset.UtcNow;
         var rules = Enumerable.Range(0, 12).Select(i => env.Rules.DescribeAsync($"r{i}", Ct)).ToArray();
         var otherService = await env.LogGroups.DescribeAsync("/g", Ct);
-        var otherServiceDone = DateTimeOffset.UtcNow;
         await Task.WhenAll(rules);
 
-        var times = account.Calls.Where(c => c.Operation == "DescribeRule").Select(c => c.Time).Order().ToList();
+        var calls = account.Calls;
+        var times = calls.Where(c => c.Operation == "DescribeRule" && c.Time >= started).Select(c => c.Time).Order().ToList();
+        var logsCall = calls.Single(c => c.Operation == "DescribeLogGroups" && c.Time >= started).Time;
         Assert.Equal(12, times.Count);
-        Assert.True(times[^1] - times[0] >= TimeSpan.FromMilliseconds(900), $"12 calls at 10/s after a burst of 2 took only {times[^1] - times[0]}");
-        Assert.True(otherServiceDone - started < TimeSpan.FromMilliseconds(700), "logs has its own bucket");
+        Assert.True(times[^1] - started >= TimeSpan.FromMilliseconds(900), $"12 calls at 10/s after a burst of 2 took only {times[^1] - started}");
+        Assert.True(logsCall < times[^1], "logs has its own bucket and must not wait behind events");
         Assert.Null(otherService);
     }
 }

@@ -30,19 +30,24 @@ public abstract class OperatorWorld : IAsyncLifetime
         world.AddPerson();
         if (StartOperator)
         {
-            process = await world.StartOperatorAsync(["--resync", "5s"], ct: cts.Token);
+            process = await world.StartOperatorWithResyncAsync("5s", ct: cts.Token);
         }
     }
 
     /// <summary>Starts the operator later (when <see cref="StartOperator"/> is false).</summary>
     public async Task<OperatorProcess> StartOperatorNowAsync(CancellationToken ct)
     {
-        process = await World.StartOperatorAsync(["--resync", "5s"], ct: ct);
+        process = await World.StartOperatorWithResyncAsync("5s", ct: ct);
         return process;
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (process is not null)
+        {
+            await process.DisposeAsync();
+        }
+
         if (world is not null)
         {
             await world.DisposeAsync();

@@ -85,11 +85,9 @@ public sealed class FaultAndLogTests
     public async Task RequestLogNamesVerbResourceAndTheIdentityOfEachToken()
     {
         await using var s = await SandboxScope.StartAsync(new KubernetesSandboxOptions { AnonymousIdentity = null });
-        var operatorToken = s.Sandbox.AddToken("system:serviceaccount:ops:operator");
-        using var asOperator = new HttpClient { BaseAddress = s.Sandbox.Url };
-        asOperator.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", operatorToken);
+        using var asOperator = s.Sandbox.CreateHttpClient("system:serviceaccount:ops:operator");
         asOperator.DefaultRequestHeaders.UserAgent.ParseAdd("session-audit/1.0");
-        using var stranger = new HttpClient { BaseAddress = s.Sandbox.Url };
+        using var stranger = s.Sandbox.CreateHttpClient("stranger");
         stranger.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "nope");
 
         (await CreateAsync(s.Http, "a")).Dispose();

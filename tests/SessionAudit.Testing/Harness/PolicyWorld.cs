@@ -113,4 +113,41 @@ public static class PolicyWorld
             .Select(e => ((string?)e["reason"] ?? "", (string?)e["type"] ?? "", (string?)e["message"] ?? ""))
             .ToList();
     }
+
+    /// <summary>
+    /// Starts `session-audit run` against <paramref name="world"/> like <see cref="TestWorld.StartOperatorAsync"/>, but with
+    /// its own <paramref name="resync"/> (the CLI takes each flag once, so it cannot be overridden through extra args).
+    /// The caller owns the process and disposes it.
+    /// </summary>
+    public static Task<OperatorProcess> StartOperatorWithResyncAsync(this TestWorld world, string resync, IEnumerable<string>? extraArgs = null, CancellationToken ct = default) =>
+        world.StartOperatorWithArgsAsync(["--kubeconfig", world.Kubeconfig, "--leader-elect=false", "--metrics-port", "0", "--resync", resync, .. extraArgs ?? []], ct);
+
+    /// <summary>Starts `session-audit run` with exactly <paramref name="args"/> (kubeconfig, leader election, port, resync are
+    /// the caller's) and the world's AWS environment; waits until it serves. The caller owns the process.</summary>
+    public static async Task<OperatorProcess> StartOperatorWithArgsAsync(this TestWorld world, IEnumerable<string> args, CancellationToken ct = default)
+    {
+        var process = OperatorProcess.Start(["run", .. args], world.AwsEnvironment);
+        try
+        {
+            await process.WaitForLineAsync("HTTP=", TimeSpan.FromSeconds(60), ct);
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+
+        return process;
+    }
+
+    /// <summary>Waits until the operator has called <paramref name="operation"/> at least <paramref name="count"/> times since
+    /// <paramref name="since"/>: the sign that it made that many passes over a concern (status is not rewritten when nothing changed).</summary>
+    public static Task<IReadOnlyList<AwsCallRecord>> WaitForOperatorCallsAsync(
+        this TestWorld world, string operation, int count, DateTimeOffset since, TimeSpan? timeout = null, CancellationToken ct = default) =>
+        Eventually.WaitAsync(
+            () => Task.FromResult<IReadOnlyList<AwsCallRecord>>(world.OperatorCalls().Where(c => c.Time >= since && c.Operation == operation).ToList()),
+            calls => calls.Count >= count,
+            timeout ?? TimeSpan.FromSeconds(45),
+            $"{count} operator {operation} call(s)",
+            ct);
 }

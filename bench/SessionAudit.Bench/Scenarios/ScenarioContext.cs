@@ -1,0 +1,77 @@
+using System.Globalization;
+using SessionAudit.Bench.Output;
+using SessionAudit.Bench.World;
+
+namespace SessionAudit.Bench.Scenarios;
+
+/// <summary>What every scenario shares: the options, the clock, progress output, and a world with operator and watch.</summary>
+public sealed class ScenarioContext(BenchOptions options, BenchClock clock, TextWriter log)
+{
+    public BenchOptions Options { get; } = options;
+
+    public BenchClock Clock { get; } = clock;
+
+    public void Log(string message) =>
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{Clock.Now,7:0.0}s] {message}"));
+
+    /// <summary>A fresh world, the operator started against it and a watch on every policy.</summary>
+    public async Task<Running> StartAsync(string resync, TimeSpan awsLatency, CancellationToken ct, double throttleShare = 0)
+    {
+        var world = await BenchWorld.StartAsync(Options.Accounts, Options.Regions, ct);
+        world.SetAwsFaults(awsLatency, throttleShare);
+        var op = await OperatorRun.StartAsync(world, Clock, Options.Concurrency, resync, Options.OperatorEnvironment, ct);
+        var watch = new PolicyWatch(world, Clock);
+        await watch.StartAsync(ct);
+        return new Running(world, op, watch);
+    }
+
+    /// <summary>Creates policies [0, n) and waits until each is Ready at generation 1 (or the deadline passes).</summary>
+    public async Task<ColdStart> CreateAndWaitAsync(Running run, int n, TimeSpan timeout, CancellationToken ct, string driftCheckInterval = "5m")
+    {
+        var t0 = Clock.Now;
+        var sent = await run.World.CreatePoliciesAsync(0, n, Clock, ct, driftCheckInterval: driftCheckInterval);
+        var created = Clock.Now - t0;
+        Log($"created {n} policies in {created:0.0}s; waiting for Ready");
+        var all = await PolicyWatch.WaitUntilAsync(() => run.Watch.ReadyCount >= n, timeout, ct);
+        var latencies = new List<double>();
+        var last = t0;
+        foreach (var (name, at) in sent)
+        {
+            if (run.Watch.ReadyAt(name, 1) is { } ready)
+            {
+                latencies.Add(ready - at);
+                last = Math.Max(last, ready);
+            }
+        }
+
+        if (!all)
+        {
+            var reasons = run.Watch.Latest.Values.Where(p => p.Ready != "True").GroupBy(p => p.ReadyReason ?? "(no status)")
+                .Select(g => $"{g.Key}={g.Count()}");
+            Log($"NOT all Ready within {timeout.TotalSeconds:0}s: {run.Watch.ReadyCount}/{n}; not ready by reason: {string.Join(", ", reasons)}");
+        }
+
+        return new ColdStart(t0, created, last - t0, latencies);
+    }
+
+    public static string F(double? v, string unit = "", int digits = 2) =>
+        v is null ? "n/a" : Stats.Round(v.Value, digits).ToString(CultureInfo.InvariantCulture) + unit;
+
+    /// <summary>GC heap of the operator from its /metrics (the runtime's System.Runtime meter), in MB; null when not exposed.</summary>
+    public static double? GcHeapMegabytes(PrometheusText metrics) =>
+        metrics.Sum("dotnet_gc_last_collection_heap_size_bytes") is { } b ? b / 1024 / 1024 : null;
+}
+
+/// <summary>A world with the operator running and a watch on its policies.</summary>
+public sealed record Running(BenchWorld World, OperatorRun Operator, PolicyWatch Watch) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        await Watch.DisposeAsync();
+        await Operator.DisposeAsync();
+        await World.DisposeAsync();
+    }
+}
+
+/// <summary>How a batch of creates went: when it began, how long the creates took, until the last was Ready, and each policy's create-to-Ready.</summary>
+public sealed record ColdStart(double StartedAt, double CreateSeconds, double AllReadySeconds, IReadOnlyList<double> ReadyLatencies);

@@ -1,0 +1,288 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using k8s;
+using k8s.Models;
+using SessionAudit.Operator.Iam;
+using SessionAudit.Testing.Harness;
+using Xunit;
+
+namespace SessionAudit.EndToEnd.Tests;
+
+/// <summary>
+/// One full lifecycle with every concern, run once for the coverage checks: the operator (leader election on, its own
+/// service-account identity) adopts a document, checks bucket, log group, key and trail, makes grants and a rule with
+/// every kind of target, exports a report, manages a second account through AssumeRole, then loses a grantee and a
+/// target, and is deleted with deletionPolicy Delete.
+/// </summary>
+public sealed class CoverageWorld : IAsyncLifetime
+{
+    public const string ServiceAccount = "system:serviceaccount:session-audit-system:session-audit-operator";
+
+    private const string Seed = """
+        accounts:
+          - id: "111122223333"
+            regions:
+              - name: us-east-1
+                keys:
+                  - alias: alias/e2e-cov
+                    description: coverage key
+                buckets:
+                  - {name: e2e-cov-logs, encryption: AES256}
+                logGroups:
+                  - {name: /e2e/cov, kmsKey: alias/e2e-cov}
+                trails:
+                  - {name: e2e-trail, bucket: e2e-cov-logs, logging: true}
+                topics:
+                  - {name: e2e-cov-alerts}
+                functions:
+                  - {name: e2e-cov-handler}
+                pipelines:
+                  - {name: e2e-cov-pipeline}
+                instances:
+                  - {id: i-0e2e0000000000c01}
+                sessions:
+                  - {target: i-0e2e0000000000c01, owner: alice, startedDaysAgo: 1, durationMinutes: 5}
+                documents:
+                  - name: E2E-Coverage
+                    type: Session
+                    format: JSON
+                    content: '{"schemaVersion":"1.0","description":"by hand","sessionType":"Standard_Stream","inputs":{"s3BucketName":"","idleSessionTimeout":"20"}}'
+          - id: "444455556666"
+            regions:
+              - name: us-east-1
+                buckets:
+                  - {name: e2e-cov-remote-logs, encryption: AES256}
+        """;
+
+    private readonly SemaphoreSlim once = new(1, 1);
+    private TestWorld? world;
+    private OperatorProcess? process;
+    private bool ran;
+
+    public TestWorld World => world ?? throw new InvalidOperationException("not started");
+
+    public OperatorProcess Operator => process ?? throw new InvalidOperationException("not started");
+
+    /// <summary>The /metrics text scraped while the policies were Ready.</summary>
+    public string MetricsDuringRun { get; private set; } = "";
+
+    /// <summary>Whether a PutTargets call carried a role (AWS checks iam:PassRole on it; the call log has no separate entry).</summary>
+    public bool PassedRoles { get; private set; }
+
+    public async ValueTask InitializeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        world = await TestWorld.StartAsync(Seed, installCrd: true, cts.Token);
+        world.AddPerson();
+        await world.KubectlAsync(["create", "namespace", "session-audit-system"], ct: cts.Token);
+        var kubeconfig = world.Kubernetes.WriteKubeconfig(Path.Combine(world.Directory, "operator-kubeconfig"), ServiceAccount);
+        process = await world.StartOperatorWithArgsAsync(
+            ["--kubeconfig", kubeconfig, "--leader-elect=true", "--leader-election-namespace", "session-audit-system", "--metrics-port", "0", "--resync", "5s"],
+            cts.Token);
+    }
+
+    /// <summary>Runs the lifecycle once; later callers wait for the first.</summary>
+    public async Task EnsureLifecycleAsync(CancellationToken ct)
+    {
+        await once.WaitAsync(ct);
+        try
+        {
+            if (!ran)
+            {
+                await RunLifecycleAsync(ct);
+                ran = true;
+            }
+        }
+        finally
+        {
+            once.Release();
+        }
+    }
+
+    private static string Policy(string grantees, string lambda) => $$"""
+        apiVersion: sessionaudit.io/v1alpha1
+        kind: SessionLoggingPolicy
+        metadata:
+          name: coverage
+        spec:
+          region: us-east-1
+          documentName: E2E-Coverage
+          s3: {bucketName: e2e-cov-logs, keyPrefix: cov/}
+          cloudWatch: {logGroupName: /e2e/cov}
+          kms: {keyId: alias/e2e-cov, grantees: [{{grantees}}]}
+          alerts:
+            snsTopicArns: ["arn:aws:sns:us-east-1:111122223333:e2e-cov-alerts"]
+            lambdaFunctionArns: [{{lambda}}]
+            codePipelines:
+              - {arn: "arn:aws:codepipeline:us-east-1:111122223333:e2e-cov-pipeline", roleArn: "arn:aws:iam::111122223333:role/e2e-cov-pipeline"}
+            runCommands:
+              - {documentName: AWS-RunShellScript, roleArn: "arn:aws:iam::111122223333:role/e2e-cov-command", targets: [{key: InstanceIds, values: [i-0e2e0000000000c01]}]}
+          report:
+            interval: 1h
+            s3: {bucketName: e2e-cov-logs, keyPrefix: reports/}
+          deletionPolicy: Delete
+        """;
+
+    private async Task RunLifecycleAsync(CancellationToken ct)
+    {
+        const string both = "\"arn:aws:iam::111122223333:role/e2e-a\", \"arn:aws:iam::111122223333:role/e2e-b\"";
+        const string lambda = "\"arn:aws:lambda:us-east-1:111122223333:function:e2e-cov-handler\"";
+        await World.ApplyAsync(Policy(both, lambda), ct: ct);
+        await World.ApplyAsync("""
+            apiVersion: sessionaudit.io/v1alpha1
+            kind: SessionLoggingPolicy
+            metadata:
+              name: coverage-remote
+            spec:
+              region: us-east-1
+              roleArn: arn:aws:iam::444455556666:role/session-audit
+              externalId: e2e-coverage
+              documentName: E2E-Coverage-Remote
+              s3: {bucketName: e2e-cov-remote-logs}
+            """, ct: ct);
+        await World.KubectlWaitReadyAsync("coverage", "90s", ct);
+        await World.KubectlWaitReadyAsync("coverage-remote", "90s", ct);
+        await Eventually.WaitAsync(() => World.GetPolicyAsync("coverage", ct), p => p?["status"]?["report"] is not null, TimeSpan.FromSeconds(30), "the report summary", ct);
+
+        var targets = await World.PersonJsonAsync(["events", "list-targets-by-rule", "--rule", "session-audit-coverage"], ct: ct);
+        PassedRoles = targets!["Targets"]!.AsArray().Any(t => t!["RoleArn"] is not null)
+            && World.OperatorCalls().Any(c => c.Operation == "PutTargets" && c.Succeeded);
+
+        var url = (await Operator.WaitForLineAsync("HTTP=", TimeSpan.FromSeconds(1), ct)).TrimEnd('/');
+        using (var http = new HttpClient())
+        {
+            MetricsDuringRun = await http.GetStringAsync(new Uri(url + "/metrics"), ct);
+        }
+
+        // A grantee and a target leave; then the policies are deleted (Delete cleans up, the remote one is retained).
+        await World.ApplyAsync(Policy("\"arn:aws:iam::111122223333:role/e2e-a\"", ""), ct: ct);
+        await Eventually.WaitAsync(
+            () => Task.FromResult(World.OperatorCalls().Select(c => c.Operation).ToHashSet()),
+            ops => ops.Contains("RevokeGrant") && ops.Contains("RemoveTargets"),
+            TimeSpan.FromSeconds(45), "the grant and the target to be removed", ct);
+        await World.KubectlWaitReadyAsync("coverage", "60s", ct);
+        await World.KubectlAsync(["delete", "slp", "coverage", "coverage-remote", "--timeout=60s"], ct: ct);
+        var rule = await World.PersonCliAsync(["events", "describe-rule", "--name", "session-audit-coverage"], check: false, ct: ct);
+        Assert.Contains("ResourceNotFoundException", rule.StdErr, StringComparison.Ordinal);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is not null)
+        {
+            await process.DisposeAsync();
+        }
+
+        if (world is not null)
+        {
+            await world.DisposeAsync();
+        }
+
+        once.Dispose();
+    }
+}
+
+/// <summary>Issue 7: least privilege proven from what the operator did. Every AWS action it called is granted by the IAM
+/// policy and every granted action was called; the Kubernetes verbs it used are exactly what its RBAC grants; its
+/// Prometheus endpoint shows reconcile and AWS-call metrics while it runs.</summary>
+public sealed class CoverageScenarios(CoverageWorld fixture) : IClassFixture<CoverageWorld>
+{
+    // S3 permissions are not named after the operations they authorise.
+    private static readonly Dictionary<string, string> S3Permissions = new(StringComparer.Ordinal)
+    {
+        ["HeadBucket"] = "ListBucket",
+        ["GetBucketEncryption"] = "GetEncryptionConfiguration",
+        ["PutObject"] = "PutObject",
+    };
+
+    // Calls AWS authorises without any IAM permission.
+    private static readonly HashSet<string> NeedNoPermission = ["sts:GetCallerIdentity"];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string IamAction(string service, string operation)
+    {
+        var prefix = service.ToLowerInvariant() switch
+        {
+            "cloudwatch logs" or "cloudwatchlogs" => "logs",
+            "eventbridge" or "cloudwatch events" => "events",
+            var s => s,
+        };
+        return prefix == "s3" && S3Permissions.TryGetValue(operation, out var permission) ? "s3:" + permission : prefix + ":" + operation;
+    }
+
+    private static HashSet<string> PolicyFileActions() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(Tools.RepoRoot, "deploy", "iam", "policy.json")))!["Statement"]!.AsArray()
+            .SelectMany(s => s!["Action"]!.AsArray().Select(a => (string)a!))
+            .ToHashSet(StringComparer.Ordinal);
+
+    [Fact]
+    public async Task Every_AWS_action_the_operator_called_is_granted_and_every_granted_action_was_called()
+    {
+        await fixture.EnsureLifecycleAsync(Ct);
+
+        var called = fixture.World.OperatorCalls()
+            .Select(c => IamAction(c.Service, c.Operation))
+            .Where(a => !NeedNoPermission.Contains(a))
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.True(fixture.PassedRoles, "the rule got targets with roles, which needs iam:PassRole");
+        called.Add("iam:PassRole");
+
+        var granted = IamPolicyBuilder.Actions.ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(called.Except(granted).Order(StringComparer.Ordinal));
+        Assert.Empty(granted.Except(called).Order(StringComparer.Ordinal));
+        Assert.Equal(granted.Order(StringComparer.Ordinal), PolicyFileActions().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_Kubernetes_verbs_and_resources_the_operator_used_are_exactly_what_its_RBAC_grants()
+    {
+        await fixture.EnsureLifecycleAsync(Ct);
+
+        var used = fixture.World.Kubernetes.RequestLog
+            .Where(r => r.Identity == CoverageWorld.ServiceAccount)
+            .Select(r => $"{r.Group}/{r.Resource}{(r.Subresource.Length > 0 ? "/" + r.Subresource : "")}:{r.Verb}")
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(used);
+
+        var granted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var obj in KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(Path.Combine(Tools.RepoRoot, "deploy", "rbac.yaml"), Ct)))
+        {
+            var rules = obj switch
+            {
+                V1ClusterRole cr => cr.Rules,
+                V1Role r => r.Rules,
+                _ => null,
+            };
+            foreach (var rule in rules ?? [])
+            {
+                foreach (var group in rule.ApiGroups ?? [])
+                {
+                    foreach (var resource in rule.Resources ?? [])
+                    {
+                        foreach (var verb in rule.Verbs)
+                        {
+                            granted.Add($"{group}/{resource}:{verb}");
+                        }
+                    }
+                }
+            }
+        }
+
+        Assert.Empty(used.Except(granted).Order(StringComparer.Ordinal));
+        Assert.Empty(granted.Except(used).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_Prometheus_endpoint_serves_reconcile_and_AWS_call_metrics_during_a_run()
+    {
+        await fixture.EnsureLifecycleAsync(Ct);
+        var metrics = fixture.MetricsDuringRun;
+
+        Assert.Matches(new Regex(@"^sessionaudit_controller_reconcile_count\w*\{[^}]*\} [1-9]", RegexOptions.Multiline), metrics);
+        Assert.Matches(new Regex(@"^sessionaudit_controller_reconcile_duration\w*_bucket\{", RegexOptions.Multiline), metrics);
+        Assert.Matches(new Regex(@"^sessionaudit_aws_calls\w*\{[^}]*operation=""GetDocument""[^}]*\} [1-9]", RegexOptions.Multiline), metrics);
+        Assert.Matches(new Regex(@"^sessionaudit_aws_calls\w*\{[^}]*operation=""PutRule""[^}]*\} [1-9]", RegexOptions.Multiline), metrics);
+        Assert.Matches(new Regex(@"^# TYPE sessionaudit_aws_call_duration\w* histogram", RegexOptions.Multiline), metrics);
+    }
+}
