@@ -32,6 +32,10 @@ public static class StartupScenario
             {
                 firsts.Add(c.Clock.Now - op.StartedAt);
             }
+            else
+            {
+                c.Log($"launch {i + 1}: no reconcile within 30 s; the operator said:\n{string.Join('\n', op.Process.Output.TakeLast(30))}");
+            }
         }
 
         var median = Stats.Percentile(firsts, 50);

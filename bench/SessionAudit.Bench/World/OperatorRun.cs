@@ -1,5 +1,4 @@
 using System.Globalization;
-using SessionAudit.Testing.Harness;
 
 namespace SessionAudit.Bench.World;
 
@@ -8,7 +7,7 @@ public sealed class OperatorRun : IAsyncDisposable
 {
     private static readonly HttpClient Scraper = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    private OperatorRun(OperatorProcess process, string metricsUrl, double startedAt, double servingAt)
+    private OperatorRun(BenchOperatorProcess process, string metricsUrl, double startedAt, double servingAt)
     {
         Process = process;
         MetricsUrl = metricsUrl;
@@ -16,7 +15,7 @@ public sealed class OperatorRun : IAsyncDisposable
         ServingAt = servingAt;
     }
 
-    public OperatorProcess Process { get; }
+    public BenchOperatorProcess Process { get; }
 
     public string MetricsUrl { get; }
 
@@ -41,7 +40,7 @@ public sealed class OperatorRun : IAsyncDisposable
             "--metrics-port", "0", "--resync", resync, "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--log-level", "Warning",
         ];
         var started = clock.Now;
-        var process = OperatorProcess.Start(args, env);
+        var process = BenchOperatorProcess.Start(args, env);
         var url = await process.WaitForLineAsync("HTTP=", TimeSpan.FromSeconds(60), ct);
         var serving = clock.Now;
         url = url.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');

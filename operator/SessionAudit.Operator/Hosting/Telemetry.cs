@@ -29,6 +29,9 @@ public static class Telemetry
             .WithMetrics(m =>
             {
                 m.AddMeter(MeterNames);
+                // The runtime's own meter (GC heap, working set, allocation, thread pool): what capacity planning and
+                // the benchmark read (dotnet_gc_last_collection_heap_size_bytes, dotnet_process_memory_working_set_bytes).
+                m.AddMeter("System.Runtime");
                 m.AddPrometheusExporter();
                 if (otlp)
                 {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -202,6 +201,4 @@ internal sealed class EventPattern
 
     private static Regex Wildcard(string pattern) =>
         new("^" + string.Join(".*", pattern.Split('*').Select(Regex.Escape)) + "$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
-
-    internal static string Describe(JsonNode n) => n.ToJsonString().ToString(CultureInfo.InvariantCulture);
 }

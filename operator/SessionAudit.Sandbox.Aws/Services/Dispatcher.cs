@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using SessionAudit.Sandbox.Aws.Model;
@@ -98,7 +97,7 @@ internal sealed class Dispatcher(SandboxCore core)
 
                 default:
                 {
-                    var (segments, bucketFromHost) = PathSegments(req);
+                    var segments = PathSegments(req);
                     var query = req.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
                     var router = protocol == Protocol.RestXml ? core.S3Router : core.LambdaRouter;
                     var match = router.Match(req.Method, segments, query, h => req.Headers.ContainsKey(h))
@@ -108,7 +107,6 @@ internal sealed class Dispatcher(SandboxCore core)
                     op = match.Op;
                     opName = op.Name;
                     labels = match.Labels;
-                    _ = bucketFromHost;
                     if (!core.Handlers.Has(service!.Name, opName))
                     {
                         throw protocol == Protocol.RestXml
@@ -257,22 +255,17 @@ internal sealed class Dispatcher(SandboxCore core)
     }
 
     /// <summary>Path segments (percent-decoded); a virtual-hosted bucket (bucket.localhost) becomes the first segment.</summary>
-    private static (string[] Segments, bool BucketFromHost) PathSegments(HttpRequest req)
+    private static string[] PathSegments(HttpRequest req)
     {
         string raw = req.Path.Value ?? "/";
         var segments = raw.TrimStart('/').Split('/').Select(Uri.UnescapeDataString).ToList();
         if (segments is [""]) segments.Clear();
         string host = req.Host.Host;
-        bool fromHost = false;
-        if (host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            segments.Insert(0, host[..^".localhost".Length]);
-            fromHost = true;
-        }
+        if (host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)) segments.Insert(0, host[..^".localhost".Length]);
 
         // "/bucket/" addresses the bucket, not an empty key.
         if (segments.Count == 2 && segments[1].Length == 0) segments.RemoveAt(1);
-        return ([.. segments], fromHost);
+        return [.. segments];
     }
 
     private async Task ApplyFaultsAsync(ServiceModel service, Protocol protocol, string op, CancellationToken ct)
@@ -297,6 +290,4 @@ internal sealed class Dispatcher(SandboxCore core)
                 : new AwsException("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.", 500);
         }
     }
-
-    internal static string Utf8(byte[] b) => Encoding.UTF8.GetString(b);
 }

@@ -46,7 +46,7 @@ internal static partial class SsmService
 
     private static JsonObject? GetDocument(CallContext ctx, JsonObject input)
     {
-        var (doc, builtIn) = Find(ctx, input.Req("Name"));
+        var (doc, _) = Find(ctx, input.Req("Name"));
         var v = Version(doc, input.Str("DocumentVersion"), input.Str("VersionName"));
         string format = input.Str("DocumentFormat") ?? v.DocumentFormat ?? doc.DocumentFormat;
         string content = v.Content;
@@ -56,7 +56,6 @@ internal static partial class SsmService
             content = format == "JSON" ? node?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "" : YamlJson.ToYaml(node);
         }
 
-        _ = builtIn;
         return new JsonObject
         {
             ["Name"] = doc.Name,

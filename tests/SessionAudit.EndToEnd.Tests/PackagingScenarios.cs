@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using SessionAudit.Testing.Harness;
+using Xunit;
+
+namespace SessionAudit.EndToEnd.Tests;
+
+/// <summary>The operator as users get it: the Dockerfile's publish command and the published binary, the README's main
+/// command, and the checked-in IAM policy that the `iam-policy` verb prints.</summary>
+public sealed class PackagingScenarios
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_Dockerfile_publish_command_produces_a_binary_that_runs()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "session-audit-publish-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            // The command of the Dockerfile's build stage (docker itself cannot run here), into a temporary folder.
+            var publish = await Tool.RunAsync(
+                "dotnet",
+                ["publish", Path.Combine(Tools.RepoRoot, "operator", "SessionAudit.Operator", "SessionAudit.Operator.csproj"),
+                 "-c", "Release", "--self-contained", "false", "-p:DebugType=None", "-p:DebugSymbols=false", "-o", output, "--nologo"],
+                timeout: TimeSpan.FromMinutes(8), ct: Ct);
+            publish.EnsureSuccess("dotnet publish");
+
+            var binary = Path.Combine(output, "session-audit");
+            Assert.True(File.Exists(binary), "the apphost the image's ENTRYPOINT runs");
+            Assert.Empty(Directory.GetFiles(output, "*.pdb"));
+            var version = (await Tool.RunAsync(binary, ["version"], ct: Ct)).EnsureSuccess("session-audit version");
+            Assert.Matches(@"^session-audit \d+\.\d+\.\d+", version.StdOut);
+        }
+        finally
+        {
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_README_main_command_serves_the_sandbox_and_the_example_policies_become_Ready()
+    {
+        var state = Path.Combine(Path.GetTempPath(), "session-audit-readme-" + Guid.NewGuid().ToString("N")[..12]);
+        await using var sandbox = OperatorProcess.Start(["sandbox", "--state-dir", state]);
+        try
+        {
+            var kubeconfig = await sandbox.WaitForLineAsync("KUBECONFIG=", TimeSpan.FromSeconds(60), Ct);
+            await sandbox.WaitForLineAsync("# operator running", TimeSpan.FromSeconds(90), Ct);
+
+            var examples = Directory.GetFiles(Path.Combine(Tools.RepoRoot, "deploy", "examples"), "*.yaml")
+                .Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal))
+                .Select(f => File.ReadAllLines(f).First(l => l.StartsWith("  name: ", StringComparison.Ordinal))["  name: ".Length..].Trim())
+                .Order(StringComparer.Ordinal)
+                .ToList();
+
+            var policies = await Eventually.WaitAsync(
+                async () =>
+                {
+                    var result = (await Tool.RunAsync(Tools.Kubectl, ["--kubeconfig", kubeconfig, "get", "slp", "-o", "json"], ct: Ct)).EnsureSuccess("kubectl get slp");
+                    return JsonNode.Parse(result.StdOut)!["items"]!.AsArray().OfType<JsonObject>().ToList();
+                },
+                items => items.Count == examples.Count && items.All(p => Ready(p) == "True"),
+                TimeSpan.FromSeconds(90),
+                "every example policy Ready",
+                Ct);
+            Assert.Equal(examples, policies.Select(p => (string)p["metadata"]!["name"]!).Order(StringComparer.Ordinal));
+
+            var table = (await Tool.RunAsync(Tools.Kubectl, ["--kubeconfig", kubeconfig, "get", "slp"], ct: Ct)).EnsureSuccess("kubectl get slp");
+            Assert.Contains("READY", table.StdOut, StringComparison.Ordinal);
+            Assert.Contains("audit-default", table.StdOut, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await sandbox.TerminateAsync(TimeSpan.FromSeconds(20));
+            if (Directory.Exists(state))
+            {
+                Directory.Delete(state, recursive: true);
+            }
+        }
+
+        static string? Ready(JsonObject p) =>
+            (string?)p["status"]?["conditions"]?.AsArray().OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == "Ready")?["status"];
+    }
+
+    [Fact]
+    public async Task The_checked_in_IAM_policy_is_what_the_iam_policy_verb_prints()
+    {
+        var printed = (await Tool.RunAsync("dotnet", [Tools.OperatorDll, "iam-policy"], ct: Ct)).EnsureSuccess("session-audit iam-policy");
+        var file = await File.ReadAllTextAsync(Path.Combine(Tools.RepoRoot, "deploy", "iam", "policy.json"), Ct);
+        Assert.Equal(printed.StdOut, file);
+    }
+}
