@@ -676,7 +676,8 @@ internal sealed class ApiHandler(
             return Yaml.ToJson(Encoding.UTF8.GetString(raw));
         }
 
-        throw ApiException.BadRequest($"the body of the request was in an unknown format (content type {contentType})");
+        // Like an API server built without protobuf: 415 with the media types it does accept, so clients can fall back to JSON.
+        throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (content type {contentType})");
     }
 
 }
