@@ -5,8 +5,8 @@ using static SessionAudit.Bench.Scenarios.ScenarioContext;
 namespace SessionAudit.Bench.Scenarios;
 
 /// <summary>
-/// Start to first reconcile: a policy exists; the operator process is launched and timed until the policy's status
-/// is written (a new lastSyncTime on the watch). Three launches; the first also creates the policy's document.
+/// Start to first reconcile: a policy exists; the operator process is launched and timed until its reconcile makes
+/// its first AWS call (the sandbox's call log). Three launches; the first also creates the policy's document.
 /// </summary>
 public static class StartupScenario
 {
@@ -17,20 +17,17 @@ public static class StartupScenario
         var began = c.Clock.Now;
         c.Log("startup: process launch to first reconcile, 3 launches");
         await using var world = await BenchWorld.StartAsync(c.Options.Accounts, c.Options.Regions, ct);
-        await using var watch = new PolicyWatch(world, c.Clock);
-        await watch.StartAsync(ct);
         await world.CreatePoliciesAsync(0, 1, c.Clock, ct);
-        var name = BenchWorld.PolicyName(0);
         var firsts = new List<double>();
         var serving = new List<double>();
         for (var i = 0; i < Launches; i++)
         {
-            var updates = watch.StatusUpdates(name);
+            var calls = world.Aws.CallLog.Count;
             await using var op = await OperatorRun.StartAsync(world, c.Clock, c.Options.Concurrency, "5m", c.Options.OperatorEnvironment, ct);
             serving.Add(op.ServingAt - op.StartedAt);
-            if (await PolicyWatch.WaitUntilAsync(() => watch.StatusUpdates(name) > updates, TimeSpan.FromSeconds(30), ct))
+            if (await PolicyWatch.WaitUntilAsync(() => world.Aws.CallLog.Count > calls, TimeSpan.FromSeconds(30), ct))
             {
-                firsts.Add(c.Clock.Now - op.StartedAt);
+                firsts.Add(c.Clock.FromUtc(world.Aws.CallLog[calls].Time) - op.StartedAt);
             }
             else
             {
