@@ -66,6 +66,36 @@ public sealed class OperatorRun : IAsyncDisposable
         return (rss, peak);
     }
 
+    /// <summary>Where the resident memory is: anonymous (heaps, JIT code, stacks) and file-backed (mapped assemblies and
+    /// native libraries, shared with other processes), and the largest mappings, from /proc/PID/smaps.</summary>
+    public (double AnonymousMb, double FileMb, IReadOnlyList<(string Mapping, double Mb)> Largest) MemoryBreakdown()
+    {
+        var sizes = new Dictionary<string, double>();
+        double anon = 0, total = 0;
+        var current = "";
+        foreach (var line in File.ReadLines($"/proc/{Process.Id}/smaps"))
+        {
+            if (IsMappingHeader(line))
+            {
+                var parts = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+                current = parts.Length >= 6 ? parts[5].Trim() : "[anon]";
+            }
+            else if (line.StartsWith("Rss:", StringComparison.Ordinal))
+            {
+                var mb = Kb(line) / 1024.0;
+                total += mb;
+                sizes[current] = sizes.GetValueOrDefault(current) + mb;
+            }
+            else if (line.StartsWith("Anonymous:", StringComparison.Ordinal))
+            {
+                anon += Kb(line) / 1024.0;
+            }
+        }
+
+        var largest = sizes.OrderByDescending(kv => kv.Value).Take(12).Select(kv => (kv.Key, Math.Round(kv.Value, 1))).ToList();
+        return (anon, total - anon, largest);
+    }
+
     /// <summary>CPU seconds the process has used (user + system), from /proc/PID/stat.</summary>
     public double CpuSeconds()
     {
@@ -77,6 +107,14 @@ public sealed class OperatorRun : IAsyncDisposable
 
     public async Task<PrometheusText> ScrapeAsync(CancellationToken ct) =>
         new(await Scraper.GetStringAsync(MetricsUrl, ct));
+
+    // "7f12a000-7f12b000 r-xp 00000000 08:01 1234  /usr/lib/x.so": an address range, then a space.
+    private static bool IsMappingHeader(string line)
+    {
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        var dash = line.IndexOf('-', StringComparison.Ordinal);
+        return space > 0 && dash > 0 && dash < space && line[..dash].All(char.IsAsciiHexDigit);
+    }
 
     private static double Kb(string line) =>
         double.Parse(line.Split(':', 2)[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);

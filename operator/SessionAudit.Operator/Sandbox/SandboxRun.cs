@@ -108,7 +108,7 @@ internal sealed record SandboxRun(
         var names = new List<string>();
         foreach (var file in Directory.GetFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
         {
-            foreach (var doc in YamlDocuments.Parse(await File.ReadAllTextAsync(file, ct)))
+            foreach (var doc in PolicyManifest.ReadDocuments(await File.ReadAllTextAsync(file, ct)))
             {
                 if (doc["kind"]?.GetValue<string>() != SessionLoggingPolicy.KindName)
                 {

@@ -11,7 +11,15 @@ public static class PolicyManifest
 {
     /// <summary>Every SessionLoggingPolicy in <paramref name="text"/>; other kinds are skipped.
     /// Throws <see cref="FormatException"/> with the position when the text is not YAML or a field has the wrong type.</summary>
-    public static IReadOnlyList<SessionLoggingPolicy> Parse(string text)
+    public static IReadOnlyList<SessionLoggingPolicy> Parse(string text) =>
+        ReadDocuments(text)
+            .Where(obj => obj["kind"]?.GetValue<string>() == SessionLoggingPolicy.KindName)
+            .Select(FromJson)
+            .ToList();
+
+    /// <summary>Every document of a multi-document YAML (or JSON) manifest as a JSON object, with YAML 1.2 core-schema
+    /// scalars as kubectl reads them. Throws <see cref="FormatException"/> with the position when the text is not YAML.</summary>
+    public static IReadOnlyList<JsonObject> ReadDocuments(string text)
     {
         var stream = new YamlStream();
         try
@@ -23,18 +31,7 @@ public static class PolicyManifest
             throw new FormatException($"not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
         }
 
-        var result = new List<SessionLoggingPolicy>();
-        foreach (var doc in stream.Documents)
-        {
-            if (ToJson(doc.RootNode) is not JsonObject obj || obj["kind"]?.GetValue<string>() != SessionLoggingPolicy.KindName)
-            {
-                continue;
-            }
-
-            result.Add(FromJson(obj));
-        }
-
-        return result;
+        return stream.Documents.Select(d => ToJson(d.RootNode)).OfType<JsonObject>().ToList();
     }
 
     /// <summary>Reads one policy object (apiVersion, kind, metadata, spec, status).</summary>
