@@ -74,7 +74,7 @@ public sealed class CoverageWorld : IAsyncLifetime
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         world = await TestWorld.StartAsync(Seed, installCrd: true, cts.Token);
         world.AddPerson();
-        await world.KubectlAsync(["create", "namespace", "session-audit-system"], ct: cts.Token);
+        await world.ApplyAsync("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: session-audit-system\n", ct: cts.Token);
         var kubeconfig = world.Kubernetes.WriteKubeconfig(Path.Combine(world.Directory, "operator-kubeconfig"), ServiceAccount);
         process = await world.StartOperatorWithArgsAsync(
             ["--kubeconfig", kubeconfig, "--leader-elect=true", "--leader-election-namespace", "session-audit-system", "--metrics-port", "0", "--resync", "5s"],
@@ -148,7 +148,7 @@ public sealed class CoverageWorld : IAsyncLifetime
         PassedRoles = targets!["Targets"]!.AsArray().Any(t => t!["RoleArn"] is not null)
             && World.OperatorCalls().Any(c => c.Operation == "PutTargets" && c.Succeeded);
 
-        var url = (await Operator.WaitForLineAsync("HTTP=", TimeSpan.FromSeconds(1), ct)).TrimEnd('/');
+        var url = await Operator.HttpUrlAsync(ct);
         using (var http = new HttpClient())
         {
             MetricsDuringRun = await http.GetStringAsync(new Uri(url + "/metrics"), ct);

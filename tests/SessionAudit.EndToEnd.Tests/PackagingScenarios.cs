@@ -44,6 +44,7 @@ public sealed class PackagingScenarios
     {
         var state = Path.Combine(Path.GetTempPath(), "session-audit-readme-" + Guid.NewGuid().ToString("N")[..12]);
         await using var sandbox = OperatorProcess.Start(["sandbox", "--state-dir", state]);
+        TimeoutException? stop = null;
         try
         {
             var kubeconfig = await sandbox.WaitForLineAsync("KUBECONFIG=", TimeSpan.FromSeconds(60), Ct);
@@ -73,12 +74,23 @@ public sealed class PackagingScenarios
         }
         finally
         {
-            await sandbox.TerminateAsync(TimeSpan.FromSeconds(20));
+            try
+            {
+                await sandbox.TerminateAsync(TimeSpan.FromSeconds(20));
+            }
+            catch (TimeoutException e)
+            {
+                stop = e;
+            }
+
             if (Directory.Exists(state))
             {
                 Directory.Delete(state, recursive: true);
             }
         }
+
+        // Reached only when the scenario passed: Ctrl+C (SIGTERM) must stop the README command promptly.
+        Assert.Null(stop);
 
         static string? Ready(JsonObject p) =>
             (string?)p["status"]?["conditions"]?.AsArray().OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == "Ready")?["status"];

@@ -86,7 +86,7 @@ public sealed class ReportScenarios(ReportWorld fixture) : IClassFixture<ReportW
         var html = await File.ReadAllTextAsync(htmlFile, Ct);
         Assert.Contains("e2e-ssh-1", html, StringComparison.Ordinal);
 
-        var url = (await fixture.Operator.WaitForLineAsync("HTTP=", TimeSpan.FromSeconds(1), Ct)).TrimEnd('/');
+        var url = await fixture.Operator.HttpUrlAsync(Ct);
         using var http = new HttpClient();
         var served = await http.GetAsync(new Uri(url + "/reports/session-report.html"), Ct);
         Assert.Equal(System.Net.HttpStatusCode.OK, served.StatusCode);

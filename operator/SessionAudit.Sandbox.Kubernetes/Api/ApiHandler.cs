@@ -9,6 +9,7 @@ using SessionAudit.Sandbox.Kubernetes.Discovery;
 using SessionAudit.Sandbox.Kubernetes.OpenApi;
 using SessionAudit.Sandbox.Kubernetes.Resources;
 using SessionAudit.Sandbox.Kubernetes.Serialization;
+using SessionAudit.Sandbox.Kubernetes.Serialization.Protobuf;
 using SessionAudit.Sandbox.Kubernetes.Storage;
 using SessionAudit.Sandbox.Kubernetes.Tables;
 
@@ -654,6 +655,22 @@ internal sealed class ApiHandler(
             throw ApiException.BadRequest("the request body is empty");
         }
 
+        if (KubernetesProtobuf.IsProtobuf(contentType, raw))
+        {
+            try
+            {
+                return KubernetesProtobuf.Decode(raw);
+            }
+            catch (UnsupportedProtobufException e)
+            {
+                throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf ({e.Message})");
+            }
+            catch (ProtobufFormatException e)
+            {
+                throw ApiException.BadRequest($"error decoding protobuf: {e.Message}");
+            }
+        }
+
         var trimmed = raw.AsSpan().TrimStart(" \t\r\n"u8);
         if (trimmed.Length > 0 && (trimmed[0] == (byte)'{' || trimmed[0] == (byte)'['))
         {
@@ -676,7 +693,7 @@ internal sealed class ApiHandler(
             return Yaml.ToJson(Encoding.UTF8.GetString(raw));
         }
 
-        // Like an API server built without protobuf: 415 with the media types it does accept, so clients can fall back to JSON.
+        // Neither JSON, YAML nor protobuf: 415 with the media types the sandbox does accept.
         throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (content type {contentType})");
     }
 

@@ -150,4 +150,12 @@ public static class PolicyWorld
             timeout ?? TimeSpan.FromSeconds(45),
             $"{count} operator {operation} call(s)",
             ct);
+
+    /// <summary>The operator's HTTP address from its HTTP= line, with a wildcard bind address turned into loopback.</summary>
+    public static async Task<string> HttpUrlAsync(this OperatorProcess process, CancellationToken ct = default)
+    {
+        var url = (await process.WaitForLineAsync("HTTP=", TimeSpan.FromSeconds(5), ct)).Trim().TrimEnd('/');
+        return url.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)
+            .Replace("://+:", "://127.0.0.1:", StringComparison.Ordinal).Replace("://*:", "://127.0.0.1:", StringComparison.Ordinal);
+    }
 }
