@@ -269,8 +269,8 @@ public sealed class CoverageScenarios(CoverageWorld fixture) : IClassFixture<Cov
             }
         }
 
-        Assert.Empty(used.Except(granted).Order(StringComparer.Ordinal));
-        Assert.Empty(granted.Except(used).Order(StringComparer.Ordinal));
+        Assert.Equal("used but not granted: ", "used but not granted: " + string.Join(", ", used.Except(granted).Order(StringComparer.Ordinal)));
+        Assert.Equal("granted but never used: ", "granted but never used: " + string.Join(", ", granted.Except(used).Order(StringComparer.Ordinal)));
     }
 
     [Fact]

@@ -60,13 +60,13 @@ public sealed class PackagingScenarios
                 async () =>
                 {
                     var result = (await Tool.RunAsync(Tools.Kubectl, ["--kubeconfig", kubeconfig, "get", "slp", "-o", "json"], ct: Ct)).EnsureSuccess("kubectl get slp");
-                    return JsonNode.Parse(result.StdOut)!["items"]!.AsArray().OfType<JsonObject>().ToList();
+                    return new Listing(JsonNode.Parse(result.StdOut)!["items"]!.AsArray().OfType<JsonObject>().ToList());
                 },
-                items => items.Count == examples.Count && items.All(p => Ready(p) == "True"),
+                listing => listing.Items.Count == examples.Count && listing.Items.All(p => Ready(p)?["status"]?.GetValue<string>() == "True"),
                 TimeSpan.FromSeconds(90),
                 "every example policy Ready",
                 Ct);
-            Assert.Equal(examples, policies.Select(p => (string)p["metadata"]!["name"]!).Order(StringComparer.Ordinal));
+            Assert.Equal(examples, policies.Items.Select(p => (string)p["metadata"]!["name"]!).Order(StringComparer.Ordinal));
 
             var table = (await Tool.RunAsync(Tools.Kubectl, ["--kubeconfig", kubeconfig, "get", "slp"], ct: Ct)).EnsureSuccess("kubectl get slp");
             Assert.Contains("READY", table.StdOut, StringComparison.Ordinal);
@@ -92,8 +92,16 @@ public sealed class PackagingScenarios
         // Reached only when the scenario passed: Ctrl+C (SIGTERM) must stop the README command promptly.
         Assert.Null(stop);
 
-        static string? Ready(JsonObject p) =>
-            (string?)p["status"]?["conditions"]?.AsArray().OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == "Ready")?["status"];
+    }
+
+    private static JsonObject? Ready(JsonObject p) =>
+        p["status"]?["conditions"]?.AsArray().OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == "Ready");
+
+    /// <summary>The policies kubectl listed; printed as name, Ready status, reason and message when a wait times out.</summary>
+    private sealed record Listing(IReadOnlyList<JsonObject> Items)
+    {
+        public override string ToString() => string.Join("; ", Items.Select(p =>
+            $"{p["metadata"]!["name"]}: Ready={Ready(p)?["status"]} {Ready(p)?["reason"]} {Ready(p)?["message"]}"));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SessionAudit.Policy.Model;
 
 namespace SessionAudit.Operator.Cli;
 

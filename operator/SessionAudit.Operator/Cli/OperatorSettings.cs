@@ -13,6 +13,12 @@ public sealed record OperatorSettings
 
     public string? LeaderElectionNamespace { get; init; }
 
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
     public int MetricsPort { get; init; } = 8080;
 
     public bool JsonLogs { get; init; }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SessionAudit.Policy.Model;
 
 namespace SessionAudit.Operator.Cli;
 
@@ -30,6 +31,24 @@ internal sealed class RunOptions
         Description = "Namespace of the Lease. Defaults to the pod's namespace in a cluster, else the kubeconfig context's namespace.",
     };
 
+    private readonly Option<string> leaseDuration = new("--lease-duration")
+    {
+        Description = "How long a Lease is valid without renewal; a standby takes over after it.",
+        DefaultValueFactory = _ => "15s",
+    };
+
+    private readonly Option<string> renewDeadline = new("--renew-deadline")
+    {
+        Description = "How long the leader keeps trying to renew before it stops reconciling.",
+        DefaultValueFactory = _ => "10s",
+    };
+
+    private readonly Option<string> retryPeriod = new("--retry-period")
+    {
+        Description = "How often candidates try to acquire or renew the Lease.",
+        DefaultValueFactory = _ => "2s",
+    };
+
     private readonly Option<int> metricsPort = new("--metrics-port")
     {
         Description = "Port of /metrics, /healthz, /readyz and /reports (0 picks a free one, -1 serves none).",
@@ -52,6 +71,9 @@ internal sealed class RunOptions
     {
         logFormat.AcceptOnlyFromAmong("text", "json");
         RequireDuration(resync);
+        RequireDuration(leaseDuration);
+        RequireDuration(renewDeadline);
+        RequireDuration(retryPeriod);
         concurrency.Validators.Add(r =>
         {
             // A value that is not a number is reported by the parser itself; reading it here would throw.
@@ -87,6 +109,9 @@ internal sealed class RunOptions
         command.Options.Add(o.resync);
         command.Options.Add(o.leaderElect);
         command.Options.Add(o.leaderElectionNamespace);
+        command.Options.Add(o.leaseDuration);
+        command.Options.Add(o.renewDeadline);
+        command.Options.Add(o.retryPeriod);
         command.Options.Add(o.metricsPort);
         command.Options.Add(o.logFormat);
         command.Options.Add(o.logLevel);
@@ -100,6 +125,9 @@ internal sealed class RunOptions
         Resync = CliOptions.ParseDuration(parse.GetValue(resync)!, "--resync"),
         LeaderElection = parse.GetValue(leaderElect),
         LeaderElectionNamespace = parse.GetValue(leaderElectionNamespace),
+        LeaseDuration = CliOptions.ParseDuration(parse.GetValue(leaseDuration)!, "--lease-duration"),
+        RenewDeadline = CliOptions.ParseDuration(parse.GetValue(renewDeadline)!, "--renew-deadline"),
+        RetryPeriod = CliOptions.ParseDuration(parse.GetValue(retryPeriod)!, "--retry-period"),
         MetricsPort = parse.GetValue(metricsPort),
         JsonLogs = parse.GetValue(logFormat) == "json",
         LogLevel = parse.GetValue(logLevel),

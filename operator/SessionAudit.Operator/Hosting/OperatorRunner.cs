@@ -89,6 +89,9 @@ public static class OperatorRunner
                 o.LeaderElection.Enabled = settings.LeaderElection;
                 o.LeaderElection.Namespace = settings.LeaderElectionNamespace;
                 o.LeaderElection.Name = "session-audit-operator";
+                o.LeaderElection.LeaseDuration = settings.LeaseDuration;
+                o.LeaderElection.RenewDeadline = settings.RenewDeadline;
+                o.LeaderElection.RetryPeriod = settings.RetryPeriod;
             });
 
         var app = builder.Build();

@@ -34,7 +34,8 @@ public static class IamPolicyBuilder
             specs => specs.Select(s => s.Report?.S3).OfType<ReportS3Spec>().Select(r => $"arn:aws:s3:::{r.BucketName}/{r.KeyPrefix}*"),
             "S3LogBucketChecksAndReportExport"),
         new("KmsKeyChecksAndGrants",
-            ["kms:CreateGrant", "kms:DescribeKey", "kms:ListGrants", "kms:RetireGrant", "kms:RevokeGrant"],
+            // RevokeGrant, not RetireGrant: the operator removes grants as a key user with the key's permission, never as the retiring principal.
+            ["kms:CreateGrant", "kms:DescribeKey", "kms:ListGrants", "kms:RevokeGrant"],
             specs => specs.Select(s => s.Kms?.KeyId).OfType<string>().Where(k => k.Length > 0)
                 .Select(k => k.StartsWith("arn:", StringComparison.Ordinal) && k.Contains(":key/", StringComparison.Ordinal) ? k : "*")),
         new("CloudWatchLogGroupChecks",
