@@ -62,9 +62,13 @@ public sealed class PackagingScenarios
                     var result = (await Tool.RunAsync(Tools.Kubectl, ["--kubeconfig", kubeconfig, "get", "slp", "-o", "json"], ct: Ct)).EnsureSuccess("kubectl get slp");
                     return new Listing(JsonNode.Parse(result.StdOut)!["items"]!.AsArray().OfType<JsonObject>().ToList());
                 },
-                listing => listing.Items.Count == examples.Count && listing.Items.All(p => Ready(p)?["status"]?.GetValue<string>() == "True"),
+                // Enforce policies converge to Ready=True; an Observe policy changes nothing, so it is Ready only when AWS
+                // already matches and otherwise reports what differs (Ready=False with the reason).
+                listing => listing.Items.Count == examples.Count && listing.Items.All(p => IsObserve(p)
+                    ? Ready(p)?["reason"]?.GetValue<string>() is "Synced" or "DocumentNotFound" or "DriftDetected"
+                    : Ready(p)?["status"]?.GetValue<string>() == "True"),
                 TimeSpan.FromSeconds(90),
-                "every example policy Ready",
+                "every Enforce example policy Ready and every Observe one reporting",
                 Ct);
             Assert.Equal(examples, policies.Items.Select(p => (string)p["metadata"]!["name"]!).Order(StringComparer.Ordinal));
 
@@ -93,6 +97,8 @@ public sealed class PackagingScenarios
         Assert.Null(stop);
 
     }
+
+    private static bool IsObserve(JsonObject p) => (string?)p["spec"]?["mode"] == "Observe";
 
     private static JsonObject? Ready(JsonObject p) =>
         p["status"]?["conditions"]?.AsArray().OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == "Ready");

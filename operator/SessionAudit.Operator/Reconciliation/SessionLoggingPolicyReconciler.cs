@@ -55,10 +55,8 @@ internal sealed partial class SessionLoggingPolicyReconciler(
             }
         }
 
-        var others = cache.List()
-            .Select(o => PolicyMapping.TryToDomain(o, out var p, out _) ? p : null)
-            .OfType<SessionLoggingPolicy>()
-            .ToList();
+        // Only policies with the same ownership key can conflict; their views are memoised per cached object.
+        var others = PolicyViews.SameOwnership(policy!, cache.List());
 
         var result = await domain.ReconcileAsync(policy!, others, ReconcileMode.Apply, ct);
         var status = result.Status;
