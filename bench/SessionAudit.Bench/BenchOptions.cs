@@ -22,7 +22,7 @@ public sealed record BenchOptions
     public int Regions { get; init; } = 5;
 
     /// <summary>The operator's --concurrency.</summary>
-    public int Concurrency { get; init; } = 4;
+    public int Concurrency { get; init; } = 16;
 
     public string? JsonFile { get; init; }
 

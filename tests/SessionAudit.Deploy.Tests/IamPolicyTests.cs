@@ -100,7 +100,7 @@ public sealed class IamPolicyTests
             "ssm:GetDocument", "ssm:DescribeDocument", "ssm:CreateDocument", "ssm:UpdateDocument", "ssm:UpdateDocumentDefaultVersion",
             "ssm:DescribeSessions", "ssm:DescribeInstanceInformation",
             "s3:ListBucket", "s3:GetEncryptionConfiguration", "s3:PutObject",
-            "kms:DescribeKey", "kms:ListGrants", "kms:CreateGrant", "kms:RetireGrant", "kms:RevokeGrant",
+            "kms:DescribeKey", "kms:ListGrants", "kms:CreateGrant", "kms:RevokeGrant",
             "logs:DescribeLogGroups",
             "events:PutRule", "events:DescribeRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule",
             "iam:PassRole", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus",

@@ -269,8 +269,12 @@ public sealed class CoverageScenarios(CoverageWorld fixture) : IClassFixture<Cov
             }
         }
 
+        // Verbs only a failure path uses, which a healthy run never reaches: a 409 on a status write or a finalizer
+        // patch makes the operator GET the policy again (the controller runtime's tests prove that path).
+        var faultPathOnly = new HashSet<string>(StringComparer.Ordinal) { "sessionaudit.io/sessionloggingpolicies:get" };
         var missing = used.Except(granted).Order(StringComparer.Ordinal).ToList();
-        var unused = granted.Except(used).Order(StringComparer.Ordinal).ToList();
+        var unused = granted.Except(used).Except(faultPathOnly).Order(StringComparer.Ordinal).ToList();
+        Assert.Subset(granted, faultPathOnly);
         Assert.True(missing.Count == 0 && unused.Count == 0,
             $"used but not granted: [{string.Join(", ", missing)}]; granted but never used: [{string.Join(", ", unused)}]");
     }

@@ -19,9 +19,9 @@ public sealed class AwsFaultTests
             world.Aws.Faults.Set(s, null, new AwsFault { ThrottleShare = 0.3, ServerErrorShare = 0.1 });
         }
 
-        var op = await world.StartOperatorAsync(["--resync", "10m"], ct: Ct);
+        await using var op = await StartOperatorAsync(world, "10m");
         string[] names = ["aws-fault-a", "aws-fault-b", "aws-fault-c"];
-        await ApplyAsync(world, [.. names.Select(n => Policy(n))]);
+        await ApplyAsync(world, [.. names.Select(n => NewPolicy(n))]);
 
         // Every operation saw its faults while the policies converged.
         await Eventually.WaitAsync(

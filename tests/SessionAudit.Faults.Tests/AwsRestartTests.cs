@@ -30,9 +30,9 @@ public sealed class AwsRestartTests
         {
             aws.ApplySeed(Seed);
             var endpoint = aws.Url.ToString().TrimEnd('/');
-            var op = await world.StartOperatorAsync(["--resync", "5s"], new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = endpoint }, Ct);
+            await using var op = await StartOperatorAsync(world, "5s", new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = endpoint });
             string[] names = ["restart-a", "restart-b"];
-            await ApplyAsync(world, [.. names.Select(n => Policy(n))]);
+            await ApplyAsync(world, [.. names.Select(n => NewPolicy(n))]);
             foreach (var n in names)
             {
                 await world.WaitForConditionAsync(n, "Ready", "True", timeout: TimeSpan.FromSeconds(90), ct: Ct);
@@ -42,7 +42,7 @@ public sealed class AwsRestartTests
 
             // Stop (state saved), change a policy while AWS is away, start again on the same port from the saved state.
             await aws.DisposeAsync();
-            await ApplyAsync(world, Policy("restart-a", 27));
+            await ApplyAsync(world, NewPolicy("restart-a", 27));
             restarted = await AwsSandbox.StartAsync(options with { Port = aws.Url.Port }, Ct);
             await world.WaitForConditionAsync("restart-a", "Ready", "True", timeout: TimeSpan.FromSeconds(90), ct: Ct);
 

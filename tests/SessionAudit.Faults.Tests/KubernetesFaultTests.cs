@@ -14,13 +14,13 @@ public sealed class KubernetesFaultTests
     public async Task Watches_cut_every_two_seconds_still_deliver_every_change()
     {
         await using var world = await StartAsync();
-        var op = await world.StartOperatorAsync(["--resync", "10m"], ct: Ct);
+        await using var op = await StartOperatorAsync(world, "10m");
         string[] names = ["watch-cut-a", "watch-cut-b", "watch-cut-c"];
         await using (Repeat(TimeSpan.FromSeconds(2), world.Kubernetes.Faults.DropAllWatches))
         {
-            await ApplyAsync(world, [.. names.Select(n => Policy(n))]);
+            await ApplyAsync(world, [.. names.Select(n => NewPolicy(n))]);
             await AssertConvergedAsync(world, names.ToDictionary(n => n, _ => 20));
-            await ApplyAsync(world, [.. names.Select(n => Policy(n, 33))]);
+            await ApplyAsync(world, [.. names.Select(n => NewPolicy(n, 33))]);
             await AssertConvergedAsync(world, names.ToDictionary(n => n, _ => 33));
         }
 
@@ -33,7 +33,7 @@ public sealed class KubernetesFaultTests
     public async Task Expired_resource_versions_force_a_relist_and_nothing_is_missed()
     {
         await using var world = await StartAsync();
-        var op = await world.StartOperatorAsync(["--resync", "10m"], ct: Ct);
+        await using var op = await StartOperatorAsync(world, "10m");
         string[] names = ["expired-a", "expired-b", "expired-c"];
         await using (Repeat(TimeSpan.FromSeconds(3), () =>
         {
@@ -41,9 +41,9 @@ public sealed class KubernetesFaultTests
             world.Kubernetes.Faults.DropAllWatches();
         }))
         {
-            await ApplyAsync(world, [.. names.Select(n => Policy(n))]);
+            await ApplyAsync(world, [.. names.Select(n => NewPolicy(n))]);
             await AssertConvergedAsync(world, names.ToDictionary(n => n, _ => 20));
-            await ApplyAsync(world, [.. names.Select(n => Policy(n, 41))]);
+            await ApplyAsync(world, [.. names.Select(n => NewPolicy(n, 41))]);
             await AssertConvergedAsync(world, names.ToDictionary(n => n, _ => 41));
         }
 
@@ -63,9 +63,9 @@ public sealed class KubernetesFaultTests
         string[] names = ["conflict-a", "conflict-b", "conflict-c"];
 
         // The policies exist first: kubectl's own writes are not the subject here.
-        await ApplyAsync(world, [.. names.Select(n => Policy(n))]);
+        await ApplyAsync(world, [.. names.Select(n => NewPolicy(n))]);
         world.Kubernetes.Faults.WriteConflictShare = 0.5;
-        var op = await world.StartOperatorAsync(["--resync", "10m"], ct: Ct);
+        await using var op = await StartOperatorAsync(world, "10m");
         await Eventually.WaitAsync(
             () => Task.FromResult(world.Kubernetes.RequestLog.Count(r => r.Subresource == "status" && r.StatusCode == 409)),
             n => n >= 2,

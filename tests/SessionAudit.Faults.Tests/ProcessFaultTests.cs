@@ -17,9 +17,9 @@ public sealed class ProcessFaultTests
         // Slow KMS and EventBridge, so the kill lands between the document and the grants and targets.
         world.Aws.Faults.Set("kms", null, new AwsFault { Latency = TimeSpan.FromMilliseconds(400) });
         world.Aws.Faults.Set("events", null, new AwsFault { Latency = TimeSpan.FromMilliseconds(400) });
-        var first = await world.StartOperatorAsync(["--resync", "10m"], ct: Ct);
+        await using var first = await StartOperatorAsync(world, "10m");
         string[] names = ["killed-a", "killed-b", "killed-c"];
-        await ApplyAsync(world, [.. names.Select(n => Policy(n))]);
+        await ApplyAsync(world, [.. names.Select(n => NewPolicy(n))]);
         await Eventually.WaitAsync(
             () => Task.FromResult(world.OperatorCalls().Count(c => c.IsWrite && c.Succeeded)),
             n => n >= 2,
@@ -30,7 +30,7 @@ public sealed class ProcessFaultTests
         var writesBeforeKill = world.OperatorCalls().Count(c => c.IsWrite && c.Succeeded);
 
         world.Aws.Faults.Clear();
-        var second = await world.StartOperatorAsync(["--resync", "10m"], ct: Ct);
+        await using var second = await StartOperatorAsync(world, "10m");
         await AssertConvergedAsync(world, names.ToDictionary(n => n, _ => 20));
 
         // The restarted operator found what the killed one had made (grants by name, targets by id) and made only the rest.
@@ -50,7 +50,7 @@ public sealed class ProcessFaultTests
         await using var a = StartReplica(world, "operator-a", leaseDuration, retryPeriod);
         await a.WaitForLineAsync("HTTP=", TimeSpan.FromSeconds(60), Ct);
         string[] names = ["leader-a", "leader-b"];
-        await ApplyAsync(world, [.. names.Select(n => Policy(n))]);
+        await ApplyAsync(world, [.. names.Select(n => NewPolicy(n))]);
         await AssertConvergedAsync(world, names.ToDictionary(n => n, _ => 20));
 
         await using var b = StartReplica(world, "operator-b", leaseDuration, retryPeriod);
@@ -67,7 +67,7 @@ public sealed class ProcessFaultTests
         a.Kill();
 
         // A change and a new policy that only the new leader can handle.
-        await ApplyAsync(world, Policy("leader-a", 45), Policy("leader-c"));
+        await ApplyAsync(world, NewPolicy("leader-a", 45), NewPolicy("leader-c"));
         var expected = new Dictionary<string, int> { ["leader-a"] = 45, ["leader-b"] = 20, ["leader-c"] = 20 };
         await AssertConvergedAsync(world, expected);
 

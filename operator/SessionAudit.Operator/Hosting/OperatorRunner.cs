@@ -35,9 +35,11 @@ public static class OperatorRunner
         return 0;
     }
 
-    /// <summary>The first address the HTTP endpoints listen on.</summary>
+    /// <summary>The first address the HTTP endpoints listen on, as a URL a local client can open ("[::]" means every address).</summary>
     public static string ListeningUrl(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "";
+        (app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "")
+            .Replace("[::]", "127.0.0.1", StringComparison.Ordinal)
+            .Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal);
 
     public static WebApplication Build(OperatorSettings settings, AwsClientOptions? aws = null)
     {

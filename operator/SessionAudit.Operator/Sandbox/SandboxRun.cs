@@ -69,7 +69,13 @@ internal sealed record SandboxRun(
         }
 
         await Output.WriteLineAsync($"# operator running; try: KUBECONFIG={sandbox.Kubeconfig} kubectl get slp   (Ctrl+C stops)");
-        await WaitForStopAsync(ct);
+        // The operator's host owns Ctrl+C and SIGTERM once it runs (its console lifetime swallows the signal and
+        // stops the host), so wait for its stopping as well as for the command line's cancellation.
+        using (var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping))
+        {
+            await WaitForStopAsync(stopping.Token);
+        }
+
         await app.StopAsync(CancellationToken.None);
         return 0;
     }
