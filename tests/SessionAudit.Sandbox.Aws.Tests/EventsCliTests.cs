@@ -46,8 +46,13 @@ public sealed class EventsCliTests
         var aws = new AwsCli(sb.Url);
         var evt = new JsonObject
         {
-            ["id"] = "1", ["account"] = "000000000000", ["source"] = "aws.ssm", ["time"] = "2024-05-01T10:00:00Z", ["region"] = "us-east-1",
-            ["resources"] = new JsonArray(), ["detail-type"] = "AWS API Call via CloudTrail",
+            ["id"] = "1",
+            ["account"] = "000000000000",
+            ["source"] = "aws.ssm",
+            ["time"] = "2024-05-01T10:00:00Z",
+            ["region"] = "us-east-1",
+            ["resources"] = new JsonArray(),
+            ["detail-type"] = "AWS API Call via CloudTrail",
             ["detail"] = new JsonObject { ["eventSource"] = "ssm.amazonaws.com", ["eventName"] = "StartSession", ["count"] = 5, ["userIdentity"] = new JsonObject { ["type"] = "IAMUser" } },
         }.ToJsonString();
         async Task<bool> Test(string pattern) => (await aws.OkAsync("events", "test-event-pattern", "--event-pattern", pattern, "--event", evt))["Result"]!.GetValue<bool>();

@@ -93,41 +93,41 @@ public static class ReportCommand
         switch (format)
         {
             case "csv":
-            {
-                await using var text = new StreamWriter(stream, leaveOpen: true);
-                var csv = new CsvReportWriter(text);
-                await engine.RunAsync(options, csv, progress, ct);
-                await csv.CompleteAsync(ct);
-                break;
-            }
-
-            case "json":
-            {
-                var json = new JsonReportWriter(stream, indented: true);
-                await using (json)
                 {
-                    var report = await engine.RunAsync(options, json, progress, ct);
-                    await json.CompleteAsync(report, ct);
+                    await using var text = new StreamWriter(stream, leaveOpen: true);
+                    var csv = new CsvReportWriter(text);
+                    await engine.RunAsync(options, csv, progress, ct);
+                    await csv.CompleteAsync(ct);
+                    break;
                 }
 
-                break;
-            }
+            case "json":
+                {
+                    var json = new JsonReportWriter(stream, indented: true);
+                    await using (json)
+                    {
+                        var report = await engine.RunAsync(options, json, progress, ct);
+                        await json.CompleteAsync(report, ct);
+                    }
+
+                    break;
+                }
 
             case "html":
-            {
-                var report = await engine.RunAsync(options, null, progress, ct);
-                await using var text = new StreamWriter(stream, leaveOpen: true);
-                await HtmlReportRenderer.RenderAsync(report, text, ct);
-                break;
-            }
+                {
+                    var report = await engine.RunAsync(options, null, progress, ct);
+                    await using var text = new StreamWriter(stream, leaveOpen: true);
+                    await HtmlReportRenderer.RenderAsync(report, text, ct);
+                    break;
+                }
 
             default:
-            {
-                var report = await engine.RunAsync(options, null, progress, ct);
-                await using var text = new StreamWriter(stream, leaveOpen: true);
-                await TableReportRenderer.RenderAsync(report, text, ct);
-                break;
-            }
+                {
+                    var report = await engine.RunAsync(options, null, progress, ct);
+                    await using var text = new StreamWriter(stream, leaveOpen: true);
+                    await TableReportRenderer.RenderAsync(report, text, ct);
+                    break;
+                }
         }
     }
 

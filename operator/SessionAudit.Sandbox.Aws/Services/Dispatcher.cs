@@ -66,56 +66,56 @@ internal sealed class Dispatcher(SandboxCore core)
             switch (protocol)
             {
                 case Protocol.Json:
-                {
-                    int dot = target.LastIndexOf('.');
-                    string prefix = dot < 0 ? "" : target[..dot];
-                    opName = dot < 0 ? target : target[(dot + 1)..];
-                    if (!core.Models.ByTargetPrefix.TryGetValue(prefix, out service))
                     {
-                        service = scope.Service is { } s ? core.Models.BySigningName.GetValueOrDefault(s) : null;
-                        throw new AwsException("UnknownOperationException", $"Unknown operation {target}");
-                    }
+                        int dot = target.LastIndexOf('.');
+                        string prefix = dot < 0 ? "" : target[..dot];
+                        opName = dot < 0 ? target : target[(dot + 1)..];
+                        if (!core.Models.ByTargetPrefix.TryGetValue(prefix, out service))
+                        {
+                            service = scope.Service is { } s ? core.Models.BySigningName.GetValueOrDefault(s) : null;
+                            throw new AwsException("UnknownOperationException", $"Unknown operation {target}");
+                        }
 
-                    op = FindOperation(service, opName, "UnknownOperationException");
-                    break;
-                }
+                        op = FindOperation(service, opName, "UnknownOperationException");
+                        break;
+                    }
 
                 case Protocol.Query:
-                {
-                    form = QueryWire.ParseForm(body, req.QueryString.Value?.TrimStart('?'));
-                    opName = form.GetValueOrDefault("Action") ?? "Unknown";
-                    service = scope.Service is { } s ? core.Models.BySigningName.GetValueOrDefault(s)
-                        : core.Models.Services.Values.FirstOrDefault(m => m.Protocol == "query" && m.Operations.ContainsKey(opName));
-                    if (service is null || !form.ContainsKey("Action"))
                     {
-                        throw new AwsException("InvalidAction", $"Could not find operation {opName}");
-                    }
+                        form = QueryWire.ParseForm(body, req.QueryString.Value?.TrimStart('?'));
+                        opName = form.GetValueOrDefault("Action") ?? "Unknown";
+                        service = scope.Service is { } s ? core.Models.BySigningName.GetValueOrDefault(s)
+                            : core.Models.Services.Values.FirstOrDefault(m => m.Protocol == "query" && m.Operations.ContainsKey(opName));
+                        if (service is null || !form.ContainsKey("Action"))
+                        {
+                            throw new AwsException("InvalidAction", $"Could not find operation {opName}");
+                        }
 
-                    op = FindOperation(service, opName, "InvalidAction");
-                    break;
-                }
+                        op = FindOperation(service, opName, "InvalidAction");
+                        break;
+                    }
 
                 default:
-                {
-                    var segments = PathSegments(req);
-                    var query = req.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
-                    var router = protocol == Protocol.RestXml ? core.S3Router : core.LambdaRouter;
-                    var match = router.Match(req.Method, segments, query, h => req.Headers.ContainsKey(h))
-                        ?? throw (protocol == Protocol.RestXml
-                            ? new AwsException("NotImplemented", "A header you provided implies functionality that is not implemented", 501)
-                            : new AwsException("UnknownOperationException", $"No operation matches {req.Method} {req.Path}", 404));
-                    op = match.Op;
-                    opName = op.Name;
-                    labels = match.Labels;
-                    if (!core.Handlers.Has(service!.Name, opName))
                     {
-                        throw protocol == Protocol.RestXml
-                            ? new AwsException("NotImplemented", $"{opName} is not implemented by the sandbox", 501)
-                            : new AwsException("UnknownOperationException", $"{opName} is not implemented by the sandbox", 404);
-                    }
+                        var segments = PathSegments(req);
+                        var query = req.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+                        var router = protocol == Protocol.RestXml ? core.S3Router : core.LambdaRouter;
+                        var match = router.Match(req.Method, segments, query, h => req.Headers.ContainsKey(h))
+                            ?? throw (protocol == Protocol.RestXml
+                                ? new AwsException("NotImplemented", "A header you provided implies functionality that is not implemented", 501)
+                                : new AwsException("UnknownOperationException", $"No operation matches {req.Method} {req.Path}", 404));
+                        op = match.Op;
+                        opName = op.Name;
+                        labels = match.Labels;
+                        if (!core.Handlers.Has(service!.Name, opName))
+                        {
+                            throw protocol == Protocol.RestXml
+                                ? new AwsException("NotImplemented", $"{opName} is not implemented by the sandbox", 501)
+                                : new AwsException("UnknownOperationException", $"{opName} is not implemented by the sandbox", 404);
+                        }
 
-                    break;
-                }
+                        break;
+                    }
             }
 
             await ApplyFaultsAsync(service!, protocol, opName, ct);
@@ -128,58 +128,58 @@ internal sealed class Dispatcher(SandboxCore core)
                     else if (input.Count > 0) throw new AwsException("SerializationException", $"Unrecognized field \"{input.First().Key}\"");
                     break;
                 case Protocol.Query:
-                {
-                    var unknown = new List<string>();
-                    input = op.Input is null ? [] : QueryWire.ToInput(op.Input, form!, unknown);
-                    string code = service!.Name == "sns" ? "InvalidParameterException" : "ValidationError";
-                    if (unknown.Count > 0) throw new AwsException(code, $"Unknown parameter: {unknown[0]}");
-                    if (op.Input is not null)
                     {
-                        var r = RequestValidator.Validate(op.Input, input, checkTypes: false);
-                        if (!r.Ok) throw new AwsException(code, r.Structural.FirstOrDefault() ?? r.ConstraintMessage);
-                    }
+                        var unknown = new List<string>();
+                        input = op.Input is null ? [] : QueryWire.ToInput(op.Input, form!, unknown);
+                        string code = service!.Name == "sns" ? "InvalidParameterException" : "ValidationError";
+                        if (unknown.Count > 0) throw new AwsException(code, $"Unknown parameter: {unknown[0]}");
+                        if (op.Input is not null)
+                        {
+                            var r = RequestValidator.Validate(op.Input, input, checkTypes: false);
+                            if (!r.Ok) throw new AwsException(code, r.Structural.FirstOrDefault() ?? r.ConstraintMessage);
+                        }
 
-                    break;
-                }
+                        break;
+                    }
 
                 case Protocol.RestXml:
-                {
-                    if (AwsChunked.IsChunked(req.Headers.ContentEncoding, req.Headers["x-amz-content-sha256"]))
                     {
-                        var (data, trailers) = AwsChunked.Decode(body);
-                        payload = data;
-                        CheckCrc32(data, trailers.GetValueOrDefault("x-amz-checksum-crc32"));
-                        if (req.Headers["x-amz-decoded-content-length"].ToString() is { Length: > 0 } dl && dl != data.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                        if (AwsChunked.IsChunked(req.Headers.ContentEncoding, req.Headers["x-amz-content-sha256"]))
                         {
-                            throw new AwsException("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header");
+                            var (data, trailers) = AwsChunked.Decode(body);
+                            payload = data;
+                            CheckCrc32(data, trailers.GetValueOrDefault("x-amz-checksum-crc32"));
+                            if (req.Headers["x-amz-decoded-content-length"].ToString() is { Length: > 0 } dl && dl != data.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                            {
+                                throw new AwsException("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header");
+                            }
                         }
-                    }
 
-                    CheckCrc32(payload, req.Headers["x-amz-checksum-crc32"].ToString() is { Length: > 0 } c ? c : null);
-                    if (req.Headers.ContentMD5.ToString() is { Length: > 0 } md5 && md5 != Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(payload)))
-                    {
-                        throw new AwsException("BadDigest", "The Content-MD5 you specified did not match what we received.");
-                    }
+                        CheckCrc32(payload, req.Headers["x-amz-checksum-crc32"].ToString() is { Length: > 0 } c ? c : null);
+                        if (req.Headers.ContentMD5.ToString() is { Length: > 0 } md5 && md5 != Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(payload)))
+                        {
+                            throw new AwsException("BadDigest", "The Content-MD5 you specified did not match what we received.");
+                        }
 
-                    var query = req.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
-                    input = RestWire.ToInput(op.Input!, labels, query, h => req.Headers[h].ToString() is { Length: > 0 } v ? v : null, req.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString())), payload, xmlBody: true);
-                    var r = RequestValidator.Validate(op.Input!, input, checkTypes: false);
-                    if (!r.Ok)
-                    {
-                        bool inBody = op.Input!.Payload is { } p && r.ConstraintMembers.Any(m => m.StartsWith(char.ToLowerInvariant(p[0]) + p[1..], StringComparison.Ordinal));
-                        throw r.Structural.Count > 0 || inBody ? RestWire.Malformed() : new AwsException("InvalidArgument", r.ConstraintMessage);
-                    }
+                        var query = req.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+                        input = RestWire.ToInput(op.Input!, labels, query, h => req.Headers[h].ToString() is { Length: > 0 } v ? v : null, req.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString())), payload, xmlBody: true);
+                        var r = RequestValidator.Validate(op.Input!, input, checkTypes: false);
+                        if (!r.Ok)
+                        {
+                            bool inBody = op.Input!.Payload is { } p && r.ConstraintMembers.Any(m => m.StartsWith(char.ToLowerInvariant(p[0]) + p[1..], StringComparison.Ordinal));
+                            throw r.Structural.Count > 0 || inBody ? RestWire.Malformed() : new AwsException("InvalidArgument", r.ConstraintMessage);
+                        }
 
-                    break;
-                }
+                        break;
+                    }
 
                 default:
-                {
-                    var query = req.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
-                    input = RestWire.ToInput(op.Input ?? new Shape { Name = "Empty", Type = "structure" }, labels, query, h => req.Headers[h].ToString() is { Length: > 0 } v ? v : null, [], body, xmlBody: false);
-                    if (op.Input is not null) RequestValidator.ValidateJson(op.Input, input);
-                    break;
-                }
+                    {
+                        var query = req.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+                        input = RestWire.ToInput(op.Input ?? new Shape { Name = "Empty", Type = "structure" }, labels, query, h => req.Headers[h].ToString() is { Length: > 0 } v ? v : null, [], body, xmlBody: false);
+                        if (op.Input is not null) RequestValidator.ValidateJson(op.Input, input);
+                        break;
+                    }
             }
 
             var handler = core.Handlers.Find(service!.Name, opName)

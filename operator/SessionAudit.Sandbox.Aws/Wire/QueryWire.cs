@@ -55,35 +55,35 @@ internal static class QueryWire
                 if (!form.Keys.Any(k => k.StartsWith(key + ".", StringComparison.Ordinal))) return null;
                 return ReadStructure(shape, key + ".", form, used);
             case "list":
-            {
-                string itemPrefix = flattened ? key + "." : key + "." + (shape.ListMember!.LocationName ?? "member") + ".";
-                if (form.TryGetValue(key, out var emptyList) && emptyList.Length == 0) { used.Add(key); return new JsonArray(); }
-                var arr = new JsonArray();
-                for (int i = 1; ; i++)
                 {
-                    var item = Read(shape.ListMember!.Shape, itemPrefix + i.ToString(CultureInfo.InvariantCulture), false, form, used);
-                    if (item is null) break;
-                    arr.Add(item);
-                }
+                    string itemPrefix = flattened ? key + "." : key + "." + (shape.ListMember!.LocationName ?? "member") + ".";
+                    if (form.TryGetValue(key, out var emptyList) && emptyList.Length == 0) { used.Add(key); return new JsonArray(); }
+                    var arr = new JsonArray();
+                    for (int i = 1; ; i++)
+                    {
+                        var item = Read(shape.ListMember!.Shape, itemPrefix + i.ToString(CultureInfo.InvariantCulture), false, form, used);
+                        if (item is null) break;
+                        arr.Add(item);
+                    }
 
-                return arr.Count == 0 ? null : arr;
-            }
+                    return arr.Count == 0 ? null : arr;
+                }
 
             case "map":
-            {
-                string entry = flattened ? key + "." : key + ".entry.";
-                var map = new JsonObject();
-                for (int i = 1; ; i++)
                 {
-                    string p = entry + i.ToString(CultureInfo.InvariantCulture) + ".";
-                    string kName = p + (shape.MapKey!.LocationName ?? "key");
-                    if (!form.TryGetValue(kName, out var k)) break;
-                    used.Add(kName);
-                    map[k] = Read(shape.MapValue!.Shape, p + (shape.MapValue!.LocationName ?? "value"), false, form, used);
-                }
+                    string entry = flattened ? key + "." : key + ".entry.";
+                    var map = new JsonObject();
+                    for (int i = 1; ; i++)
+                    {
+                        string p = entry + i.ToString(CultureInfo.InvariantCulture) + ".";
+                        string kName = p + (shape.MapKey!.LocationName ?? "key");
+                        if (!form.TryGetValue(kName, out var k)) break;
+                        used.Add(kName);
+                        map[k] = Read(shape.MapValue!.Shape, p + (shape.MapValue!.LocationName ?? "value"), false, form, used);
+                    }
 
-                return map.Count == 0 ? null : map;
-            }
+                    return map.Count == 0 ? null : map;
+                }
 
             default:
                 if (!form.TryGetValue(key, out var s)) return null;
