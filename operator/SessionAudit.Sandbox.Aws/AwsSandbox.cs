@@ -53,6 +53,7 @@ public sealed class AwsSandbox : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
         builder.WebHost.UseKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = 256L * 1024 * 1024;

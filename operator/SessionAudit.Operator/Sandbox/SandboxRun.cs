@@ -26,8 +26,11 @@ internal sealed record SandboxRun(
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
-    public async Task<int> ExecuteAsync(CancellationToken ct)
+    public async Task<int> ExecuteAsync(CancellationToken cancellation)
     {
+        // The stand-ins leave signals to their host process; this command is that process.
+        using var signal = new ShutdownSignal(cancellation);
+        var ct = signal.Token;
         await using var sandbox = await EmbeddedSandbox.StartAsync(K8sPort, AwsPort, SeedFile, StateDirectory, KeepState, ct);
         await Output.WriteLineAsync($"KUBECONFIG={sandbox.Kubeconfig}");
         foreach (var (k, v) in sandbox.AwsEnvironment)
