@@ -45,7 +45,16 @@ foreach (var (name, run) in steps)
         continue;
     }
 
-    results.AddRange(await run());
+    try
+    {
+        results.AddRange(await run());
+    }
+    catch (Exception e) when (e is not OperationCanceledException || !cts.IsCancellationRequested)
+    {
+        // One broken scenario must not hide the others' figures; it shows in the table as a failure.
+        context.Log($"{name} failed: {e}");
+        results.Add(new BenchResult { Scenario = name, Notes = [e.Message], Checks = [new TargetCheck(name, "runs", "failed: " + e.GetType().Name, false)] });
+    }
 
     // Keep what was measured so far even if a later scenario fails or the run is cut short.
     if (options.JsonFile is { } partial)

@@ -33,6 +33,16 @@ public static class InformerMemory
         });
 
         using var connection = KubernetesConnection.Create(world.OperatorKubeconfig, null, TimeSpan.FromSeconds(60));
+        // Warm the API server the way the informer will use it (paginated lists, a watch), so whatever it keeps per
+        // object served is already in the baseline and the growth below is the informer's own.
+        string? cont = null;
+        do
+        {
+            var page = JsonNode.Parse(await world.Http.GetStringAsync($"{world.CollectionPath}?limit=500" + (cont is null ? "" : "&continue=" + Uri.EscapeDataString(cont)), ct))!;
+            cont = (string?)page["metadata"]?["continue"] is { Length: > 0 } next ? next : null;
+        }
+        while (cont is not null);
+
         var before = RetainedBytes();
         var cache = new ResourceCache<SessionLoggingPolicyResource>();
         var informer = new Informer<SessionLoggingPolicyResource>(connection.Api, SessionLoggingPolicyResource.Descriptor, cache);
@@ -42,7 +52,6 @@ public static class InformerMemory
         await cache.WaitForSyncAsync(ct).WaitAsync(TimeSpan.FromSeconds(60), ct);
         var listSeconds = sw.Elapsed.TotalSeconds;
         var synced = RetainedBytes();
-
         for (var i = 0; i < Relists; i++)
         {
             // A write moves the revision on; compaction then makes every revision so far too old, and dropping the
@@ -50,16 +59,17 @@ public static class InformerMemory
             using var content = new StringContent("{\"metadata\":{\"labels\":{\"relist\":\"" + i + "\"}}}", Encoding.UTF8, "application/merge-patch+json");
             using var r = await world.Http.PatchAsync($"{world.CollectionPath}/{BenchWorld.PolicyName(i)}", content, ct);
             r.EnsureSuccessStatusCode();
-            var target = world.Kubernetes.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var target = world.Kubernetes.ResourceVersion;
             world.Kubernetes.Faults.ExpireResourceVersions();
             world.Kubernetes.Faults.DropAllWatches();
-            if (!await PolicyWatch.WaitUntilAsync(() => informer.LastResourceVersion == target, TimeSpan.FromSeconds(30), ct))
+            if (!await PolicyWatch.WaitUntilAsync(() => long.TryParse(informer.LastResourceVersion, out var listed) && listed >= target, TimeSpan.FromSeconds(30), ct))
             {
                 throw new TimeoutException($"the informer did not relist at {target} (last list at {informer.LastResourceVersion})");
             }
         }
 
         var afterRelists = RetainedBytes();
+        var cached = cache.Count;
         await stop.CancelAsync();
         try
         {
@@ -69,17 +79,19 @@ public static class InformerMemory
         {
         }
 
-        var perObject = (synced - before) / (double)Objects;
+        var cacheBytes = synced - before;
+
+        var perObject = cacheBytes / (double)Objects;
         var micro = new Dictionary<string, double>
         {
-            ["informerCacheMegabytes"] = Stats.Round((synced - before) / 1024.0 / 1024.0, 1),
+            ["informerCacheMegabytes"] = Stats.Round(cacheBytes / 1024.0 / 1024.0, 1),
             ["informerBytesPerObject"] = Math.Round(perObject),
             ["informerListSeconds"] = Stats.Round(listSeconds, 2),
-            ["informerMegabytesAfterRelists"] = Stats.Round((afterRelists - before) / 1024.0 / 1024.0, 1),
+            ["processGrowthAfterRelistsMegabytes"] = Stats.Round((afterRelists - before) / 1024.0 / 1024.0, 1),
             ["informerRelists"] = Relists,
-            ["informerCachedObjects"] = cache.Count,
+            ["informerCachedObjects"] = cached,
         };
-        c.Log($"informer: {micro["informerCacheMegabytes"]} MB for {cache.Count} objects ({perObject:N0} B each), listed in {listSeconds:0.00}s; after {Relists} relists {micro["informerMegabytesAfterRelists"]} MB");
+        c.Log($"informer: cache {micro["informerCacheMegabytes"]} MB for {cached} objects ({perObject:N0} B each), listed in {listSeconds:0.00}s; after {Relists} relists {micro["processGrowthAfterRelistsMegabytes"]} MB");
         return new BenchResult
         {
             Scenario = "informer",
@@ -88,7 +100,7 @@ public static class InformerMemory
             Checks =
             [
                 new("informer cache, 10,000 policies with status", "-", $"{micro["informerCacheMegabytes"]} MB ({perObject:N0} B/object), list+sync {listSeconds:0.00} s", null),
-                new($"informer memory after {Relists} relists (410)", "flat", $"{micro["informerMegabytesAfterRelists"]} MB", afterRelists - before < (synced - before) * 1.25),
+                new($"process memory after {Relists} relists (410)", "flat", $"{micro["processGrowthAfterRelistsMegabytes"]} MB (at sync {micro["informerCacheMegabytes"]} MB)", afterRelists - before < (synced - before) * 1.25),
             ],
             WallSeconds = Stats.Round(c.Clock.Now - began, 1),
         };

@@ -152,7 +152,13 @@ public sealed class PrometheusText(string text)
                 continue;
             }
 
+            // Counters carry a _total suffix in the exposition.
             var rest = line[name.Length..];
+            if (rest.StartsWith("_total", StringComparison.Ordinal))
+            {
+                rest = rest["_total".Length..];
+            }
+
             if (rest.Length == 0 || (rest[0] != '{' && rest[0] != ' '))
             {
                 continue;

@@ -167,6 +167,13 @@ public sealed class Informer<T>
 
     private void Apply(ResourceKey key, T obj)
     {
+        if (options.StripManagedFields && obj.Metadata is { } meta)
+        {
+            // A third of a cached object's memory, and nothing a controller reads (controller-runtime's
+            // TransformStripManagedFields); an update sent without them leaves the server's copy as it is.
+            meta.ManagedFields = null;
+        }
+
         var old = Cache.Get(key);
         Cache.Set(key, obj);
         if (old is null)
