@@ -5,7 +5,7 @@ public sealed record OperatorSettings
 {
     public string? Kubeconfig { get; init; }
 
-    public int Concurrency { get; init; } = 4;
+    public int Concurrency { get; init; } = 16;
 
     public TimeSpan Resync { get; init; } = TimeSpan.FromMinutes(5);
 

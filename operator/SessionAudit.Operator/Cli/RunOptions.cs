@@ -11,7 +11,7 @@ internal sealed class RunOptions
     private readonly Option<int> concurrency = new("--concurrency")
     {
         Description = "Policies reconciled at the same time (1-64).",
-        DefaultValueFactory = _ => 4,
+        DefaultValueFactory = _ => 16,
     };
 
     private readonly Option<string> resync = new("--resync")

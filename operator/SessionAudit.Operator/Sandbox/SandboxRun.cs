@@ -59,7 +59,7 @@ internal sealed record SandboxRun(
             Kubeconfig = sandbox.Kubeconfig,
             LeaderElection = false,
             MetricsPort = 0,
-            Concurrency = 4,
+            Concurrency = 16,
         };
         await using var app = OperatorRunner.Build(settings);
         await app.StartAsync(ct);
