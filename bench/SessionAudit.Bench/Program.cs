@@ -36,6 +36,7 @@ var steps = new (string Name, Func<Task<IReadOnlyList<BenchResult>>> Run)[]
     ("steady", async () => [await SteadyStateScenario.RunAsync(context, cts.Token)]),
     ("change", async () => [await ChangeLatencyScenario.RunAsync(context, cts.Token)]),
     ("throttle", async () => [await ThrottlingScenario.RunAsync(context, cts.Token)]),
+    ("report", async () => [await ReportScenario.RunAsync(context, cts.Token)]),
 };
 
 foreach (var (name, run) in steps)
