@@ -102,6 +102,9 @@ public sealed class AwsClients : IDisposable
     /// <summary>CodePipeline (thin).</summary>
     public CodePipelineClient CodePipeline => _codePipeline.Value;
 
+    /// <summary>The shared clock (the runner's).</summary>
+    public TimeProvider Time => _runner.Time;
+
     /// <summary>Runs one call (one page) of <paramref name="service"/> under the shared policy.</summary>
     public Task<T> RunAsync<T>(AwsService service, string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
         _runner.RunAsync(new AwsCallTarget(Account, Scope.Region, service), operation, call, cancellationToken);

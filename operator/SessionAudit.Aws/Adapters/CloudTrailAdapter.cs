@@ -4,10 +4,38 @@ using SessionAudit.Policy.Ports;
 
 namespace SessionAudit.Aws.Adapters;
 
-/// <summary>Finds a trail that logs in the scope's region: DescribeTrails (shadow trails included), then GetTrailStatus.</summary>
+/// <summary>Finds a trail that logs in the scope's region: DescribeTrails (shadow trails included), then GetTrailStatus;
+/// a "logging" answer is reused within the caller's maxAge (one adapter per scope, so per account, role and region).</summary>
 internal sealed class CloudTrailAdapter(AwsClients clients) : ICloudTrailPort
 {
-    public async Task<AuditTrailInfo> GetAuditTrailAsync(CancellationToken cancellationToken)
+    private readonly Lock _gate = new();
+    private Answer? _last;
+
+    public async Task<AuditTrailInfo> GetAuditTrailAsync(TimeSpan maxAge, CancellationToken cancellationToken)
+    {
+        var time = clients.Time;
+        var started = time.GetUtcNow();
+        var last = Volatile.Read(ref _last);
+        if (last is { Info.Logging: true } && maxAge > TimeSpan.Zero && started - last.ReadAt < maxAge)
+        {
+            return last.Info;
+        }
+
+        var info = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            // Stamped with the start of the read (the state can only be older than that), and never replaced by an
+            // answer whose read started earlier: a slow "logging" must not overwrite a newer "not logging".
+            if (_last is null || _last.ReadAt <= started)
+            {
+                Volatile.Write(ref _last, new Answer(info, started));
+            }
+        }
+
+        return info;
+    }
+
+    private async Task<AuditTrailInfo> ReadAsync(CancellationToken cancellationToken)
     {
         var region = clients.Scope.Region;
         var trails = await clients.RunAsync(AwsService.CloudTrail, "DescribeTrails",
@@ -30,4 +58,6 @@ internal sealed class CloudTrailAdapter(AwsClients clients) : ICloudTrailPort
         }
         return new AuditTrailInfo(false, null);
     }
+
+    private sealed record Answer(AuditTrailInfo Info, DateTimeOffset ReadAt);
 }

@@ -12,19 +12,25 @@ internal sealed class PreferencesDocumentAdapter(AwsClients clients) : IPreferen
     {
         try
         {
-            // GetDocument without a version returns the DEFAULT version, which is what the console and the agent use.
+            // GetDocument without a version returns the DEFAULT version (content and DocumentVersion), which is what the
+            // console and the agent use. DescribeDocument (LatestVersion) is left to GetLatestVersionAsync: only a write needs it.
             var document = await clients.RunAsync(AwsService.Ssm, "GetDocument",
                 ct => clients.Ssm.GetDocumentAsync(new GetDocumentRequest { Name = name }, ct), cancellationToken).ConfigureAwait(false);
-            var description = await clients.RunAsync(AwsService.Ssm, "DescribeDocument",
-                ct => clients.Ssm.DescribeDocumentAsync(new DescribeDocumentRequest { Name = name }, ct), cancellationToken).ConfigureAwait(false);
-            var d = description.Document;
             return new DocumentSnapshot(name, document.Content ?? "",
-                d?.DefaultVersion ?? document.DocumentVersion ?? "1", d?.LatestVersion ?? document.DocumentVersion ?? "1");
+                document.DocumentVersion ?? throw new AwsFailure(AwsFailureKind.Invalid, "GetDocument returned no DocumentVersion"));
         }
         catch (AwsFailure f) when (f.Kind == AwsFailureKind.NotFound)
         {
             return null;
         }
+    }
+
+    public async Task<string> GetLatestVersionAsync(string name, CancellationToken cancellationToken)
+    {
+        var description = await clients.RunAsync(AwsService.Ssm, "DescribeDocument",
+            ct => clients.Ssm.DescribeDocumentAsync(new DescribeDocumentRequest { Name = name }, ct), cancellationToken).ConfigureAwait(false);
+        return description.Document?.LatestVersion
+            ?? throw new AwsFailure(AwsFailureKind.Invalid, "DescribeDocument returned no LatestVersion");
     }
 
     public async Task<string> GetVersionContentAsync(string name, string version, CancellationToken cancellationToken)

@@ -46,6 +46,9 @@ public sealed partial class AwsCallRunner
         _pipeline = builder.AddTimeout(options.AttemptTimeout).Build();
     }
 
+    /// <summary>The clock of backoff, budgets and token buckets; adapters that remember answers use it too.</summary>
+    public TimeProvider Time => _time;
+
     /// <summary>Runs <paramref name="call"/> (one AWS operation, one page) under the policy; failures surface as <see cref="AwsFailure"/>.</summary>
     public async Task<T> RunAsync<T>(AwsCallTarget target, string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {

@@ -106,7 +106,10 @@ public sealed class Controller<T> : IInformerHandler<T>
     {
         var key = ResourceKey.Of(obj);
         terminal.TryRemove(key, out _);
-        Queue.Add(key);
+
+        // The initial list is bulk work like a resync: objects created or changed while it is being worked off
+        // come as watch events and go first.
+        Queue.Add(key, informer.Cache.HasSynced ? QueuePriority.High : QueuePriority.Low);
     }
 
     /// <inheritdoc/>
@@ -119,7 +122,7 @@ public sealed class Controller<T> : IInformerHandler<T>
 
         var key = ResourceKey.Of(newObj);
         terminal.TryRemove(key, out _);
-        Queue.Add(key);
+        Queue.Add(key, QueuePriority.Low);
     }
 
     /// <inheritdoc/>
@@ -128,14 +131,14 @@ public sealed class Controller<T> : IInformerHandler<T>
         // Reconciled too: the reconciler finds no object in the cache and may clean up.
         var key = ResourceKey.Of(obj);
         terminal.TryRemove(key, out _);
-        Queue.Add(key);
+        Queue.Add(key, QueuePriority.Low);
     }
 
     private async Task WorkerAsync(CancellationToken ct)
     {
         while (true)
         {
-            var (ok, key) = await Queue.GetAsync(ct).ConfigureAwait(false);
+            var (ok, key, priority) = await Queue.GetWithPriorityAsync(ct).ConfigureAwait(false);
             if (!ok)
             {
                 return;
@@ -143,7 +146,7 @@ public sealed class Controller<T> : IInformerHandler<T>
 
             try
             {
-                await ReconcileOneAsync(key, ct).ConfigureAwait(false);
+                await ReconcileOneAsync(key, priority, ct).ConfigureAwait(false);
             }
             finally
             {
@@ -152,7 +155,7 @@ public sealed class Controller<T> : IInformerHandler<T>
         }
     }
 
-    private async Task ReconcileOneAsync(ResourceKey key, CancellationToken ct)
+    private async Task ReconcileOneAsync(ResourceKey key, QueuePriority priority, CancellationToken ct)
     {
         using var activity = ControllerTelemetry.ActivitySource.StartActivity($"reconcile {resource.Kind}", ActivityKind.Internal);
         activity?.SetTag("k8s.resource.kind", resource.Kind);
@@ -183,7 +186,8 @@ public sealed class Controller<T> : IInformerHandler<T>
                 break;
             case ReconcileOutcome.RequeueAfter:
                 Queue.Forget(key);
-                Queue.AddAfter(key, result.Delay);
+                // A periodic re-check, not a change: it must not overtake events.
+                Queue.AddAfter(key, result.Delay, QueuePriority.Low);
                 outcome = "requeue_after";
                 break;
             case ReconcileOutcome.Terminal:
@@ -193,7 +197,8 @@ public sealed class Controller<T> : IInformerHandler<T>
                 RuntimeLog.ReconcileTerminal(logger, resource.Kind, key.ToString(), result.Error);
                 break;
             default:
-                Queue.AddRateLimited(key);
+                // A retry keeps the lane of the attempt that failed: a failing change stays ahead of resyncs.
+                Queue.AddRateLimited(key, priority);
                 outcome = "transient";
                 RuntimeLog.ReconcileTransient(logger, resource.Kind, key.ToString(), retries + 1, result.Error);
                 break;
@@ -221,14 +226,32 @@ public sealed class Controller<T> : IInformerHandler<T>
         {
             await Task.Delay(options.Resync, time, ct).ConfigureAwait(false);
 
-            // Bypasses the predicate on purpose: drift lives outside the object, so nothing in it changed.
+            // Bypasses the predicate on purpose: drift lives outside the object, so nothing in it changed. Low
+            // priority, so that watch events overtake the burst. A key whose own delayed add (RequeueAfter, a
+            // retry) fires before the next resync is left to it: it is reconciled within this interval anyway,
+            // and queuing it now too would check it twice per interval.
+            var nextResync = time.GetUtcNow() + options.Resync;
+            int queued = 0, pending = 0, terminalKeys = 0;
             foreach (var key in informer.Cache.Keys())
             {
-                if (!terminal.ContainsKey(key))
+                if (terminal.ContainsKey(key))
                 {
-                    Queue.Add(key);
+                    terminalKeys++;
+                }
+                else if (Queue.AddUnlessScheduled(key, DateTimeOffset.MinValue, QueuePriority.Low))
+                {
+                    queued++;
+                }
+                else
+                {
+                    pending++;
                 }
             }
+
+            ControllerTelemetry.ResyncKeys.Add(queued, nameTag, ControllerTelemetry.Tag("action", "queued"));
+            ControllerTelemetry.ResyncKeys.Add(pending, nameTag, ControllerTelemetry.Tag("action", "skipped_pending"));
+            ControllerTelemetry.ResyncKeys.Add(terminalKeys, nameTag, ControllerTelemetry.Tag("action", "skipped_terminal"));
+            RuntimeLog.Resynced(logger, resource.Kind, queued, pending, terminalKeys);
         }
     }
 }

@@ -16,8 +16,10 @@ public static class ControllerTelemetry
     public static readonly Meter Meter = new(Name);
 
     internal static readonly UpDownCounter<long> QueueDepth = Meter.CreateUpDownCounter<long>("sessionaudit.controller.queue.depth", "{key}", "Keys waiting in the work queue, ready to be processed.");
-    internal static readonly Counter<long> QueueAdds = Meter.CreateCounter<long>("sessionaudit.controller.queue.adds", "{key}", "Keys added to the work queue.");
+    internal static readonly Counter<long> QueueAdds = Meter.CreateCounter<long>("sessionaudit.controller.queue.adds", "{key}", "Keys added to the work queue, by priority (high: watch events; low: initial list, resync, RequeueAfter).");
+    internal static readonly Counter<long> QueuePromotions = Meter.CreateCounter<long>("sessionaudit.controller.queue.promotions", "{key}", "Keys waiting at low priority moved to the high-priority lane by an event.");
     internal static readonly Counter<long> QueueRetries = Meter.CreateCounter<long>("sessionaudit.controller.queue.retries", "{key}", "Rate-limited re-adds after transient failures.");
+    internal static readonly Counter<long> ResyncKeys = Meter.CreateCounter<long>("sessionaudit.controller.resync.keys", "{key}", "Keys seen by the periodic resync, by action (queued, skipped_pending: its own delayed add comes first, skipped_terminal).");
     internal static readonly Histogram<double> ReconcileDuration = Meter.CreateHistogram<double>("sessionaudit.controller.reconcile.duration", "s", "Duration of reconciles, by outcome.");
     internal static readonly Counter<long> Reconciles = Meter.CreateCounter<long>("sessionaudit.controller.reconcile.count", "{reconcile}", "Reconciles, by outcome (success, requeue_after, transient, terminal, canceled).");
     internal static readonly Counter<long> WatchRestarts = Meter.CreateCounter<long>("sessionaudit.controller.watch.restarts", "{watch}", "Watches re-opened, by reason.");

@@ -32,6 +32,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(1105, LogLevel.Error, "Controller for {Kind} crashed; restarting")]
     public static partial void ControllerCrashed(ILogger logger, string kind, Exception error);
 
+    [LoggerMessage(1106, LogLevel.Debug, "Resync of {Kind}: {Queued} keys queued, {Pending} left to their own requeue due before the next resync, {Terminal} terminal")]
+    public static partial void Resynced(ILogger logger, string kind, int queued, int pending, int terminal);
+
     [LoggerMessage(1201, LogLevel.Information, "{Identity} became leader of Lease {Lease}")]
     public static partial void LeadershipAcquired(ILogger logger, string identity, string lease);
 

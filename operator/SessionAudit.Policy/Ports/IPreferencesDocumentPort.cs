@@ -1,17 +1,22 @@
 namespace SessionAudit.Policy.Ports;
 
-/// <summary>What SSM says about a Session document: the content of its DEFAULT version and its version numbers.</summary>
+/// <summary>What SSM says about a Session document: the content of its DEFAULT version and that version's number.</summary>
 /// <param name="Name">Document name.</param>
-/// <param name="Content">JSON content of the default version (GetDocument without a version).</param>
-/// <param name="DefaultVersion">DescribeDocument DefaultVersion, for example "3".</param>
-/// <param name="LatestVersion">DescribeDocument LatestVersion.</param>
-public sealed record DocumentSnapshot(string Name, string Content, string DefaultVersion, string LatestVersion);
+/// <param name="Content">JSON content of the default version (GetDocument without a version), the one Session Manager uses.</param>
+/// <param name="DefaultVersion">The default version's number, for example "3" (GetDocument's DocumentVersion).</param>
+/// <param name="LatestVersion">$LATEST's number when the read already knew it; null when it was not read
+/// (ask <see cref="IPreferencesDocumentPort.GetLatestVersionAsync"/> when it matters).</param>
+public sealed record DocumentSnapshot(string Name, string Content, string DefaultVersion, string? LatestVersion = null);
 
 /// <summary>The Session Manager preferences document (SSM CreateDocument/GetDocument/DescribeDocument/UpdateDocument/UpdateDocumentDefaultVersion).</summary>
 public interface IPreferencesDocumentPort
 {
-    /// <summary>Reads the default version's content and the version numbers; null when the document does not exist (InvalidDocument).</summary>
+    /// <summary>Reads the default version's content and number with one read (GetDocument); null when the document does not
+    /// exist (InvalidDocument). A no-op needs nothing more: the default is what Session Manager uses and what is compared.</summary>
     Task<DocumentSnapshot?> GetAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>$LATEST's version number (DescribeDocument LatestVersion), read only when a write needs it.</summary>
+    Task<string> GetLatestVersionAsync(string name, CancellationToken cancellationToken);
 
     /// <summary>Reads the content of one version (GetDocument with DocumentVersion), used to restore on deletion.</summary>
     Task<string> GetVersionContentAsync(string name, string version, CancellationToken cancellationToken);

@@ -20,7 +20,7 @@ public sealed partial class PolicyReconciler
         }
         catch (AwsFailure f)
         {
-            ctx.Failed(type, f, $"Reading document {name} (ssm:GetDocument, ssm:DescribeDocument)");
+            ctx.Failed(type, f, $"Reading document {name} (ssm:GetDocument)");
             return;
         }
 
@@ -122,7 +122,10 @@ public sealed partial class PolicyReconciler
     private static async Task<string?> ExistingVersionWithAsync(
         ReconcileContext ctx, DocumentSnapshot snapshot, DocumentStatus? previous, System.Text.Json.Nodes.JsonObject desired, CancellationToken ct)
     {
-        foreach (var candidate in new[] { snapshot.LatestVersion, previous?.CurrentVersion }.Distinct())
+        // $LATEST is read only here, after AWS refused a duplicate: a no-op never needs it. An out-of-band UpdateDocument
+        // that left $LATEST ahead of the default changes nothing before that, since the default is what is compared.
+        var latest = snapshot.LatestVersion ?? await ctx.Aws.Documents.GetLatestVersionAsync(snapshot.Name, ct).ConfigureAwait(false);
+        foreach (var candidate in new[] { latest, previous?.CurrentVersion }.Distinct())
         {
             if (candidate is null || candidate == snapshot.DefaultVersion)
             {

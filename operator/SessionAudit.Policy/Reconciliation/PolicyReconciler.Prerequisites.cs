@@ -1,4 +1,5 @@
 using SessionAudit.Policy.Conditions;
+using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Planning;
 using SessionAudit.Policy.Ports;
 
@@ -133,10 +134,13 @@ public sealed partial class PolicyReconciler
     private static async Task CheckTrailAsync(ReconcileContext ctx, CancellationToken ct)
     {
         const string type = ConditionTypes.AuditTrailReady;
+        // Trails are shared by every policy of an account and region and change rarely: a "logging" answer may be reused
+        // for half a drift interval, so a trail that stops logging shows within 1.5 driftCheckIntervals (one without reuse).
+        var maxAge = TrailAnswerMaxAge(ctx.Spec);
         AuditTrailInfo trail;
         try
         {
-            trail = await ctx.Aws.Trails.GetAuditTrailAsync(ct).ConfigureAwait(false);
+            trail = await ctx.Aws.Trails.GetAuditTrailAsync(maxAge, ct).ConfigureAwait(false);
         }
         catch (AwsFailure f)
         {
@@ -147,7 +151,7 @@ public sealed partial class PolicyReconciler
         ctx.Trail = trail;
         if (trail.Logging)
         {
-            ctx.Conditions.Set(type, true, "TrailLogging", $"Trail {trail.TrailArn} is logging in {ctx.Spec.Region}: StartSession, ResumeSession and TerminateSession calls are recorded{(ctx.Spec.Alerts is null ? "" : " and reach the alert rule")}.");
+            ctx.Conditions.Set(type, true, "TrailLogging", $"Trail {trail.TrailArn} is logging in {ctx.Spec.Region}: StartSession, ResumeSession and TerminateSession calls are recorded{(ctx.Spec.Alerts is null ? "" : " and reach the alert rule")}. (A logging trail is re-checked at least every {Durations.Format(maxAge)} per account and region.)");
             return;
         }
 
@@ -158,6 +162,9 @@ public sealed partial class PolicyReconciler
         ctx.Events.Add(PolicyEvent.Warning("NoLoggingTrail", message));
         ctx.Notes.Add(message);
     }
+
+    /// <summary>How old a reused "trail is logging" answer may be: half the policy's drift interval.</summary>
+    internal static TimeSpan TrailAnswerMaxAge(SessionLoggingPolicySpec spec) => DriftInterval(spec) / 2;
 
     private static void Prerequisite(ReconcileContext ctx, string type, string reason, string message, SettingGroup group)
     {

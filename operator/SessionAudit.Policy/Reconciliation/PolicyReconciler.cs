@@ -96,11 +96,7 @@ public sealed partial class PolicyReconciler(IAwsScopeFactory scopes, TimeProvid
             c.Set(ConditionTypes.Reconciling, false, "Converged", observe ? "Observed; nothing is changed in Observe mode." : "Every concern was observed and converged.");
         }
 
-        var drift = TimeSpan.FromMinutes(5);
-        if (Durations.TryParse(ctx.Spec.DriftCheckInterval, out var d) && d > TimeSpan.Zero)
-        {
-            drift = d;
-        }
+        var drift = DriftInterval(ctx.Spec);
 
         TimeSpan? requeue = ctx.Transient ? TransientRetry
             : ctx.Waiting ? (drift < PrerequisiteRetry ? drift : PrerequisiteRetry)
@@ -174,6 +170,10 @@ public sealed partial class PolicyReconciler(IAwsScopeFactory scopes, TimeProvid
         // A conflicting policy owns nothing in AWS, so deleting it needs no cleanup.
         return new ReconcileResult(status, [PolicyEvent.Warning("Conflict", message)], drift, new Plan([], [message]), policy.Metadata.DeletionRequested, 0);
     }
+
+    /// <summary>The policy's driftCheckInterval, 5 minutes when unset.</summary>
+    internal static TimeSpan DriftInterval(SessionLoggingPolicySpec spec) =>
+        Durations.TryParse(spec.DriftCheckInterval, out var d) && d > TimeSpan.Zero ? d : TimeSpan.FromMinutes(5);
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 }

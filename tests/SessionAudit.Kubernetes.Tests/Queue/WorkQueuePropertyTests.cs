@@ -7,7 +7,9 @@ namespace SessionAudit.Kubernetes.Tests.Queue;
 
 /// <summary>
 /// Random schedules of producers and workers on real threads: whatever the interleaving, no key is processed
-/// by two workers at once, and every add is followed by a processing of its key that started after it.
+/// by two workers at once, and every add is followed by a processing of its key that started after it — whatever
+/// lane it was added to, whether it was promoted, retried in its lane, or left by a resync-style AddUnlessScheduled to a
+/// delayed add of its own.
 /// </summary>
 public sealed class WorkQueuePropertyTests
 {
@@ -35,10 +37,10 @@ public sealed class WorkQueuePropertyTests
         {
             while (true)
             {
-                (bool ok, int key) item;
+                (bool ok, int key, QueuePriority priority) item;
                 try
                 {
-                    item = await q.GetAsync(stop.Token);
+                    item = await q.GetWithPriorityAsync(stop.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -58,7 +60,7 @@ public sealed class WorkQueuePropertyTests
                 {
                     var s = Interlocked.Increment(ref clock);
                     lastAdd.AddOrUpdate(item.key, s, (_, old) => Math.Max(old, s));
-                    q.AddRateLimited(item.key);
+                    q.AddRateLimited(item.key, item.priority);
                 }
                 else
                 {
@@ -75,8 +77,35 @@ public sealed class WorkQueuePropertyTests
             {
                 var key = p % keys;
                 var stamp = Interlocked.Increment(ref clock);
+
+                // A resync-style add that finds the key processing or a delayed add of it pending promises nothing
+                // new (the work in flight or the delayed add serves it); only when it queues must a start follow.
+                if (p % 4 == 1)
+                {
+                    if (q.AddUnlessScheduled(key, DateTimeOffset.UtcNow.AddMilliseconds(3), QueuePriority.Low))
+                    {
+                        lastAdd.AddOrUpdate(key, stamp, (_, old) => Math.Max(old, stamp));
+                    }
+
+                    continue;
+                }
+
                 lastAdd.AddOrUpdate(key, stamp, (_, old) => Math.Max(old, stamp));
-                q.Add(key);
+
+                // Bulk adds (low), delayed adds (either lane) and events (high).
+                switch (p % 4)
+                {
+                    case 0:
+                        q.Add(key, QueuePriority.Low);
+                        break;
+                    case 2:
+                        q.AddAfter(key, TimeSpan.FromMilliseconds(p % 3), p % 2 == 0 ? QueuePriority.Low : QueuePriority.High);
+                        break;
+                    default:
+                        q.Add(key);
+                        break;
+                }
+
                 if (p % 3 == 0) Thread.Yield();
             }
         }, ct)).ToArray();

@@ -77,8 +77,14 @@ internal sealed class FakeAws : IAwsScopeFactory, IAwsEnvironment, ICallerIdenti
     {
         Call("read", "GetDocument");
         return Task.FromResult(Documents.TryGetValue(name, out var versions)
-            ? new DocumentSnapshot(name, versions[DefaultVersions[name] - 1], DefaultVersions[name].ToString(), versions.Count.ToString())
+            ? new DocumentSnapshot(name, versions[DefaultVersions[name] - 1], DefaultVersions[name].ToString())
             : null);
+    }
+
+    public Task<string> GetLatestVersionAsync(string name, CancellationToken cancellationToken)
+    {
+        Call("read", "DescribeDocument");
+        return Task.FromResult(Documents[name].Count.ToString());
     }
 
     public Task<string> GetVersionContentAsync(string name, string version, CancellationToken cancellationToken)
@@ -164,8 +170,12 @@ internal sealed class FakeAws : IAwsScopeFactory, IAwsEnvironment, ICallerIdenti
         return Task.CompletedTask;
     }
 
-    public Task<AuditTrailInfo> GetAuditTrailAsync(CancellationToken cancellationToken)
+    /// <summary>The maxAge of each trail lookup, in order.</summary>
+    public List<TimeSpan> TrailMaxAges { get; } = [];
+
+    public Task<AuditTrailInfo> GetAuditTrailAsync(TimeSpan maxAge, CancellationToken cancellationToken)
     {
+        TrailMaxAges.Add(maxAge);
         Call("read", "DescribeTrails");
         return Task.FromResult(Trail);
     }
