@@ -122,7 +122,7 @@ public sealed class Controller<T> : IInformerHandler<T>
 
         var key = ResourceKey.Of(newObj);
         terminal.TryRemove(key, out _);
-        Queue.Add(key, QueuePriority.Low);
+        Queue.Add(key, QueuePriority.High);
     }
 
     /// <inheritdoc/>
@@ -131,7 +131,7 @@ public sealed class Controller<T> : IInformerHandler<T>
         // Reconciled too: the reconciler finds no object in the cache and may clean up.
         var key = ResourceKey.Of(obj);
         terminal.TryRemove(key, out _);
-        Queue.Add(key, QueuePriority.Low);
+        Queue.Add(key, QueuePriority.High);
     }
 
     private async Task WorkerAsync(CancellationToken ct)
@@ -238,7 +238,7 @@ public sealed class Controller<T> : IInformerHandler<T>
                 {
                     terminalKeys++;
                 }
-                else if (Queue.AddUnlessScheduled(key, DateTimeOffset.MinValue, QueuePriority.Low))
+                else if (Queue.AddUnlessScheduled(key, nextResync, QueuePriority.Low))
                 {
                     queued++;
                 }
