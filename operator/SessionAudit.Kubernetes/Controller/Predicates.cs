@@ -11,9 +11,11 @@ public static class Predicates
 
     /// <summary>
     /// GenerationChanged, widened to the metadata a reconciler acts on: generation (spec), deletionTimestamp,
-    /// finalizers, labels and annotations (except last-applied). Status-only and managedFields-only updates —
-    /// including the controller's own status writes — do not trigger work. Objects without a generation fall back
-    /// to resourceVersion.
+    /// finalizers of an object being deleted (the last other finalizer going is what lets cleanup finish), labels and
+    /// annotations (except last-applied). Status-only and managedFields-only updates — including the controller's
+    /// own status writes — and finalizer changes of a live object — including the controller's own finalizer add —
+    /// do not trigger work; a finalizer removed by hand from a live object is put back at the next resync.
+    /// Objects without a generation fall back to resourceVersion.
     /// </summary>
     public static bool GenerationOrMetadataChanged(IKubernetesObject<V1ObjectMeta> oldObj, IKubernetesObject<V1ObjectMeta> newObj)
     {
@@ -28,7 +30,7 @@ public static class Predicates
 
         return o.Generation != n.Generation
             || o.DeletionTimestamp != n.DeletionTimestamp
-            || !SameList(o.Finalizers, n.Finalizers)
+            || (n.DeletionTimestamp is not null && !SameList(o.Finalizers, n.Finalizers))
             || !SameMap(o.Labels, n.Labels, null)
             || !SameMap(o.Annotations, n.Annotations, LastApplied);
     }

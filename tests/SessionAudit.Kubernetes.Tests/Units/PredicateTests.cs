@@ -18,7 +18,7 @@ public sealed class PredicateTests
     }
 
     [Fact]
-    public void Spec_deletion_finalizer_and_annotation_changes_trigger()
+    public void Spec_deletion_and_annotation_changes_trigger()
     {
         Assert.True(Predicates.GenerationOrMetadataChanged(Obj(1, "10"), Obj(2, "11")));
 
@@ -26,13 +26,28 @@ public sealed class PredicateTests
         deleting.Metadata.DeletionTimestamp = DateTime.UtcNow;
         Assert.True(Predicates.GenerationOrMetadataChanged(Obj(1, "10"), deleting));
 
-        var finalized = Obj(1, "11");
-        finalized.Metadata.Finalizers = ["x/y"];
-        Assert.True(Predicates.GenerationOrMetadataChanged(Obj(1, "10"), finalized));
-
         var annotated = Obj(1, "11");
         annotated.Metadata.Annotations["reconcile.example/requestedAt"] = "now";
         Assert.True(Predicates.GenerationOrMetadataChanged(Obj(1, "10"), annotated));
+    }
+
+    [Fact]
+    public void A_finalizer_change_triggers_only_while_the_object_is_being_deleted()
+    {
+        // The controller's own finalizer add on a live object must not cost a second reconcile.
+        var finalized = Obj(1, "11");
+        finalized.Metadata.Finalizers = ["x/y"];
+        Assert.False(Predicates.GenerationOrMetadataChanged(Obj(1, "10"), finalized));
+
+        // While deleting, another finalizer going away is what lets the cleanup finish.
+        var deletedAt = DateTime.UtcNow;
+        var before = Obj(1, "12");
+        before.Metadata.DeletionTimestamp = deletedAt;
+        before.Metadata.Finalizers = ["x/y", "other/z"];
+        var after = Obj(1, "13");
+        after.Metadata.DeletionTimestamp = deletedAt;
+        after.Metadata.Finalizers = ["x/y"];
+        Assert.True(Predicates.GenerationOrMetadataChanged(before, after));
     }
 
     [Fact]
