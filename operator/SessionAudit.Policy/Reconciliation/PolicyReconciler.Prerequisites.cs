@@ -163,8 +163,10 @@ public sealed partial class PolicyReconciler
         ctx.Notes.Add(message);
     }
 
-    /// <summary>How old a reused "trail is logging" answer may be: half the policy's drift interval.</summary>
-    internal static TimeSpan TrailAnswerMaxAge(SessionLoggingPolicySpec spec) => DriftInterval(spec) / 2;
+    /// <summary>How old a reused "trail is logging" answer may be: half the policy's drift interval, in whole seconds
+    /// (so the condition message, which prints whole seconds, states the bound exactly).</summary>
+    internal static TimeSpan TrailAnswerMaxAge(SessionLoggingPolicySpec spec) =>
+        TimeSpan.FromSeconds(Math.Floor(DriftInterval(spec).TotalSeconds / 2));
 
     private static void Prerequisite(ReconcileContext ctx, string type, string reason, string message, SettingGroup group)
     {

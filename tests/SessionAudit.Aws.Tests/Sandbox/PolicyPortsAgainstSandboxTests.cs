@@ -34,12 +34,14 @@ public sealed class PolicyPortsAgainstSandboxTests(SandboxFixture fixture)
 
         Assert.Equal("2", await documents.UpdateAsync(name, v2, Ct));
         var beforePromotion = await documents.GetAsync(name, Ct);
-        Assert.Equal(("1", "2"), (beforePromotion!.DefaultVersion, beforePromotion.LatestVersion));
+        Assert.Equal(("1", null), (beforePromotion!.DefaultVersion, beforePromotion.LatestVersion));
+        Assert.Equal("2", await documents.GetLatestVersionAsync(name, Ct));
         Assert.Contains("\"20\"", beforePromotion.Content, StringComparison.Ordinal);
 
         await documents.SetDefaultVersionAsync(name, "2", Ct);
         var promoted = await documents.GetAsync(name, Ct);
-        Assert.Equal(("2", "2"), (promoted!.DefaultVersion, promoted.LatestVersion));
+        Assert.Equal("2", promoted!.DefaultVersion);
+        Assert.Equal("2", await documents.GetLatestVersionAsync(name, Ct));
         Assert.Contains("\"15\"", promoted.Content, StringComparison.Ordinal);
 
         Assert.Null(await documents.UpdateAsync(name, v2, Ct));
@@ -179,8 +181,8 @@ public sealed class PolicyPortsAgainstSandboxTests(SandboxFixture fixture)
                   multiRegion: true
             """);
 
-        var own = await account.Factory.For(new AwsScope("eu-west-1")).Trails.GetAuditTrailAsync(Ct);
-        var stopped = await account.Factory.For(new AwsScope("eu-central-1")).Trails.GetAuditTrailAsync(Ct);
+        var own = await account.Factory.For(new AwsScope("eu-west-1")).Trails.GetAuditTrailAsync(TimeSpan.Zero, Ct);
+        var stopped = await account.Factory.For(new AwsScope("eu-central-1")).Trails.GetAuditTrailAsync(TimeSpan.Zero, Ct);
 
         Assert.True(own.Logging);
         Assert.EndsWith(":trail/management", own.TrailArn);
@@ -201,7 +203,7 @@ public sealed class PolicyPortsAgainstSandboxTests(SandboxFixture fixture)
                   logging: false
             """);
 
-        var info = await account.Factory.For(new AwsScope("eu-central-1")).Trails.GetAuditTrailAsync(Ct);
+        var info = await account.Factory.For(new AwsScope("eu-central-1")).Trails.GetAuditTrailAsync(TimeSpan.Zero, Ct);
 
         Assert.Equal(new AuditTrailInfo(false, null), info);
     }

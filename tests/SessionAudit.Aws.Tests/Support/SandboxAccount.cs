@@ -10,14 +10,15 @@ namespace SessionAudit.Aws.Tests.Support;
 /// <summary>An account in a sandbox, and an <see cref="AwsScopeFactory"/> whose every client points at the sandbox with that account's key.</summary>
 public sealed class SandboxAccount : IDisposable
 {
-    private SandboxAccount(AwsSandbox sandbox, string accountId, string accessKey, AwsClientOptions options, IReadOnlyDictionary<string, string> environment)
+    private SandboxAccount(AwsSandbox sandbox, string accountId, string accessKey, AwsClientOptions options, IReadOnlyDictionary<string, string> environment,
+        TimeProvider time)
     {
         Sandbox = sandbox;
         AccountId = accountId;
         AccessKey = accessKey;
         Metrics = new AwsMetrics();
         Factory = new AwsScopeFactory(options, new AwsEndpointResolver(k => environment.GetValueOrDefault(k)),
-            new AwsCredentialsSource(new BasicAWSCredentials(accessKey, "sandbox-secret")), Metrics, TimeProvider.System);
+            new AwsCredentialsSource(new BasicAWSCredentials(accessKey, "sandbox-secret")), Metrics, time);
     }
 
     /// <summary>No client-side limit and quick retries unless a test asks otherwise.</summary>
@@ -41,7 +42,7 @@ public sealed class SandboxAccount : IDisposable
     public IReadOnlyList<AwsCallRecord> Calls => [.. Sandbox.CallLog.Where(c => c.AccessKeyId == AccessKey || c.Account == AccountId)];
 
     public static SandboxAccount Create(AwsSandbox sandbox, string accountId, string? regionsYaml, AwsClientOptions? options,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, TimeProvider? time = null)
     {
         var accessKey = "AKIA" + accountId;
         var yaml = new StringBuilder();
@@ -59,7 +60,7 @@ public sealed class SandboxAccount : IDisposable
         }
         sandbox.ApplySeed(yaml.ToString());
         var env = environment ?? new Dictionary<string, string> { ["AWS_ENDPOINT_URL"] = sandbox.Url.ToString() };
-        return new SandboxAccount(sandbox, accountId, accessKey, options ?? DefaultOptions, env);
+        return new SandboxAccount(sandbox, accountId, accessKey, options ?? DefaultOptions, env, time ?? TimeProvider.System);
     }
 
     public void Dispose()

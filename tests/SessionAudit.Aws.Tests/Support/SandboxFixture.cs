@@ -23,6 +23,7 @@ public sealed class SandboxFixture : IAsyncLifetime
     public async ValueTask DisposeAsync() => await Sandbox.DisposeAsync();
 
     /// <summary>A fresh account with its own access key; <paramref name="regionsYaml"/> is the seed's "regions:" list for it.</summary>
-    public SandboxAccount NewAccount(string? regionsYaml = null, Configuration.AwsClientOptions? options = null) =>
-        SandboxAccount.Create(Sandbox, Interlocked.Increment(ref _nextAccount).ToString(System.Globalization.CultureInfo.InvariantCulture), regionsYaml, options);
+    /// <param name="time">The clock of the account's clients (retries, rate limits, remembered answers); the system clock when null.</param>
+    public SandboxAccount NewAccount(string? regionsYaml = null, Configuration.AwsClientOptions? options = null, TimeProvider? time = null) =>
+        SandboxAccount.Create(Sandbox, Interlocked.Increment(ref _nextAccount).ToString(System.Globalization.CultureInfo.InvariantCulture), regionsYaml, options, time: time);
 }
