@@ -15,7 +15,8 @@ internal static class PolicyViews
 {
     private static readonly ConditionalWeakTable<SessionLoggingPolicyResource, View> Views = new();
 
-    /// <summary>The readable policies among <paramref name="cached"/> that manage the same account, region and document as <paramref name="policy"/>.</summary>
+    /// <summary>The readable policies among <paramref name="cached"/> that manage the same account, region and document as
+    /// <paramref name="policy"/>; their status is not read (null).</summary>
     public static List<SessionLoggingPolicy> SameOwnership(SessionLoggingPolicy policy, IReadOnlyList<SessionLoggingPolicyResource> cached)
     {
         var key = PolicyReconciler.OwnershipKey(policy.Spec);
@@ -32,8 +33,10 @@ internal static class PolicyViews
         return result;
     }
 
+    // Without the status: the conflict check reads the others' metadata and spec only, and ten conditions per cached
+    // policy would be the largest part of the view.
     private static View Create(SessionLoggingPolicyResource obj) =>
-        PolicyMapping.TryToDomain(obj, out var p, out _) && p is { Spec: not null }
+        PolicyMapping.TryToDomain(obj, withStatus: false, out var p, out _) && p is { Spec: not null }
             ? new View(p, PolicyReconciler.OwnershipKey(p.Spec))
             : new View(null, default);
 

@@ -7,12 +7,19 @@ namespace SessionAudit.Operator.Resources;
 public static class PolicyMapping
 {
     /// <summary>The domain view of <paramref name="resource"/>, or the reason it cannot be read.</summary>
-    public static bool TryToDomain(SessionLoggingPolicyResource resource, out SessionLoggingPolicy? policy, out string? error)
+    public static bool TryToDomain(SessionLoggingPolicyResource resource, out SessionLoggingPolicy? policy, out string? error) =>
+        TryToDomain(resource, withStatus: true, out policy, out error);
+
+    /// <summary>
+    /// The domain view of <paramref name="resource"/>, with its status only when <paramref name="withStatus"/>: a view
+    /// kept for every cached policy (the conflict check reads metadata and spec) need not hold ten conditions each.
+    /// </summary>
+    public static bool TryToDomain(SessionLoggingPolicyResource resource, bool withStatus, out SessionLoggingPolicy? policy, out string? error)
     {
         policy = null;
         error = null;
         var meta = Metadata(resource);
-        if (resource.Spec is not { ValueKind: JsonValueKind.Object } spec)
+        if (resource.SpecJson is not { ValueKind: JsonValueKind.Object } spec)
         {
             error = "spec is missing or is not an object";
             return false;
@@ -27,7 +34,7 @@ public static class PolicyMapping
                 return false;
             }
 
-            policy = new SessionLoggingPolicy(meta, domainSpec, ReadStatus(resource));
+            policy = new SessionLoggingPolicy(meta, domainSpec, withStatus ? ReadStatus(resource) : null);
             return true;
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
@@ -48,7 +55,7 @@ public static class PolicyMapping
     /// <summary>The status as the domain reads it; an unreadable status counts as none (it is ours and is rewritten).</summary>
     public static SessionLoggingPolicyStatus? ReadStatus(SessionLoggingPolicyResource resource)
     {
-        if (resource.Status is not { ValueKind: JsonValueKind.Object } status)
+        if (resource.StatusJson is not { ValueKind: JsonValueKind.Object } status)
         {
             return null;
         }
