@@ -154,6 +154,25 @@ public sealed class CoverageWorld : IAsyncLifetime
             MetricsDuringRun = await http.GetStringAsync(new Uri(url + "/metrics"), ct);
         }
 
+        // A policy waits for a bucket that does not exist: telling "missing" from "not encrypted" takes HeadBucket
+        // (s3:ListBucket), and the repeated warning is aggregated into one Event (events patch).
+        await World.ApplyAsync("""
+            apiVersion: sessionaudit.io/v1alpha1
+            kind: SessionLoggingPolicy
+            metadata:
+              name: coverage-waiting
+            spec:
+              region: us-east-1
+              documentName: E2E-Coverage-Waiting
+              s3: {bucketName: e2e-cov-not-yet}
+            """, ct: ct);
+        await Eventually.WaitAsync(
+            () => Task.FromResult(World.Kubernetes.RequestLog.Any(r => r.Identity == ServiceAccount && r.Resource == "events" && r.Verb == "patch")
+                && World.OperatorCalls().Any(c => c.Operation == "HeadBucket")),
+            seen => seen,
+            TimeSpan.FromSeconds(60), "HeadBucket on the missing bucket and a repeated warning Event", ct);
+        await World.KubectlAsync(["delete", "slp", "coverage-waiting", "--timeout=60s"], ct: ct);
+
         // A grantee and a target leave; then the policies are deleted (Delete cleans up, the remote one is retained).
         await World.ApplyAsync(Policy("\"arn:aws:iam::111122223333:role/e2e-a\"", ""), ct: ct);
         await Eventually.WaitAsync(
@@ -228,9 +247,13 @@ public sealed class CoverageScenarios(CoverageWorld fixture) : IClassFixture<Cov
         Assert.True(fixture.PassedRoles, "the rule got targets with roles, which needs iam:PassRole");
         called.Add("iam:PassRole");
 
+        // Actions only a rare path needs, which this lifecycle does not reach: DescribeDocument finds the version to
+        // promote after SSM refuses an update as DuplicateDocumentContent (pinned by the Policy and Aws read-economy tests).
+        var rarePathOnly = new HashSet<string>(StringComparer.Ordinal) { "ssm:DescribeDocument" };
         var granted = IamPolicyBuilder.Actions.ToHashSet(StringComparer.Ordinal);
+        Assert.Subset(granted, rarePathOnly);
         Assert.Empty(called.Except(granted).Order(StringComparer.Ordinal));
-        Assert.Empty(granted.Except(called).Order(StringComparer.Ordinal));
+        Assert.Empty(granted.Except(called).Except(rarePathOnly).Order(StringComparer.Ordinal));
         Assert.Equal(granted.Order(StringComparer.Ordinal), PolicyFileActions().Order(StringComparer.Ordinal));
     }
 
