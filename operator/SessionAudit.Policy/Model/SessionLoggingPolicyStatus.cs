@@ -55,7 +55,7 @@ public sealed record DocumentStatus
     public string? CurrentVersion { get; init; }
 
     /// <summary>Default version before the policy first changed it.</summary>
-    [Description("Default version before this policy first changed the document; deletionPolicy Delete restores it. Empty when the policy created the document.")]
+    [Description("Default version before this policy first changed the document; deletionPolicy Delete restores it. Empty when the policy created the document (nothing to restore).")]
     public string? VersionBeforePolicy { get; init; }
 }
 

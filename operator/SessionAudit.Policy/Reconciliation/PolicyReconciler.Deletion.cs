@@ -57,7 +57,7 @@ public sealed partial class PolicyReconciler
 
             status = status with { Grants = null };
 
-            if (ctx.Previous.Document is { VersionBeforePolicy: { } before, Name: var docName }
+            if (ctx.Previous.Document is { VersionBeforePolicy: { Length: > 0 } before, Name: var docName }
                 && await ctx.Aws.Documents.GetAsync(docName, ct).ConfigureAwait(false) is { } snapshot
                 && snapshot.DefaultVersion != before)
             {
@@ -68,7 +68,7 @@ public sealed partial class PolicyReconciler
                     ctx.Events.Add(PolicyEvent.Normal("DocumentRestored", $"Restored version {before} of document {docName} as default (was {snapshot.DefaultVersion})."));
                 }
             }
-            else if (ctx.Previous.Document is { VersionBeforePolicy: null } d)
+            else if (ctx.Previous.Document is { VersionBeforePolicy: null or "" } d)
             {
                 ctx.Notes.Add($"Document {d.Name} is kept: this policy created it or never changed it, so there is no earlier version to restore.");
             }

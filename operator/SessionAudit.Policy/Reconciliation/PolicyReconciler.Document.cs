@@ -49,7 +49,9 @@ public sealed partial class PolicyReconciler
             try
             {
                 var version = await ctx.WriteAsync(() => ctx.Aws.Documents.CreateAsync(name, PreferencesContent.Serialize(desired), ct)).ConfigureAwait(false);
-                ctx.Document = ctx.Document with { CurrentVersion = version };
+                // "" records that this policy created the document: there is no earlier version to restore, and a later
+                // out-of-band edit must not be taken for one.
+                ctx.Document = ctx.Document with { CurrentVersion = version, VersionBeforePolicy = "" };
                 ctx.Events.Add(PolicyEvent.Normal("DocumentCreated", $"Created Session document {name} (version {version})."));
             }
             catch (AwsFailure f)

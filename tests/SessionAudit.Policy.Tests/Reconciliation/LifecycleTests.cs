@@ -82,6 +82,29 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task A_document_the_policy_created_is_never_restored_to_a_later_hand_edit_on_deletion()
+    {
+        var s = new Scenario(spec => spec with { DeletionPolicy = DeletionPolicy.Delete });
+        await s.RunAsync();
+        Assert.Equal(1, s.Aws.DefaultVersions[Doc]);
+
+        // Someone edits the preferences by hand; the operator puts its content back.
+        s.Aws.Documents[Doc].Add("""{"schemaVersion":"1.0","description":"by hand","sessionType":"Standard_Stream","inputs":{"s3BucketName":"elsewhere"}}""");
+        s.Aws.DefaultVersions[Doc] = s.Aws.Documents[Doc].Count;
+        var restored = await s.RunAsync();
+        Assert.Equal("", restored.Status.Document!.VersionBeforePolicy);
+        var operatorVersion = s.Aws.DefaultVersions[Doc];
+        Assert.NotEqual(2, operatorVersion);
+
+        s.Policy = s.Policy with { Metadata = s.Policy.Metadata with { DeletionRequested = true } };
+        var deleted = await s.RunAsync();
+
+        Assert.True(deleted.DeletionComplete);
+        Assert.Equal(operatorVersion, s.Aws.DefaultVersions[Doc]);
+        Assert.DoesNotContain(deleted.Events, e => e.Reason == "DocumentRestored");
+    }
+
+    [Fact]
     public async Task Bad_input_becomes_a_condition_with_no_AWS_call_and_no_requeue()
     {
         var s = new Scenario(spec => spec with { Kms = new KmsSpec { KeyId = "not-a-key" }, DriftCheckInterval = "90h" });
