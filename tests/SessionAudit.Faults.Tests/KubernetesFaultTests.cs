@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SessionAudit.Testing.Harness;
 using Xunit;
 using static SessionAudit.Faults.Tests.Support.FaultWorld;
@@ -62,16 +63,26 @@ public sealed class KubernetesFaultTests
         await using var world = await StartAsync();
         string[] names = ["conflict-a", "conflict-b", "conflict-c"];
 
-        // The policies exist first: kubectl's own writes are not the subject here.
-        await ApplyAsync(world, [.. names.Select(n => NewPolicy(n))]);
-        world.Kubernetes.Faults.WriteConflictShare = 0.5;
+        // The policies exist first, already carrying the operator's finalizer: kubectl's writes and the finalizer patch
+        // are not the subject here, so the operator's first write is a status write.
+        var policies = names.Select(n => NewPolicy(n)).ToArray();
+        foreach (var p in policies)
+        {
+            p["metadata"]!["finalizers"] = new JsonArray("sessionaudit.io/cleanup");
+        }
+
+        await ApplyAsync(world, policies);
+
+        // Every status write conflicts until several have been refused; then half of them, while the policies converge.
+        world.Kubernetes.Faults.WriteConflictShare = 1.0;
         await using var op = await StartOperatorAsync(world, "10m");
         await Eventually.WaitAsync(
             () => Task.FromResult(world.Kubernetes.RequestLog.Count(r => r.Subresource == "status" && r.StatusCode == 409)),
-            n => n >= 2,
+            n => n >= 2 * names.Length,
             TimeSpan.FromSeconds(60),
             "409 answers to status writes",
             Ct);
+        world.Kubernetes.Faults.WriteConflictShare = 0.5;
         foreach (var n in names)
         {
             await world.WaitForConditionAsync(n, "Ready", "True", timeout: TimeSpan.FromSeconds(90), ct: Ct);
