@@ -21,16 +21,16 @@ public sealed class ReadEconomyAgainstSandboxTests(SandboxFixture fixture)
           keys:
             - alias: logs-key
           buckets:
-            - name: logs-encrypted
+            - name: economy-logs-encrypted
               encryption: AES256
-            - name: logs-plain
-            - name: trail-bucket
+            - name: economy-logs-plain
+            - name: economy-trail-bucket
           logGroups:
             - name: /ssm/sessions
               kmsKey: alias/logs-key
           trails:
             - name: management
-              bucket: trail-bucket
+              bucket: economy-trail-bucket
         """;
 
     private static string[] OperationsSince(SandboxAccount account, int from) =>
@@ -43,11 +43,11 @@ public sealed class ReadEconomyAgainstSandboxTests(SandboxFixture fixture)
         var buckets = account.Factory.For(Scope).Buckets;
 
         var n = account.Calls.Count;
-        Assert.Equal(new BucketInfo("logs-encrypted", true, "AES256"), await buckets.DescribeAsync("logs-encrypted", Ct));
+        Assert.Equal(new BucketInfo("economy-logs-encrypted", true, "AES256"), await buckets.DescribeAsync("economy-logs-encrypted", Ct));
         Assert.Equal(["GetBucketEncryption"], OperationsSince(account, n));
 
         n = account.Calls.Count;
-        Assert.Equal(new BucketInfo("logs-plain", false), await buckets.DescribeAsync("logs-plain", Ct));
+        Assert.Equal(new BucketInfo("economy-logs-plain", false), await buckets.DescribeAsync("economy-logs-plain", Ct));
         Assert.Equal(["GetBucketEncryption", "HeadBucket"], OperationsSince(account, n));
 
         n = account.Calls.Count;
@@ -64,7 +64,7 @@ public sealed class ReadEconomyAgainstSandboxTests(SandboxFixture fixture)
         using var owner = fixture.NewAccount(World);
         using var account = fixture.NewAccount();
 
-        var failure = await Assert.ThrowsAsync<AwsFailure>(() => account.Factory.For(Scope).Buckets.DescribeAsync("logs-encrypted", Ct));
+        var failure = await Assert.ThrowsAsync<AwsFailure>(() => account.Factory.For(Scope).Buckets.DescribeAsync("economy-logs-encrypted", Ct));
 
         Assert.Equal(AwsFailureKind.AccessDenied, failure.Kind);
     }
@@ -129,7 +129,7 @@ public sealed class ReadEconomyAgainstSandboxTests(SandboxFixture fixture)
             {
                 Region = Region,
                 DocumentName = "SessionPrefs",
-                S3 = new S3LoggingSpec { BucketName = "logs-encrypted", EncryptionRequired = true },
+                S3 = new S3LoggingSpec { BucketName = "economy-logs-encrypted", EncryptionRequired = true },
                 CloudWatch = new CloudWatchLoggingSpec { LogGroupName = "/ssm/sessions" },
                 DriftCheckInterval = "5m",
             });
@@ -138,7 +138,8 @@ public sealed class ReadEconomyAgainstSandboxTests(SandboxFixture fixture)
             var n = account.Calls.Count;
             var result = await reconciler.ReconcileAsync(policy, [], ReconcileMode.Apply, Ct);
             policy = policy with { Status = result.Status };
-            Assert.Equal("True", result.Status.Conditions!.Single(c => c.Type == "Ready").Status);
+            var ready = result.Status.Conditions!.Single(c => c.Type == "Ready");
+            Assert.True(ready.Status == "True", $"Ready={ready.Status} {ready.Reason}: {ready.Message}");
             return OperationsSince(account, n);
         }
 
