@@ -40,7 +40,7 @@ public sealed class KubernetesConnection : IDisposable
         var inCluster = false;
         if (path is not null)
         {
-            config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, context);
+            config = Kubeconfig.Build(path, context);
         }
         else if (KubernetesClientConfiguration.IsInCluster())
         {
@@ -49,7 +49,7 @@ public sealed class KubernetesConnection : IDisposable
         }
         else
         {
-            config = KubernetesClientConfiguration.BuildConfigFromConfigFile(KubernetesClientConfiguration.KubeConfigDefaultLocation, context);
+            config = Kubeconfig.Build(KubernetesClientConfiguration.KubeConfigDefaultLocation, context);
         }
 
         var client = new k8s.Kubernetes(config, handlers);

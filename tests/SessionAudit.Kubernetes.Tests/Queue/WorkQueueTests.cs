@@ -11,6 +11,39 @@ public sealed class WorkQueueTests
     private static WorkQueue<string> NewQueue(TimeProvider? time = null) =>
         new(MaxOfRateLimiter<string>.Default(new QueueRateLimits(), time ?? TimeProvider.System), time);
 
+    private static readonly AsyncLocal<object?> Ambient = new();
+
+    [Fact]
+    public void A_delayed_add_does_not_keep_the_callers_execution_context_alive()
+    {
+        using var q = NewQueue();
+        var context = AddAfterWithAmbientValue(q);
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        // The timer of the delayed add is still pending (an hour); what the caller had in its async locals (in the
+        // operator: the reconcile's Activity and tags) must not be reachable through it.
+        Assert.Equal(1, q.WaitingCount);
+        Assert.False(context.IsAlive, "the delayed add's timer kept the caller's ExecutionContext alive");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference AddAfterWithAmbientValue(WorkQueue<string> q)
+    {
+        WeakReference? weak = null;
+        ExecutionContext.Run(ExecutionContext.Capture()!, _ =>
+        {
+            var value = new byte[1024];
+            weak = new WeakReference(value);
+            Ambient.Value = value;
+            q.AddAfter("a", TimeSpan.FromHours(1));
+            Ambient.Value = null;
+        }, null);
+        return weak!;
+    }
+
     [Fact]
     public async Task A_waiting_key_is_queued_once()
     {
