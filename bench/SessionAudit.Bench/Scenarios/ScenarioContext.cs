@@ -57,9 +57,10 @@ public sealed class ScenarioContext(BenchOptions options, BenchClock clock, Text
     public static string F(double? v, string unit = "", int digits = 2) =>
         v is null ? "n/a" : Stats.Round(v.Value, digits).ToString(CultureInfo.InvariantCulture) + unit;
 
-    /// <summary>GC heap of the operator from its /metrics (the runtime's System.Runtime meter), in MB; null when not exposed.</summary>
+    /// <summary>GC heap of the operator after its last collection, from its /metrics (the runtime's System.Runtime meter), in MB;
+    /// null when not exposed or before the first collection (the runtime then reports 0).</summary>
     public static double? GcHeapMegabytes(PrometheusText metrics) =>
-        metrics.Sum("dotnet_gc_last_collection_heap_size_bytes") is { } b ? b / 1024 / 1024 : null;
+        metrics.Sum("dotnet_gc_last_collection_heap_size_bytes") is { } b and > 0 ? b / 1024 / 1024 : null;
 }
 
 /// <summary>A world with the operator running and a watch on its policies.</summary>
