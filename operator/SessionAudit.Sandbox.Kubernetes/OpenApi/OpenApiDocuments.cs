@@ -14,7 +14,9 @@ namespace SessionAudit.Sandbox.Kubernetes.OpenApi;
 /// </summary>
 internal sealed class OpenApiDocuments(ResourceRegistry registry)
 {
-    private const string ProtobufV2 = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+    // kube-openapi answers the deprecated request form ("...spec.v2@v1.0+protobuf", what kubectl asks for) with this
+    // one: '@' is not allowed in a media type, and Go's mime parser (kubectl) rejects it.
+    private const string ProtobufV2 = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
     public async Task ServeAsync(HttpContext ctx, string[] parts)
     {

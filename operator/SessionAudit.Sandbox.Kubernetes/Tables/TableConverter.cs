@@ -58,6 +58,20 @@ internal static class TableConverter
             "coordination.k8s.io/leases" => [name, new("Holder", "string", "", "Holder", 0, ".spec.holderIdentity"), age],
             "apps/deployments" => [name, new("Ready", "string", "", "Ready", 0, "#ready"), new("Up-to-date", "string", "", "Updated", 0, ".status.updatedReplicas"), new("Available", "string", "", "Available", 0, ".status.availableReplicas"), age],
             "apiextensions.k8s.io/customresourcedefinitions" => [name, new("Created At", "date", "", "Created", 0, "#created")],
+            // The API server's columns for events (printers.go): generated wide; kubectl hides priority 1 unless -o wide.
+            "/events" =>
+            [
+                new("Last Seen", "string", "", "The time at which the most recent occurrence of this event was recorded.", 0, "#event-last-seen"),
+                new("Type", "string", "", "Type of this event (Normal, Warning), new types could be added in the future", 0, "$.type"),
+                new("Reason", "string", "", "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.", 0, "$.reason"),
+                new("Object", "string", "", "The object that this event is about.", 0, "#event-object"),
+                new("Subobject", "string", "", "If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement.", 1, "$.involvedObject.fieldPath"),
+                new("Source", "string", "", "The component reporting this event. Should be a short machine understandable string.", 1, "#event-source"),
+                new("Message", "string", "", "A human-readable description of the status of this operation.", 0, "#event-message"),
+                new("First Seen", "string", "", "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)", 1, "#event-first-seen"),
+                new("Count", "integer", "", "The number of times this event has occurred.", 1, "#event-count"),
+                new("Name", "string", "name", "Name must be unique within a namespace.", 1, "$.metadata.name"),
+            ],
             _ => [name, age],
         };
     }
@@ -96,6 +110,28 @@ internal static class TableConverter
                 return Json.At(obj, "metadata.creationTimestamp")?.DeepClone();
             case "#ready":
                 return $"{Json.At(obj, "status.readyReplicas")?.ToJsonString() ?? "0"}/{Json.At(obj, "spec.replicas")?.ToJsonString() ?? "0"}";
+            case "#event-first-seen":
+                return EventFirstSeen(obj, now);
+            case "#event-last-seen":
+                return Json.At(obj, "series.lastObservedTime") is { } observed ? Since(observed, now)
+                    : Json.At(obj, "lastTimestamp") is { } last ? Since(last, now)
+                    : EventFirstSeen(obj, now);
+            case "#event-count":
+                var count = (Json.At(obj, "series.count") ?? Json.At(obj, "count"))?.GetValue<long>() ?? 0;
+                return count == 0 ? 1 : count; // singleton events of the new API have no count
+            case "#event-object":
+                var kind = Text(obj, "involvedObject.kind").ToLowerInvariant();
+                var objectName = Text(obj, "involvedObject.name");
+                return objectName.Length > 0 ? $"{kind}/{objectName}" : kind;
+            case "#event-source":
+                var component = First(Text(obj, "source.component"), Text(obj, "reportingComponent"));
+                var instance = First(Text(obj, "source.host"), Text(obj, "reportingInstance"));
+                return instance.Length == 0 ? component : $"{component}, {instance}";
+            case "#event-message":
+                return Text(obj, "message").Trim();
+            case ['$', '.', ..] path:
+                // A Go string field of a built-in kind: empty when unset, never <none>.
+                return Text(obj, path[2..]);
         }
 
         var values = JsonPathLite.Evaluate(obj, c.JsonPath);
@@ -120,6 +156,20 @@ internal static class TableConverter
             _ => values.Count > 1 ? string.Join(",", values.Select(JsonPathLite.Text)) : JsonPathLite.Text(v),
         };
     }
+
+    private static string EventFirstSeen(JsonObject obj, DateTimeOffset now) =>
+        Json.At(obj, "firstTimestamp") is { } first ? Since(first, now)
+        : Json.At(obj, "eventTime") is { } eventTime ? Since(eventTime, now)
+        : "<unknown>";
+
+    private static string Since(JsonNode time, DateTimeOffset now) =>
+        DateTimeOffset.TryParse(JsonPathLite.Text(time), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+            ? HumanDuration(now - t)
+            : "<unknown>";
+
+    private static string Text(JsonObject obj, string path) => Json.At(obj, path) is { } v ? JsonPathLite.Text(v) : "";
+
+    private static string First(string a, string b) => a.Length > 0 ? a : b;
 
     /// <summary>apimachinery's duration.HumanDuration.</summary>
     public static string HumanDuration(TimeSpan d)

@@ -36,6 +36,34 @@ public sealed class KubectlCreateTests
     }
 
     [Fact]
+    public async Task ApplyOfAListCreatesEveryItemWithClientSideValidation()
+    {
+        await using var s = await SandboxScope.StartAsync();
+        var list = s.Manifest("list.yaml", """
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: ConfigMap
+              metadata: {name: one, namespace: default}
+              data: {a: b}
+            - apiVersion: v1
+              kind: Secret
+              metadata: {name: two, namespace: default}
+              stringData: {c: d}
+            """);
+
+        // kubectl validates a List client-side against /openapi/v2, whose protobuf answer it must be able to parse.
+        (await s.Kubectl.RunAsync("apply", "-f", list)).Succeeded();
+        var names = (await s.Kubectl.RunAsync("get", "configmap/one", "secret/two", "-o", "name")).Succeeded().Stdout;
+
+        Assert.Equal(["configmap/one", "secret/two"], names.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var openapi = s.Sandbox.RequestLog.Where(r => r.Path.StartsWith("/openapi/v2", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(openapi);
+        Assert.All(openapi, r => Assert.Equal(200, r.StatusCode));
+    }
+
+    [Fact]
     public async Task CreateRbacServiceAndDeploymentSucceedAndReadBack()
     {
         await using var s = await SandboxScope.StartAsync();
