@@ -33,6 +33,9 @@ public sealed record BenchResult
     public IReadOnlyDictionary<string, int>? AwsCallsByOperation { get; init; }
     public double? RssMegabytes { get; init; }
     public double? PeakRssMegabytes { get; init; }
+
+    /// <summary>RSS once every policy has also had its first drift check (10,000-policy cold start).</summary>
+    public double? RssAfterDriftCheckMegabytes { get; init; }
     public double? GcHeapMegabytes { get; init; }
     public double? OperatorCpuSeconds { get; init; }
     public double? StartupSeconds { get; init; }

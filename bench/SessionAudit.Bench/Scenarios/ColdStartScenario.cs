@@ -31,7 +31,11 @@ public static class ColdStartScenario
         await using var run = await c.StartAsync("5m", TimeSpan.FromMilliseconds(latencyMs), ct);
         var cpu0 = run.Operator.CpuSeconds();
         var timeout = TimeSpan.FromSeconds(Math.Clamp(n / 20.0, 60, 240));
-        var cold = await c.CreateAndWaitAsync(run, n, timeout, ct);
+        // The memory target is for an operator living with 10,000 policies, not only for the moment they turn Ready:
+        // a drift check a minute after Ready (after the cold start here) lets the run measure once more after every
+        // policy has been checked again.
+        var targetRun = n == 10_000 && latencyMs == 0;
+        var cold = await c.CreateAndWaitAsync(run, n, timeout, ct, driftCheckInterval: targetRun ? "60s" : "5m");
 
         // Let the last status writes and GCs settle before reading memory.
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
@@ -40,6 +44,30 @@ public static class ColdStartScenario
         var calls = AwsCallSummary.Of(run.World.Aws.CallLog);
         var p50 = Stats.Percentile([.. cold.ReadyLatencies], 50);
         var p99 = Stats.Percentile([.. cold.ReadyLatencies], 99);
+        double? rssAfterDrift = null;
+        string? breakdown = null;
+        if (targetRun)
+        {
+            var atReady = metrics.Sum("sessionaudit_controller_reconcile_count") ?? 0;
+            c.Log($"coldstart-{n}: RSS {F(rss, " MB", 1)} when all Ready; waiting for a drift check of every policy");
+            var checkedAll = false;
+            for (var deadline = c.Clock.Now + 180; !checkedAll && c.Clock.Now < deadline;)
+            {
+                // A scrape a second: the operator's own reconcile count, not the watch (a no-op check writes nothing).
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                checkedAll = ((await run.Operator.ScrapeAsync(ct)).Sum("sessionaudit_controller_reconcile_count") ?? 0) >= atReady + n;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            rssAfterDrift = checkedAll ? run.Operator.Memory().Rss : null;
+            (_, peak) = run.Operator.Memory();
+            var (anon, file, largest) = run.Operator.MemoryBreakdown();
+            var committed = (await run.Operator.ScrapeAsync(ct)).Sum("dotnet_gc_last_collection_memory_committed_size_bytes") / 1024 / 1024;
+            breakdown = $"after the drift check: anonymous {anon:0.0} MB (GC committed {F(committed, " MB", 1)}), file-backed {file:0.0} MB; largest: "
+                + string.Join(", ", largest.Select(l => $"{Path.GetFileName(l.Mapping)} {l.Mb} MB"));
+            c.Log($"coldstart-{n}: {breakdown}");
+        }
+
         var checks = new List<TargetCheck>();
         var ready = run.Watch.ReadyCount;
         if (n == 1_000 && latencyMs == 20)
@@ -49,7 +77,8 @@ public static class ColdStartScenario
         else if (n == 10_000 && latencyMs == 0)
         {
             checks.Add(new("10,000 policies to all Ready (0 ms AWS latency)", "<= 60 s", F(cold.AllReadySeconds, " s"), ready == n && cold.AllReadySeconds <= 60));
-            checks.Add(new("RSS with 10,000 policies", "<= 250 MB", F(rss, " MB", 1) + $" (peak {F(peak, " MB", 1)})", rss <= 250));
+            checks.Add(new("RSS with 10,000 policies, all Ready", "<= 250 MB", F(rss, " MB", 1) + $" (peak {F(peak, " MB", 1)})", rss <= 250));
+            checks.Add(new("RSS with 10,000 policies, after a drift check of each", "<= 250 MB", F(rssAfterDrift, " MB", 1), rssAfterDrift <= 250));
         }
         else
         {
@@ -75,9 +104,11 @@ public static class ColdStartScenario
             Retries = metrics.Sum("sessionaudit_aws_retries"),
             RssMegabytes = Stats.Round(rss, 1),
             PeakRssMegabytes = Stats.Round(peak, 1),
+            RssAfterDriftCheckMegabytes = rssAfterDrift is { } d ? Stats.Round(d, 1) : null,
             GcHeapMegabytes = GcHeapMegabytes(metrics) is { } g ? Stats.Round(g, 1) : null,
             OperatorCpuSeconds = Stats.Round(run.Operator.CpuSeconds() - cpu0, 1),
             Checks = checks,
+            Notes = breakdown is null ? null : [breakdown],
             WallSeconds = Stats.Round(c.Clock.Now - began, 1),
         };
         c.Log($"coldstart-{n}: all Ready in {F(cold.AllReadySeconds, " s")} ({ready}/{n}), p50 {F(p50, " s")}, p99 {F(p99, " s")}, RSS {F(rss, " MB", 1)}, {calls.Total} AWS calls");

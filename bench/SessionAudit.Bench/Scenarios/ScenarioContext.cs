@@ -49,9 +49,27 @@ public sealed class ScenarioContext(BenchOptions options, BenchClock clock, Text
             var reasons = run.Watch.Latest.Values.Where(p => p.Ready != "True").GroupBy(p => p.ReadyReason ?? "(no status)")
                 .Select(g => $"{g.Key}={g.Count()}");
             Log($"NOT all Ready within {timeout.TotalSeconds:0}s: {run.Watch.ReadyCount}/{n}; not ready by reason: {string.Join(", ", reasons)}");
+            await DiagnoseNotReadyAsync(run, sent.Keys.Where(name => run.Watch.ReadyAt(name, 1) is null).Take(5), ct);
         }
 
         return new ColdStart(t0, created, last - t0, latencies);
+    }
+
+    // Which side lost a policy: the API's own copy (does it carry a status?) and what the operator asked of the API
+    // about it (the stand-in's request log records the operator's identity).
+    private async Task DiagnoseNotReadyAsync(Running run, IEnumerable<string> names, CancellationToken ct)
+    {
+        foreach (var name in names)
+        {
+            var text = await run.World.Http.GetStringAsync($"{run.World.CollectionPath}/{name}", ct);
+            var obj = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+            var ready = obj["status"]?["conditions"]?.AsArray().FirstOrDefault(x => (string?)x?["type"] == "Ready");
+            var requests = run.World.Kubernetes.RequestLog
+                .Where(r => r.Name == name && r.Identity.Contains("session-audit-operator", StringComparison.Ordinal))
+                .Select(r => $"{r.Verb}{(r.Subresource.Length > 0 ? "/" + r.Subresource : "")} {r.StatusCode}");
+            var watched = run.Watch.Latest.TryGetValue(name, out var seen) ? $"watch saw Ready={seen.Ready ?? "none"}" : "watch never saw it";
+            Log($"  {name}: API rv {obj["metadata"]?["resourceVersion"]}, Ready={ready?["status"] ?? "none"} ({ready?["reason"]}); {watched}; operator requests: [{string.Join(", ", requests)}]");
+        }
     }
 
     public static string F(double? v, string unit = "", int digits = 2) =>
