@@ -165,21 +165,26 @@ public sealed class WorkQueue<TKey> : IDisposable
 
             var entry = new Waiting(readyAt, priority);
             waiting[key] = entry;
-            // The timer must not capture the caller's ExecutionContext: a requeue made at the end of a reconcile would
-            // keep that reconcile's Activity, its tags and async locals alive for the whole delay (one timer per
-            // object: measured ~430 bytes per policy at 10,000), and the work it triggers owes that context nothing.
-            if (ExecutionContext.IsFlowSuppressed())
-            {
-                entry.Timer = time.CreateTimer(_ => Fire(key, entry), null, delay, Timeout.InfiniteTimeSpan);
-            }
-            else
-            {
-                using (ExecutionContext.SuppressFlow())
-                {
-                    entry.Timer = time.CreateTimer(_ => Fire(key, entry), null, delay, Timeout.InfiniteTimeSpan);
-                }
-            }
+            entry.Timer = StartTimer(key, entry, delay);
         }
+    }
+
+    // The timer must not capture the caller's ExecutionContext: a requeue made at the end of a reconcile would keep that
+    // reconcile's Activity, its tags and async locals alive for the whole delay (one timer per object: measured ~430
+    // bytes per policy at 10,000), and the work it triggers owes that context nothing.
+    private ITimer StartTimer(TKey key, Waiting entry, TimeSpan delay)
+    {
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            return Create();
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Create();
+        }
+
+        ITimer Create() => time.CreateTimer(_ => Fire(key, entry), null, delay, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Queues the key after the rate limiter's delay (a retry).</summary>

@@ -26,7 +26,7 @@ internal static class PolicyViews
         foreach (var obj in cached)
         {
             var view = Views.GetValue(obj, Create);
-            if (view.Readable && view.Key == key
+            if (view.Key == key
                 && PolicyMapping.TryToDomain(obj, withStatus: false, out var other, out _) && other is not null)
             {
                 result.Add(other);
@@ -42,12 +42,13 @@ internal static class PolicyViews
     {
         if (!PolicyMapping.TryToDomain(obj, withStatus: false, out var p, out _) || p is not { Spec: not null })
         {
-            return new View(false, default);
+            return new View(null);
         }
 
         var (account, region, document) = PolicyReconciler.OwnershipKey(p.Spec);
-        return new View(true, (string.Intern(account), string.Intern(region), document));
+        return new View((string.Intern(account), string.Intern(region), document));
     }
 
-    private sealed record View(bool Readable, (string Account, string Region, string Document) Key);
+    // Key is null for a policy whose spec cannot be read (it owns nothing).
+    private sealed record View((string Account, string Region, string Document)? Key);
 }
