@@ -243,9 +243,9 @@ public sealed class PreferencesScenarios(PreferencesWorld fixture) : IClassFixtu
 
         var events = await Eventually.WaitAsync(
             () => World.PolicyEventsAsync("drift", Ct),
-            e => e.Any(x => x.Reason == "DocumentUpdated" && x.Message.Contains("inputs.s3BucketName", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(20), "a DocumentUpdated event naming inputs.s3BucketName", Ct);
-        Assert.Contains(events, x => x.Reason == "DocumentUpdated" && x.Message.Contains("inputs.idleSessionTimeout", StringComparison.Ordinal));
+            e => e.Any(x => x.Reason == "DriftCorrected" && x.Message.Contains("inputs.s3BucketName", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(20), "a DriftCorrected event naming inputs.s3BucketName", Ct);
+        Assert.Contains(events, x => x.Reason == "DriftCorrected" && x.Message.Contains("inputs.idleSessionTimeout", StringComparison.Ordinal));
         fixture.AssertOperatorAlive();
     }
 }

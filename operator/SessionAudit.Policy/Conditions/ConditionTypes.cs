@@ -27,4 +27,8 @@ public static class ConditionTypes
     /// <summary>The per-concern conditions, in the order they are published.</summary>
     public static IReadOnlyList<string> Concerns { get; } =
         [PreferencesSynced, S3Ready, CloudWatchReady, EncryptionReady, KmsGrantsReady, AlertsReady, AuditTrailReady];
+
+    /// <summary>The per-concern conditions in the order Ready looks for a root cause: prerequisites first, then what depends on them.</summary>
+    public static IReadOnlyList<string> RootCauseOrder { get; } =
+        [S3Ready, CloudWatchReady, EncryptionReady, PreferencesSynced, KmsGrantsReady, AuditTrailReady, AlertsReady];
 }

@@ -57,6 +57,10 @@ public sealed record DocumentStatus
     /// <summary>Default version before the policy first changed it.</summary>
     [Description("Default version before this policy first changed the document; deletionPolicy Delete restores it. Empty when the policy created the document (nothing to restore).")]
     public string? VersionBeforePolicy { get; init; }
+
+    /// <summary>Out-of-band changes corrected in a row.</summary>
+    [Description("Out-of-band changes of the default version corrected in a row at this generation; after 3 the operator stops correcting and reports ConflictingWriter.")]
+    public int? DriftCorrections { get; init; }
 }
 
 /// <summary>One KMS grant the operator created.</summary>

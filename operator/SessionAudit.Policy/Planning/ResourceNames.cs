@@ -28,9 +28,29 @@ public static partial class ResourceNames
     public static bool IsOwnedRule(string? description, string policyName) =>
         description is not null && description.StartsWith(RuleMarker + policyName + ":", StringComparison.Ordinal);
 
-    /// <summary>KMS grant name: policy name plus a hash of name and uid ([a-zA-Z0-9:/_-], at most 256).</summary>
-    public static string Grant(string policyName, string uid) =>
+    /// <summary>KMS grant name, from the policy name only ([a-zA-Z0-9:/_-], at most 256), so `plan -f` on a file (which
+    /// has no uid) names the same grant the running operator made.</summary>
+    public static string Grant(string policyName) =>
+        Bounded(Prefix + Sanitize(policyName), 100, policyName) + "-" + Hash(policyName, 12);
+
+    /// <summary>The grant name earlier releases used (policy name and uid); such grants are still the policy's.</summary>
+    public static string LegacyGrant(string policyName, string uid) =>
         Bounded(Prefix + Sanitize(policyName), 100, policyName) + "-" + Hash(policyName + "/" + uid, 12);
+
+    /// <summary>True when a grant named <paramref name="grantName"/> is the policy's (current or earlier naming).</summary>
+    public static bool IsOwnedGrant(string? grantName, string policyName, string? uid) =>
+        grantName is not null && (grantName == Grant(policyName) || (!string.IsNullOrEmpty(uid) && grantName == LegacyGrant(policyName, uid)));
+
+    /// <summary>Name of a document version the operator writes ([a-zA-Z0-9_.-], at most 128): the policy's hash and the
+    /// content's, so the version holding some content can be found again and the versions the policy wrote are known.</summary>
+    public static string DocumentVersion(string policyName, string content) =>
+        DocumentVersionPrefix(policyName) + Hash(content, 16);
+
+    /// <summary>True when a version name marks a version this policy wrote.</summary>
+    public static bool IsOwnedDocumentVersion(string? versionName, string policyName) =>
+        versionName is not null && versionName.StartsWith(DocumentVersionPrefix(policyName), StringComparison.Ordinal);
+
+    private static string DocumentVersionPrefix(string policyName) => Prefix + Hash(policyName, 8) + "-";
 
     /// <summary>Target id for an ARN (and, for Run Command, its instance selection).</summary>
     public static string TargetId(string kind, string identity) => TargetIdPrefix + kind + "-" + Hash(identity, 16);

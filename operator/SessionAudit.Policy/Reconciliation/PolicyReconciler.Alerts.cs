@@ -28,7 +28,7 @@ public sealed partial class PolicyReconciler
                 ctx.RuleArn = removed ? null : ctx.Previous.RuleArn;
                 ctx.Conditions.Set(type, true, "NotConfigured", ctx.Write || !removed
                     ? "spec.alerts is not set: no rule."
-                    : $"spec.alerts is not set; rule {ruleName} would be removed (Observe mode changes nothing).");
+                    : $"spec.alerts is not set; rule {ruleName} would be removed. {ctx.NotApplied}");
             }
             catch (AwsFailure f)
             {
@@ -174,7 +174,7 @@ public sealed partial class PolicyReconciler
             }
             else if (!ctx.Write && pending > 0)
             {
-                var message = $"Rule {ruleName} differs from the policy in {pending} place(s). Observe mode changes nothing.";
+                var message = $"Rule {ruleName} differs from the policy in {pending} place(s). {ctx.NotApplied}";
                 ctx.Conditions.Set(type, false, "DriftDetected", message);
                 ctx.Events.Add(PolicyEvent.Warning("DriftDetected", message));
             }

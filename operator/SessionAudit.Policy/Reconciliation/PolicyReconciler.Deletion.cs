@@ -28,10 +28,9 @@ public sealed partial class PolicyReconciler
             var grants = (ctx.Previous.Grants ?? []).ToList();
             if (ctx.Spec.Kms is { } kms && await ctx.Aws.Keys.DescribeAsync(kms.KeyId, ct).ConfigureAwait(false) is { KeyManager: KmsKeyManager.Customer } key)
             {
-                var name = ResourceNames.Grant(ctx.Meta.Name, ctx.Meta.Uid);
                 foreach (var g in await ctx.Aws.Grants.ListAsync(key.Arn, ct).ConfigureAwait(false))
                 {
-                    if (g.Name == name && grants.All(x => x.GrantId != g.GrantId))
+                    if (ResourceNames.IsOwnedGrant(g.Name, ctx.Meta.Name, ctx.Meta.Uid) && grants.All(x => x.GrantId != g.GrantId))
                     {
                         grants.Add(new GrantStatus { Grantee = g.GranteePrincipal, GrantId = g.GrantId, KeyArn = key.Arn });
                     }

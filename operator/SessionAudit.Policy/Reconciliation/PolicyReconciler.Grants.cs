@@ -23,7 +23,7 @@ public sealed partial class PolicyReconciler
             return;
         }
 
-        var grantName = ResourceNames.Grant(ctx.Meta.Name, ctx.Meta.Uid);
+        var grantName = ResourceNames.Grant(ctx.Meta.Name);
         var kept = new List<GrantStatus>();
         var key = ctx.Key;
         // Grants this policy made on a key it no longer uses (or on any key when it needs none) go.
@@ -62,7 +62,7 @@ public sealed partial class PolicyReconciler
                 }
             }
 
-            var ours = existing.Where(g => g.Name == grantName).ToList();
+            var ours = existing.Where(g => ResourceNames.IsOwnedGrant(g.Name, ctx.Meta.Name, ctx.Meta.Uid)).ToList();
             var matched = new HashSet<string>(StringComparer.Ordinal);
             var toCreate = new List<string>();
             foreach (var grantee in grantees)
@@ -110,7 +110,7 @@ public sealed partial class PolicyReconciler
             if (!ctx.Write && toCreate.Count > 0)
             {
                 readyReason = "DriftDetected";
-                readyMessage = $"Missing grants on {key.Arn} for: {string.Join(", ", toCreate)}. Observe mode changes nothing.";
+                readyMessage = $"Missing grants on {key.Arn} for: {string.Join(", ", toCreate)}. {ctx.NotApplied}";
             }
         }
 
@@ -151,7 +151,7 @@ public sealed partial class PolicyReconciler
             var observedDrift = !ctx.Write && stale.Count > 0;
             ctx.Conditions.Set(type, !observedDrift && readyReason != "DriftDetected",
                 observedDrift ? "DriftDetected" : readyReason,
-                observedDrift ? $"{stale.Count} grant(s) this policy made are no longer wanted. Observe mode changes nothing." : readyMessage);
+                observedDrift ? $"{stale.Count} grant(s) this policy made are no longer wanted. {ctx.NotApplied}" : readyMessage);
         }
     }
 }

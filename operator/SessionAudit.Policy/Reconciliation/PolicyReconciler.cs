@@ -56,13 +56,15 @@ public sealed partial class PolicyReconciler(IAwsScopeFactory scopes, TimeProvid
     private ReconcileResult Finish(ReconcileContext ctx)
     {
         var c = ctx.Conditions;
-        var relevant = ConditionTypes.Concerns
+        // Ready names the root cause: a failing prerequisite before the concerns that wait for it (a held setting
+        // group makes PreferencesSynced False only because of a prerequisite).
+        var relevant = ConditionTypes.RootCauseOrder
             .Where(t => t != ConditionTypes.AuditTrailReady || ctx.Spec.Alerts is not null)
             .Select(c.Get)
             .OfType<Condition>()
             .ToList();
         var notReady = relevant.FirstOrDefault(x => x.Status != "True");
-        var observe = !ctx.Write;
+        var observe = ctx.Spec.Mode == PolicyMode.Observe;
         if (notReady is null)
         {
             c.Set(ConditionTypes.Ready, true, "Synced", observe

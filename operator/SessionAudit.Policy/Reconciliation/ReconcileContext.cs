@@ -31,6 +31,11 @@ internal sealed class ReconcileContext(SessionLoggingPolicy policy, IAwsEnvironm
     public string? RuleArn { get; set; }
     public IReadOnlyList<GrantStatus>? Grants { get; set; }
 
+    /// <summary>Why a change found is not applied: Observe mode, or a dry run (`session-audit plan`) of an Enforce policy.</summary>
+    public string NotApplied => Spec.Mode == PolicyMode.Observe
+        ? "Observe mode changes nothing."
+        : "Not applied: this is a dry run; the operator (Enforce mode) would apply it.";
+
     /// <summary>Runs a write, counting it; only called when <see cref="Write"/> is true.</summary>
     public async Task<T> WriteAsync<T>(Func<Task<T>> call)
     {

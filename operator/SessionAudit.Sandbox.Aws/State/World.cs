@@ -72,6 +72,9 @@ internal sealed class SsmDocument
     public List<SsmDocumentVersion> Versions { get; } = [];
     public List<KeyValuePair<string, string>> Tags { get; } = [];
 
+    /// <summary>The highest version number ever given: SSM never reuses a number, even after versions are deleted.</summary>
+    public int HighestVersion { get; set; }
+
     public SsmDocumentVersion Latest => Versions[^1];
 }
 

@@ -28,11 +28,11 @@ public sealed class PolicyPortsAgainstSandboxTests(SandboxFixture fixture)
         var v2 = Preferences.Replace("\"idleSessionTimeout\":\"20\"", "\"idleSessionTimeout\":\"15\"", StringComparison.Ordinal);
 
         Assert.Null(await documents.GetAsync(name, Ct));
-        Assert.Equal("1", await documents.CreateAsync(name, Preferences, Ct));
-        var exists = await Assert.ThrowsAsync<AwsFailure>(() => documents.CreateAsync(name, Preferences, Ct));
+        Assert.Equal("1", await documents.CreateAsync(name, Preferences, null, Ct));
+        var exists = await Assert.ThrowsAsync<AwsFailure>(() => documents.CreateAsync(name, Preferences, null, Ct));
         Assert.Equal((AwsFailureKind.Conflict, "DocumentAlreadyExists"), (exists.Kind, exists.Code));
 
-        Assert.Equal("2", await documents.UpdateAsync(name, v2, Ct));
+        Assert.Equal("2", await documents.UpdateAsync(name, v2, null, Ct));
         var beforePromotion = await documents.GetAsync(name, Ct);
         Assert.Equal(("1", null), (beforePromotion!.DefaultVersion, beforePromotion.LatestVersion));
         Assert.Equal("2", await documents.GetLatestVersionAsync(name, Ct));
@@ -44,8 +44,68 @@ public sealed class PolicyPortsAgainstSandboxTests(SandboxFixture fixture)
         Assert.Equal("2", await documents.GetLatestVersionAsync(name, Ct));
         Assert.Contains("\"15\"", promoted.Content, StringComparison.Ordinal);
 
-        Assert.Null(await documents.UpdateAsync(name, v2, Ct));
+        Assert.Null(await documents.UpdateAsync(name, v2, null, Ct));
         Assert.Contains("\"20\"", await documents.GetVersionContentAsync(name, "1", Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Content_equal_to_any_earlier_version_is_refused_and_versions_are_listed_newest_first_with_their_names()
+    {
+        using var account = fixture.NewAccount();
+        var documents = account.Factory.For(Scope).Documents;
+        const string name = "Revert-Prefs";
+        var b = Preferences.Replace("\"idleSessionTimeout\":\"20\"", "\"idleSessionTimeout\":\"15\"", StringComparison.Ordinal);
+        var c = Preferences.Replace("\"idleSessionTimeout\":\"20\"", "\"idleSessionTimeout\":\"10\"", StringComparison.Ordinal);
+
+        Assert.Equal("1", await documents.CreateAsync(name, Preferences, "session-audit-a", Ct));
+        Assert.Equal("2", await documents.UpdateAsync(name, b, "session-audit-b", Ct));
+        Assert.Equal("3", await documents.UpdateAsync(name, c, null, Ct));
+        // Version 1 is neither $LATEST nor the default, and SSM still refuses its content.
+        Assert.Null(await documents.UpdateAsync(name, Preferences, "session-audit-a2", Ct));
+
+        var versions = await documents.ListVersionsAsync(name, Ct);
+        Assert.Equal(["3", "2", "1"], versions.Select(v => v.Version));
+        Assert.Equal([null, "session-audit-b", "session-audit-a"], versions.Select(v => v.VersionName));
+        Assert.Equal([false, false, true], versions.Select(v => v.IsDefault));
+
+        await documents.DeleteVersionAsync(name, "2", Ct);
+        Assert.Equal(["3", "1"], (await documents.ListVersionsAsync(name, Ct)).Select(v => v.Version));
+        var defaultVersion = await Assert.ThrowsAsync<AwsFailure>(() => documents.DeleteVersionAsync(name, "1", Ct));
+        Assert.Equal("InvalidDocumentOperation", defaultVersion.Code);
+    }
+
+    [Fact]
+    public async Task A_document_stored_as_YAML_is_read_as_JSON_and_every_read_names_the_document_type()
+    {
+        using var account = fixture.NewAccount("""
+            - name: eu-west-1
+              documents:
+                - name: Yaml-Prefs
+                  type: Session
+                  format: YAML
+                  content: |
+                    schemaVersion: '1.0'
+                    description: saved as YAML
+                    sessionType: Standard_Stream
+                    inputs:
+                      s3BucketName: yaml-bucket
+                      s3EncryptionEnabled: true
+                      idleSessionTimeout: '20'
+                - name: Run-Things
+                  type: Command
+                  format: JSON
+                  content: '{"schemaVersion":"2.2","mainSteps":[{"action":"aws:runShellScript","name":"run","inputs":{"runCommand":["true"]}}]}'
+            """);
+        var documents = account.Factory.For(Scope).Documents;
+
+        var yaml = await documents.GetAsync("Yaml-Prefs", Ct);
+        var content = System.Text.Json.Nodes.JsonNode.Parse(yaml!.Content)!;
+        Assert.Equal("yaml-bucket", (string?)content["inputs"]!["s3BucketName"]);
+        Assert.True((bool)content["inputs"]!["s3EncryptionEnabled"]!);
+        Assert.Equal("Session", yaml.DocumentType);
+        Assert.Equal("yaml-bucket", (string?)System.Text.Json.Nodes.JsonNode.Parse(await documents.GetVersionContentAsync("Yaml-Prefs", "1", Ct))!["inputs"]!["s3BucketName"]);
+
+        Assert.Equal("Command", (await documents.GetAsync("Run-Things", Ct))!.DocumentType);
     }
 
     [Fact]
@@ -53,7 +113,7 @@ public sealed class PolicyPortsAgainstSandboxTests(SandboxFixture fixture)
     {
         using var account = fixture.NewAccount();
         var failure = await Assert.ThrowsAsync<AwsFailure>(() =>
-            account.Factory.For(Scope).Documents.CreateAsync("SSM-SessionManagerRunShell", """{"schemaVersion":"2.2","sessionType":"Standard_Stream"}""", Ct));
+            account.Factory.For(Scope).Documents.CreateAsync("SSM-SessionManagerRunShell", """{"schemaVersion":"2.2","sessionType":"Standard_Stream"}""", null, Ct));
 
         Assert.Equal(AwsFailureKind.Invalid, failure.Kind);
     }

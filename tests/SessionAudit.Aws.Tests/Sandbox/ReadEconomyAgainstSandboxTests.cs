@@ -74,7 +74,7 @@ public sealed class ReadEconomyAgainstSandboxTests(SandboxFixture fixture)
     {
         using var account = fixture.NewAccount(World);
         var documents = account.Factory.For(Scope).Documents;
-        await documents.CreateAsync("Prefs", """{"schemaVersion":"1.0","sessionType":"Standard_Stream","inputs":{"idleSessionTimeout":"20"}}""", Ct);
+        await documents.CreateAsync("Prefs", """{"schemaVersion":"1.0","sessionType":"Standard_Stream","inputs":{"idleSessionTimeout":"20"}}""", null, Ct);
 
         var n = account.Calls.Count;
         var snapshot = await documents.GetAsync("Prefs", Ct);

@@ -19,6 +19,10 @@ internal sealed class FakeAws : IAwsScopeFactory, IAwsEnvironment, ICallerIdenti
 
     public Dictionary<string, List<string>> Documents { get; } = [];
     public Dictionary<string, int> DefaultVersions { get; } = [];
+    public Dictionary<string, List<string?>> VersionNames { get; } = [];
+    public Dictionary<string, string> DocumentTypes { get; } = [];
+    public HashSet<(string Name, int Version)> DeletedVersions { get; } = [];
+    public int MaxDocumentVersions { get; set; } = 1000;
     public Dictionary<string, BucketInfo> Buckets { get; } = [];
     public Dictionary<string, LogGroupInfo> LogGroups { get; } = [];
     public Dictionary<string, KmsKeyInfo> Keys { get; } = [];
@@ -77,7 +81,7 @@ internal sealed class FakeAws : IAwsScopeFactory, IAwsEnvironment, ICallerIdenti
     {
         Call("read", "GetDocument");
         return Task.FromResult(Documents.TryGetValue(name, out var versions)
-            ? new DocumentSnapshot(name, versions[DefaultVersions[name] - 1], DefaultVersions[name].ToString())
+            ? new DocumentSnapshot(name, versions[DefaultVersions[name] - 1], DefaultVersions[name].ToString(), DocumentType: DocumentTypes.GetValueOrDefault(name, "Session"))
             : null);
     }
 
@@ -90,10 +94,28 @@ internal sealed class FakeAws : IAwsScopeFactory, IAwsEnvironment, ICallerIdenti
     public Task<string> GetVersionContentAsync(string name, string version, CancellationToken cancellationToken)
     {
         Call("read", "GetDocumentVersion");
-        return Task.FromResult(Documents[name][int.Parse(version) - 1]);
+        var n = int.Parse(version);
+        if (DeletedVersions.Contains((name, n)))
+        {
+            throw new AwsFailure(AwsFailureKind.Invalid, "InvalidDocumentVersion", "no such version");
+        }
+
+        return Task.FromResult(Documents[name][n - 1]);
     }
 
-    public Task<string> CreateAsync(string name, string content, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DocumentVersionInfo>> ListVersionsAsync(string name, CancellationToken cancellationToken)
+    {
+        Call("read", "ListDocumentVersions");
+        var names = VersionNames.GetValueOrDefault(name) ?? [];
+        IReadOnlyList<DocumentVersionInfo> list = Enumerable.Range(1, Documents[name].Count)
+            .Where(n => !DeletedVersions.Contains((name, n)))
+            .Reverse()
+            .Select(n => new DocumentVersionInfo(n.ToString(), n <= names.Count ? names[n - 1] : null, n == DefaultVersions[name]))
+            .ToList();
+        return Task.FromResult(list);
+    }
+
+    public Task<string> CreateAsync(string name, string content, string? versionName, CancellationToken cancellationToken)
     {
         Call("write", "CreateDocument");
         if (Documents.ContainsKey(name))
@@ -102,20 +124,35 @@ internal sealed class FakeAws : IAwsScopeFactory, IAwsEnvironment, ICallerIdenti
         }
 
         Documents[name] = [content];
+        VersionNames[name] = [versionName];
         DefaultVersions[name] = 1;
         return Task.FromResult("1");
     }
 
-    public Task<string?> UpdateAsync(string name, string content, CancellationToken cancellationToken)
+    /// <summary>As SSM: content equal to ANY live version is refused, not only $LATEST; the version limit is counted over live versions.</summary>
+    public Task<string?> UpdateAsync(string name, string content, string? versionName, CancellationToken cancellationToken)
     {
         Call("write", "UpdateDocument");
         var versions = Documents[name];
-        if (versions[^1] == content)
+        var live = Enumerable.Range(1, versions.Count).Where(n => !DeletedVersions.Contains((name, n))).ToList();
+        if (live.Any(n => versions[n - 1] == content))
         {
             return Task.FromResult<string?>(null);
         }
 
+        if (live.Count >= MaxDocumentVersions)
+        {
+            throw new AwsFailure(AwsFailureKind.Invalid, "DocumentVersionLimitExceeded", "The document has too many versions.");
+        }
+
         versions.Add(content);
+        var names = VersionNames.TryGetValue(name, out var n0) ? n0 : VersionNames[name] = [];
+        while (names.Count < versions.Count - 1)
+        {
+            names.Add(null);
+        }
+
+        names.Add(versionName);
         return Task.FromResult<string?>(versions.Count.ToString());
     }
 
@@ -124,6 +161,32 @@ internal sealed class FakeAws : IAwsScopeFactory, IAwsEnvironment, ICallerIdenti
         Call("write", "UpdateDocumentDefaultVersion");
         DefaultVersions[name] = int.Parse(version);
         return Task.CompletedTask;
+    }
+
+    public Task DeleteVersionAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        Call("write", "DeleteDocumentVersion");
+        var n = int.Parse(version);
+        if (n == DefaultVersions[name])
+        {
+            throw new AwsFailure(AwsFailureKind.Invalid, "InvalidDocumentOperation", "You can't delete the default version of a document.");
+        }
+
+        DeletedVersions.Add((name, n));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Adds a version as another writer would (console, CloudFormation), optionally making it the default.</summary>
+    public int AddVersionByHand(string name, string content, bool makeDefault = true)
+    {
+        Documents[name].Add(content);
+        var n = Documents[name].Count;
+        if (makeDefault)
+        {
+            DefaultVersions[name] = n;
+        }
+
+        return n;
     }
 
     public Task<BucketInfo?> DescribeAsync(string bucketName, CancellationToken cancellationToken)

@@ -117,7 +117,11 @@ public sealed class DocumentTests
         Assert.Equal(["document.inputs.cloudWatchStreamingEnabled", "document.inputs.idleSessionTimeout"], result.Status.Drift!.Order().ToArray());
         var inputs = JsonNode.Parse(s.Aws.DefaultContent(Doc))!["inputs"]!;
         Assert.Equal("15", inputs["idleSessionTimeout"]!.GetValue<string>());
-        Assert.Equal(3, s.Aws.DefaultVersions[Doc]);
+        // SSM refuses content equal to any version, so the version the operator wrote first is promoted again.
+        Assert.Equal(1, s.Aws.DefaultVersions[Doc]);
+        Assert.Equal(2, s.Aws.Documents[Doc].Count);
+        Assert.Contains(result.Events, e => e.Reason == "DriftCorrected" && e.Message.Contains("inputs.idleSessionTimeout: \"60\" -> \"15\"", StringComparison.Ordinal));
+        Assert.Equal("True", s.Condition(ConditionTypes.PreferencesSynced).Status);
         // The policy created the document: the hand edit it corrected is not an earlier version to restore.
         Assert.Equal("", result.Status.Document!.VersionBeforePolicy);
     }

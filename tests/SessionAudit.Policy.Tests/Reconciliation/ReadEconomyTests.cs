@@ -68,17 +68,19 @@ public sealed class ReadEconomyTests
     }
 
     [Fact]
-    public async Task Duplicate_content_reads_latest_once_to_find_the_version_to_promote()
+    public async Task Duplicate_content_lists_versions_once_and_reads_only_the_version_named_for_that_content()
     {
         var s = new Scenario();
         await s.RunAsync();
         s.Aws.Documents[Doc].Insert(0, """{"schemaVersion":"1.0","sessionType":"Standard_Stream","inputs":{}}""");
+        s.Aws.VersionNames[Doc].Insert(0, null);
         s.Aws.DefaultVersions[Doc] = 1;
         s.Aws.ResetCalls();
 
         await s.RunAsync();
 
-        Assert.Single(s.Aws.Calls, "read:DescribeDocument");
+        Assert.Single(s.Aws.Calls, "read:ListDocumentVersions");
+        Assert.Single(s.Aws.Calls, "read:GetDocumentVersion");
         Assert.Equal(
             ["write:UpdateDocument", "write:UpdateDocumentDefaultVersion"],
             s.Aws.Calls.Where(c => c.StartsWith("write:", StringComparison.Ordinal) && c.Contains("Document", StringComparison.Ordinal)));

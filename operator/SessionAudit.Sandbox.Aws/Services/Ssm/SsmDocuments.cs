@@ -96,13 +96,15 @@ internal static partial class SsmService
             throw new AwsException("DuplicateDocumentContent", "The content of the document matches an existing version.");
         }
 
-        if (doc.Versions.Count >= 1000) throw new AwsException("DocumentVersionLimitExceeded", "The document has too many versions. Delete one or more document versions and try again.");
+        // Systems Manager service quotas: "Document versions: 1,000" per document.
+        if (doc.Versions.Count >= MaxDocumentVersions) throw new AwsException("DocumentVersionLimitExceeded", "The document has too many versions. Delete one or more document versions and try again.");
         if (input.Str("VersionName") is { } vn && doc.Versions.Any(v => v.VersionName == vn))
         {
             throw new AwsException("DuplicateDocumentVersionName", "The version name has already been used in this document.");
         }
 
-        var version = NewVersion(doc.Latest.Version + 1, content, format, parsed, input.Str("VersionName"), ctx.Now);
+        doc.HighestVersion = Math.Max(doc.HighestVersion, doc.Versions.Max(v => v.Version)) + 1;
+        var version = NewVersion(doc.HighestVersion, content, format, parsed, input.Str("VersionName"), ctx.Now);
         doc.Versions.Add(version);
         if (input.Str("TargetType") is { } tt) doc.TargetType = tt;
         return new JsonObject { ["DocumentDescription"] = Description(doc, version) };
@@ -158,6 +160,9 @@ internal static partial class SsmService
 
         return null;
     }
+
+    /// <summary>Versions one document may hold (AWS General Reference, Systems Manager quotas).</summary>
+    internal const int MaxDocumentVersions = 1000;
 
     private static bool IsReservedName(string name) =>
         name.StartsWith("aws", StringComparison.OrdinalIgnoreCase) || name.StartsWith("amazon", StringComparison.OrdinalIgnoreCase) || name.StartsWith("amzn", StringComparison.OrdinalIgnoreCase);
