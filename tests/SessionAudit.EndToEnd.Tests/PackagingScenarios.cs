@@ -75,6 +75,43 @@ public sealed class PackagingScenarios
             var table = (await Tool.RunAsync(Tools.Kubectl, ["--kubeconfig", kubeconfig, "get", "slp"], ct: Ct)).EnsureSuccess("kubectl get slp");
             Assert.Contains("READY", table.StdOut, StringComparison.Ordinal);
             Assert.Contains("audit-default", table.StdOut, StringComparison.Ordinal);
+
+            // `plan -f` on the examples directory against the converged world: no change (exit 0 with --detailed-exitcode);
+            // one field changed: exit 2 and that field named.
+            var env = new Dictionary<string, string?>
+            {
+                ["AWS_ENDPOINT_URL"] = await sandbox.WaitForLineAsync("AWS_ENDPOINT_URL=", TimeSpan.FromSeconds(5), Ct),
+                ["AWS_ACCESS_KEY_ID"] = await sandbox.WaitForLineAsync("AWS_ACCESS_KEY_ID=", TimeSpan.FromSeconds(5), Ct),
+                ["AWS_SECRET_ACCESS_KEY"] = await sandbox.WaitForLineAsync("AWS_SECRET_ACCESS_KEY=", TimeSpan.FromSeconds(5), Ct),
+                ["AWS_EC2_METADATA_DISABLED"] = "true",
+                ["AWS_CONFIG_FILE"] = "/dev/null",
+                ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
+            };
+            var directory = Path.Combine(Tools.RepoRoot, "deploy", "examples");
+            var plan = await Tool.RunAsync("dotnet", [Tools.OperatorDll, "plan", "-f", directory, "--detailed-exitcode"], env, ct: Ct);
+            Assert.True(plan.ExitCode == 0, $"plan of the converged examples exited {plan.ExitCode}:\n{plan.StdOut}\n{plan.StdErr}");
+            Assert.Contains("Plan: no changes.", plan.StdOut, StringComparison.Ordinal);
+            Assert.Equal(examples.Count, plan.StdOut.Split('\n').Count(l => l.StartsWith("SessionLoggingPolicy ", StringComparison.Ordinal)));
+            Assert.Contains("Enforce mode", plan.StdOut, StringComparison.Ordinal);
+            Assert.Contains("Observe mode", plan.StdOut, StringComparison.Ordinal);
+
+            var changed = Path.Combine(state, "changed-examples");
+            Directory.CreateDirectory(changed);
+            foreach (var f in Directory.GetFiles(directory, "*.yaml"))
+            {
+                File.Copy(f, Path.Combine(changed, Path.GetFileName(f)));
+            }
+
+            var s3Only = Path.Combine(changed, "s3-cloudwatch-kms.yaml");
+            var text = await File.ReadAllTextAsync(s3Only, Ct);
+            Assert.Contains("idleTimeoutMinutes: 20 ", text, StringComparison.Ordinal);
+            await File.WriteAllTextAsync(s3Only, text.Replace("idleTimeoutMinutes: 20 ", "idleTimeoutMinutes: 25 ", StringComparison.Ordinal), Ct);
+            plan = await Tool.RunAsync("dotnet", [Tools.OperatorDll, "plan", "-f", changed, "--detailed-exitcode"], env, ct: Ct);
+            Assert.True(plan.ExitCode == 2, $"plan with one change exited {plan.ExitCode}:\n{plan.StdOut}\n{plan.StdErr}");
+            Assert.Contains("~ document.inputs.idleSessionTimeout: \"20\" -> \"25\"", plan.StdOut, StringComparison.Ordinal);
+
+            var missing = await Tool.RunAsync("dotnet", [Tools.OperatorDll, "plan", "-f", Path.Combine(state, "nothing-here"), "--detailed-exitcode"], env, ct: Ct);
+            Assert.Equal(1, missing.ExitCode);
         }
         finally
         {

@@ -212,6 +212,34 @@ public sealed class PreferencesScenarios(PreferencesWorld fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_prefix_changed_and_reverted_with_kubectl_apply_leaves_the_reverted_prefix_in_the_default_version()
+    {
+        string Spec(string prefix) => Policy("revert", "E2E-Revert", $$"""
+            s3: {bucketName: e2e-logs, keyPrefix: {{prefix}}}
+            """);
+        async Task<string?> DefaultPrefixAsync() => (string?)(await World.DocumentContentAsync("E2E-Revert", ct: Ct))["inputs"]!["s3KeyPrefix"];
+
+        await World.ApplyAsync(Spec("a/"), ct: Ct);
+        await World.KubectlWaitReadyAsync("revert", ct: Ct);
+        await World.ApplyAsync(Spec("b/"), ct: Ct);
+        await World.KubectlWaitReadyAsync("revert", ct: Ct);
+        Assert.Equal("b/", await DefaultPrefixAsync());
+
+        // The GitOps revert: SSM refuses to store content equal to version 1 again, so version 1 must be promoted.
+        await World.ApplyAsync(Spec("a/"), ct: Ct);
+        await World.KubectlWaitReadyAsync("revert", ct: Ct);
+
+        Assert.Equal("a/", await DefaultPrefixAsync());
+        var described = (await World.PersonJsonAsync(["ssm", "describe-document", "--name", "E2E-Revert"], ct: Ct))!["Document"]!;
+        Assert.Equal(("1", "2"), ((string?)described["DefaultVersion"], (string?)described["LatestVersion"]));
+        var policy = (await World.GetPolicyAsync("revert", Ct))!;
+        Assert.Equal("1", (string?)policy["status"]!["document"]!["currentVersion"]);
+        var events = await World.PolicyEventsAsync("revert", Ct);
+        Assert.Contains(events, e => e.Reason == "DocumentUpdated" && e.Message.Contains("Promoted existing version 1", StringComparison.Ordinal));
+        fixture.AssertOperatorAlive();
+    }
+
+    [Fact]
     public async Task Drift_made_with_the_AWS_CLI_is_corrected_at_the_next_check()
     {
         await World.ApplyAsync(Policy("drift", "E2E-Drift", """
@@ -240,6 +268,17 @@ public sealed class PreferencesScenarios(PreferencesWorld fixture) : IClassFixtu
         Assert.Equal((string?)before["DefaultVersion"], (string?)after["DefaultVersion"]);
         Assert.Equal(tampered, (string?)after["LatestVersion"]);
         Assert.Equal((string?)after["DefaultVersion"], (string?)(await World.GetPolicyAsync("drift", Ct))!["status"]!["document"]!["currentVersion"]);
+
+        // A second hand edit is reverted the same way.
+        content["inputs"]!["idleSessionTimeout"] = "7";
+        updated = await World.PersonJsonAsync(["ssm", "update-document", "--name", "E2E-Drift", "--document-version", "$LATEST", "--content", content.ToJsonString()], ct: Ct);
+        await World.PersonCliAsync(["ssm", "update-document-default-version", "--name", "E2E-Drift", "--document-version", (string)updated!["DocumentDescription"]!["DocumentVersion"]!], ct: Ct);
+        restored = await Eventually.WaitAsync(
+            () => World.DocumentContentAsync("E2E-Drift", ct: Ct),
+            c => (string?)c["inputs"]!["idleSessionTimeout"] == "30" && (string?)c["inputs"]!["s3BucketName"] == "e2e-logs",
+            TimeSpan.FromSeconds(60), "the operator to restore the second hand edit", Ct);
+        var afterSecond = (await World.PersonJsonAsync(["ssm", "describe-document", "--name", "E2E-Drift"], ct: Ct))!["Document"]!;
+        Assert.Equal((string?)before["DefaultVersion"], (string?)afterSecond["DefaultVersion"]);
 
         var events = await Eventually.WaitAsync(
             () => World.PolicyEventsAsync("drift", Ct),

@@ -75,6 +75,8 @@ public static class AwsErrorClassifier
     {
         AwsFailure f => (f.Kind, f.Code, f.Message),
         AwsServiceException t => (Classify(t.Code, (int)t.StatusCode), t.Code, t.ErrorMessage),
+        AmazonServiceException s when s.ErrorCode is null && s.StatusCode != 0 =>
+            (Classify(null, (int)s.StatusCode), null, WithoutCode(s)),
         AmazonServiceException s when s.StatusCode != 0 || s.ErrorCode is not null =>
             (Classify(s.ErrorCode, (int)s.StatusCode), s.ErrorCode, s.Message),
         AmazonServiceException s when Transport(s) => (AwsFailureKind.Unavailable, null, s.Message),
@@ -88,6 +90,22 @@ public static class AwsErrorClassifier
     /// <summary>True for the failures a retry may cure: throttling and service unavailability (5xx, network).</summary>
     public static bool IsRetryable(Exception exception) =>
         Classify(exception) is { Kind: AwsFailureKind.Throttled or AwsFailureKind.Unavailable };
+
+    // The SDK's message for an answer it could not read is "The service returned an error. See inner exception for
+    // details."; the body is gone by then, so our handler left an excerpt in a response header.
+    private static string WithoutCode(AmazonServiceException s)
+    {
+        for (var x = s.InnerException; x is not null; x = x.InnerException)
+        {
+            if (x is Amazon.Runtime.Internal.HttpErrorResponseException { Response: { } response })
+            {
+                var excerpt = response.IsHeaderPresent(ErrorExcerpt.Header) ? response.GetHeaderValue(ErrorExcerpt.Header) : null;
+                return ErrorExcerpt.Describe(s.StatusCode, null, excerpt);
+            }
+        }
+
+        return ErrorExcerpt.Describe(s.StatusCode, null, s.Message);
+    }
 
     private static bool Transport(Exception e)
     {

@@ -12,7 +12,20 @@ internal static class AwsErrorReader
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var requestId = Header(response, "x-amzn-RequestId") ?? Header(response, "x-amz-request-id");
         var (code, message) = Parse(body, Header(response, "x-amzn-ErrorType"));
+        if (code is null)
+        {
+            // Not an AWS error answer (a proxy, a load balancer, an HTML page): say what came back.
+            message = ErrorExcerpt.Describe(response.StatusCode, response.ReasonPhrase, body);
+        }
+
         return new AwsServiceException(channel.Service.Name, operation, response.StatusCode, code, message ?? response.ReasonPhrase ?? "no message", requestId);
+    }
+
+    /// <summary>True when a body carries an AWS error code in one of the protocols' shapes.</summary>
+    internal static bool HasAwsErrorCode(string body)
+    {
+        var trimmed = body.AsSpan().TrimStart();
+        return (trimmed.StartsWith("{") || trimmed.StartsWith("<")) && Parse(body, null).Code is not null;
     }
 
     internal static (string? Code, string? Message) Parse(string body, string? errorTypeHeader)

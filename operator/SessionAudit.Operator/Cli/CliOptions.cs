@@ -28,7 +28,7 @@ internal static class CliOptions
 
     public static Option<FileInfo?> PolicyFile(bool required) => new("--file", "-f")
     {
-        Description = "A SessionLoggingPolicy manifest (YAML or JSON).",
+        Description = "A SessionLoggingPolicy manifest (YAML or JSON), or a directory of them.",
         Required = required,
     };
 
