@@ -132,8 +132,23 @@ public sealed class KubernetesSandbox : IAsyncDisposable
             Directory.CreateDirectory(dir);
         }
 
-        File.WriteAllText(path, Kubeconfig.Render(Url, identity, token, _certificates?.AuthorityPem));
+        WritePrivate(path, Kubeconfig.Render(Url, identity, token, _certificates?.AuthorityPem));
         return path;
+    }
+
+    // The kubeconfig carries a bearer token: readable by its owner only (0600), and a link planted at the path is
+    // replaced, never followed.
+    private static void WritePrivate(string path, string text)
+    {
+        File.Delete(path);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var file = new FileStream(path, options);
+        file.Write(System.Text.Encoding.UTF8.GetBytes(text));
     }
 
     /// <summary>PEM of the CA that signed the serving certificate; null on plain HTTP.</summary>

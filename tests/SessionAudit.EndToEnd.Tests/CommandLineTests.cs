@@ -48,6 +48,35 @@ public sealed class CommandLineTests
         Assert.DoesNotContain("   at ", result.StdErr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("plan")]
+    [InlineData("iam-policy")]
+    public async Task A_manifest_with_YAML_aliases_is_refused_in_one_line(string verb)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"laughs-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(file, """
+            a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+            b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+            c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+            kind: SessionLoggingPolicy
+            apiVersion: sessionaudit.io/v1alpha1
+            metadata: {name: x}
+            spec: {region: us-east-1, documentName: *c}
+            """, TestContext.Current.CancellationToken);
+        try
+        {
+            var result = await SessionAudit(verb, "-f", file);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains("aliases are not accepted", result.StdErr, StringComparison.Ordinal);
+            Assert.Single(result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public async Task Version_prints_the_program_name_and_a_version()
     {

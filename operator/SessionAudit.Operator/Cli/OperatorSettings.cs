@@ -21,6 +21,9 @@ public sealed record OperatorSettings
 
     public int MetricsPort { get; init; } = 8080;
 
+    /// <summary>Address the metrics/health port listens on: every address in a pod (the kubelet probes it), loopback for the sandbox verb.</summary>
+    public System.Net.IPAddress MetricsAddress { get; init; } = System.Net.IPAddress.Any;
+
     public bool JsonLogs { get; init; }
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;

@@ -15,7 +15,7 @@ public static class SandboxCommand
         var seed = new Option<FileInfo?>("--seed") { Description = "World seed YAML for the AWS sandbox. Default: deploy/sandbox/seed-example.yaml when found." };
         var examples = new Option<DirectoryInfo?>("--examples") { Description = "Folder of SessionLoggingPolicy manifests to apply. Default: deploy/examples when found." };
         var noExamples = new Option<bool>("--no-examples") { Description = "Install the CRD and run the operator, but apply no policies." };
-        var stateDir = new Option<DirectoryInfo?>("--state-dir") { Description = "Folder for the kubeconfig (and the AWS state with --keep-state). Default: a new temporary folder." };
+        var stateDir = new Option<DirectoryInfo?>("--state-dir") { Description = "Folder for the kubeconfig (and the AWS state with --keep-state); created 0700, or used when it is yours, a real folder and writable by you alone. Default: a new private temporary folder." };
         var keepState = new Option<bool>("--keep-state") { Description = "Save the AWS sandbox's state in --state-dir on exit and load it on the next start." };
         foreach (var port in new[] { k8sPort, awsPort })
         {
@@ -48,7 +48,7 @@ public static class SandboxCommand
                 : parse.GetValue(examples) is { } e
                     ? (e.Exists ? e.FullName : throw new UsageException($"--examples: {e.FullName} does not exist"))
                     : EmbeddedSandbox.FindRepositoryFile(Path.Combine("deploy", "examples"));
-            var dir = parse.GetValue(stateDir)?.FullName ?? Path.Combine(Path.GetTempPath(), "session-audit-sandbox-" + Environment.ProcessId);
+            var dir = SandboxStateDirectory.Prepare(parse.GetValue(stateDir)?.FullName);
             var run = new SandboxRun(
                 parse.InvocationConfiguration.Output,
                 parse.GetValue(k8sPort),

@@ -66,7 +66,7 @@ public static class OperatorRunner
 
         if (settings.MetricsPort >= 0)
         {
-            builder.WebHost.UseKestrel(k => k.ListenAnyIP(settings.MetricsPort));
+            builder.WebHost.UseKestrel(k => k.Listen(settings.MetricsAddress, settings.MetricsPort));
         }
         else
         {

@@ -44,8 +44,8 @@ public sealed class EmbeddedSandbox : IAsyncDisposable
 
     public static async Task<EmbeddedSandbox> StartAsync(int k8sPort, int awsPort, string? seedFile, string stateDirectory, bool keepAwsState, CancellationToken ct)
     {
-        Directory.CreateDirectory(stateDirectory);
-        var kubernetes = await KubernetesSandbox.StartAsync(new KubernetesSandboxOptions { Port = k8sPort }, ct);
+        // No anonymous access: the stand-in evaluates no RBAC, so an anonymous identity would have every right.
+        var kubernetes = await KubernetesSandbox.StartAsync(new KubernetesSandboxOptions { Port = k8sPort, AnonymousIdentity = null }, ct);
         try
         {
             var stateFile = keepAwsState ? Path.Combine(stateDirectory, "aws-state.json") : null;

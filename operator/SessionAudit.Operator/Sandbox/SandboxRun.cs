@@ -59,6 +59,8 @@ internal sealed record SandboxRun(
             Kubeconfig = sandbox.Kubeconfig,
             LeaderElection = false,
             MetricsPort = 0,
+            // Every listener of the sandbox verb is on loopback: its APIs grant full rights to whoever holds the token.
+            MetricsAddress = System.Net.IPAddress.Loopback,
             Concurrency = 16,
         };
         await using var app = OperatorRunner.Build(settings);

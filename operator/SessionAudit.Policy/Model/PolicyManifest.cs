@@ -21,6 +21,7 @@ public static class PolicyManifest
     /// scalars as kubectl reads them. Throws <see cref="FormatException"/> with the position when the text is not YAML.</summary>
     public static IReadOnlyList<JsonObject> ReadDocuments(string text)
     {
+        RefuseAliases(text);
         var stream = new YamlStream();
         try
         {
@@ -32,6 +33,27 @@ public static class PolicyManifest
         }
 
         return stream.Documents.Select(d => ToJson(d.RootNode)).OfType<JsonObject>().ToList();
+    }
+
+    // Aliases are refused before anything is built: expanding them is how a few hundred bytes become gigabytes
+    // ("billion laughs"), and a policy manifest has no use for them.
+    private static void RefuseAliases(string text)
+    {
+        var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+        try
+        {
+            while (parser.MoveNext())
+            {
+                if (parser.Current is YamlDotNet.Core.Events.AnchorAlias alias)
+                {
+                    throw new FormatException($"YAML alias *{alias.Value} at line {alias.Start.Line}, column {alias.Start.Column}: aliases are not accepted in policy manifests; write the values out");
+                }
+            }
+        }
+        catch (YamlException e)
+        {
+            throw new FormatException($"not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
+        }
     }
 
     /// <summary>Reads one policy object (apiVersion, kind, metadata, spec, status).</summary>

@@ -58,7 +58,8 @@ public sealed class CsvReportWriter(TextWriter writer) : ISessionRowSink
         await csv.CompleteAsync(cancellationToken);
     }
 
-    /// <summary>Quotes a field when RFC 4180 requires it.</summary>
+    /// <summary>Quotes a field when RFC 4180 requires it; a field a spreadsheet would take for a formula (starting with
+    /// = + - @, a tab or a carriage return: OWASP "CSV Injection") is prefixed with an apostrophe, so it stays text.</summary>
     public static string Escape(string? field)
     {
         if (string.IsNullOrEmpty(field))
@@ -66,7 +67,12 @@ public sealed class CsvReportWriter(TextWriter writer) : ISessionRowSink
             return string.Empty;
         }
 
-        return field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        if (field[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            field = "'" + field;
+        }
+
+        return field.AsSpan().IndexOfAny(",\"\r\n\t") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
     private async ValueTask WriteHeaderOnceAsync(CancellationToken cancellationToken)

@@ -244,7 +244,8 @@ public static class HtmlReportRenderer
 
     private static void Td(StringBuilder html, string? value) => html.Append("<td>").Append(E(value)).Append("</td>");
 
-    private static string E(string? value) => WebUtility.HtmlEncode(value ?? string.Empty);
+    // Encoded for HTML, with control characters and bidi overrides (which HTML encoding keeps) shown as escapes.
+    private static string E(string? value) => WebUtility.HtmlEncode(ReportText.Printable(value));
 
     private static string Day(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd", Inv);
 

@@ -7,6 +7,55 @@ namespace SessionAudit.Reporting.Rendering;
 /// <summary>The one way every renderer spells times, durations and reasons, so the formats agree with each other.</summary>
 public static class ReportText
 {
+    /// <summary>A value from AWS made safe to print on a terminal: control characters (C0, DEL, C1: an ESC would let a
+    /// node's ComputerName drive the terminal) and bidirectional overrides (which can make text read differently from what
+    /// it is) are written as <c>\xNN</c> / <c>\uNNNN</c>.</summary>
+    public static string Printable(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return value ?? string.Empty;
+        }
+
+        var clean = true;
+        foreach (var c in value)
+        {
+            if (NeedsEscape(c))
+            {
+                clean = false;
+                break;
+            }
+        }
+
+        if (clean)
+        {
+            return value;
+        }
+
+        var sb = new System.Text.StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            if (c < 0x100 && NeedsEscape(c))
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
+            }
+            else if (NeedsEscape(c))
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool NeedsEscape(char c) =>
+        c < 0x20 || c is >= '\u007f' and <= '\u009f'
+        || c is '\u061c' or '\u200e' or '\u200f' or (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069');
+
     /// <summary>UTC ISO 8601 with the fraction only when there is one, e.g. <c>2025-03-01T09:30:00Z</c>.</summary>
     public static string Timestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);

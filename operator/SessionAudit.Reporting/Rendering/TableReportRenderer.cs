@@ -118,7 +118,7 @@ public static class TableReportRenderer
         var s = report.Summary;
         text.AppendLine("Summary");
         Field(text, "Sessions", ReportText.Count(s.Total));
-        Field(text, "By status", s.ByStatus.Count == 0 ? "-" : string.Join(", ", s.ByStatus.Select(kv => $"{kv.Key} {ReportText.Count(kv.Value)}")));
+        Field(text, "By status", s.ByStatus.Count == 0 ? "-" : string.Join(", ", s.ByStatus.Select(kv => $"{Clean(kv.Key)} {ReportText.Count(kv.Value)}")));
         Field(text, "Distinct targets", ReportText.Count(s.DistinctTargets));
         Field(text, "Distinct owners", ReportText.Count(s.DistinctOwners));
         var reasons = report.UnloggedByReason.Count == 0
@@ -144,10 +144,10 @@ public static class TableReportRenderer
         foreach (var i in instances)
         {
             var name = i.ComputerName is { Length: > 0 } host ? $"{i.InstanceId} ({host})" : i.InstanceId;
-            text.Append(CultureInfo.InvariantCulture, $"  {name}: {i.Platform}, agent {i.AgentVersion ?? "unknown"}, {i.PingStatus ?? "ping status unknown"}").AppendLine();
+            text.Append(CultureInfo.InvariantCulture, $"  {Clean(name)}: {Clean(i.Platform)}, agent {Clean(i.AgentVersion ?? "unknown")}, {Clean(i.PingStatus ?? "ping status unknown")}").AppendLine();
             foreach (var f in i.Findings)
             {
-                text.Append(CultureInfo.InvariantCulture, $"    {(f.Severity == ReadinessSeverity.Warning ? "WARNING" : "note")}: {f.Message}").AppendLine();
+                text.Append(CultureInfo.InvariantCulture, $"    {(f.Severity == ReadinessSeverity.Warning ? "WARNING" : "note")}: {Clean(f.Message)}").AppendLine();
             }
         }
     }
@@ -156,12 +156,12 @@ public static class TableReportRenderer
         text.Append("  ").Append((name + ":").PadRight(20)).AppendLine(value);
 
     private static string Top(IReadOnlyList<NameCount> top) =>
-        top.Count == 0 ? "-" : string.Join(", ", top.Take(5).Select(t => $"{t.Name} ({ReportText.Count(t.Sessions)})"));
+        top.Count == 0 ? "-" : string.Join(", ", top.Take(5).Select(t => $"{Clean(t.Name)} ({ReportText.Count(t.Sessions)})"));
 
     private static string Short(DateTimeOffset? value) =>
         value is { } v ? v.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "-";
 
-    // A line break or tab inside a value would break the alignment of every column after it.
-    private static string Clean(string value) =>
-        value.AsSpan().IndexOfAny("\r\n\t") < 0 ? value : value.Replace('\r', ' ').Replace('\n', ' ').Replace('\t', ' ');
+    // Control characters in a value (a line break breaks the alignment of every column after it; an ESC drives the
+    // terminal) and bidi overrides are escaped.
+    private static string Clean(string value) => ReportText.Printable(value);
 }

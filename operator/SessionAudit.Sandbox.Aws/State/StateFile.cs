@@ -15,8 +15,21 @@ internal static class StateFile
 
     public static void Save(string path, World world)
     {
+        // The state names accounts' resources: owner-only (0600), and a link planted at the temporary path is replaced,
+        // never followed; the rename then replaces the old file (or a link there) itself.
         string tmp = path + ".tmp";
-        using (var s = File.Create(tmp)) JsonSerializer.Serialize(s, world, Options);
+        File.Delete(tmp);
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var s = new FileStream(tmp, options)) JsonSerializer.Serialize(s, world, Options);
         File.Move(tmp, path, overwrite: true);
     }
 }

@@ -23,6 +23,41 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public void A_manifest_with_YAML_aliases_is_refused_before_anything_is_expanded()
+    {
+        // The classic "billion laughs": 615 bytes that expand to gigabytes.
+        var laughs = new System.Text.StringBuilder("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (var c = 'b'; c <= 'i'; c++)
+        {
+            var prev = (char)(c - 1);
+            laughs.Append(c).Append(": &").Append(c).Append(" [").Append(string.Join(",", Enumerable.Repeat("*" + prev, 9))).Append("]\n");
+        }
+
+        laughs.Append("kind: SessionLoggingPolicy\napiVersion: sessionaudit.io/v1alpha1\nmetadata: {name: x}\nspec: {region: us-east-1, documentName: *i}\n");
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var e = Assert.Throws<FormatException>(() => PolicyManifest.Parse(laughs.ToString()));
+
+        Assert.Contains("YAML alias *a at line 2", e.Message, StringComparison.Ordinal);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 10_000_000, "nothing was expanded");
+    }
+
+    [Fact]
+    public void A_merge_key_is_an_alias_too()
+    {
+        var e = Assert.Throws<FormatException>(() => PolicyManifest.Parse("""
+            base: &base {region: us-east-1}
+            kind: SessionLoggingPolicy
+            apiVersion: sessionaudit.io/v1alpha1
+            metadata: {name: x}
+            spec:
+              <<: *base
+            """));
+
+        Assert.Contains("aliases are not accepted", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Yaml_types_follow_the_core_schema_and_defaults_fill_the_rest()
     {
         var p = Assert.Single(PolicyManifest.Parse("""
