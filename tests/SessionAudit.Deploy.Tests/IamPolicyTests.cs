@@ -97,7 +97,7 @@ public sealed class IamPolicyTests
         var actions = Statements().SelectMany(Actions).ToHashSet();
         string[] needed =
         [
-            "ssm:GetDocument", "ssm:DescribeDocument", "ssm:CreateDocument", "ssm:UpdateDocument", "ssm:UpdateDocumentDefaultVersion",
+            "ssm:GetDocument", "ssm:ListDocumentVersions", "ssm:DeleteDocument", "ssm:CreateDocument", "ssm:UpdateDocument", "ssm:UpdateDocumentDefaultVersion",
             "ssm:DescribeSessions", "ssm:DescribeInstanceInformation",
             "s3:ListBucket", "s3:GetEncryptionConfiguration", "s3:PutObject",
             "kms:DescribeKey", "kms:ListGrants", "kms:CreateGrant", "kms:RevokeGrant",

@@ -173,6 +173,26 @@ public sealed class CoverageWorld : IAsyncLifetime
             TimeSpan.FromSeconds(60), "HeadBucket on the missing bucket and a repeated warning Event", ct);
         await World.KubectlAsync(["delete", "slp", "coverage-waiting", "--timeout=60s"], ct: ct);
 
+        // A spec reverted to earlier content: SSM refuses the repeat, the version holding it is found and promoted
+        // (ssm:ListDocumentVersions).
+        foreach (var prefix in new[] { "a/", "b/", "a/" })
+        {
+            await World.ApplyAsync($$"""
+                apiVersion: sessionaudit.io/v1alpha1
+                kind: SessionLoggingPolicy
+                metadata:
+                  name: coverage-revert
+                spec:
+                  region: us-east-1
+                  documentName: E2E-Coverage-Revert
+                  s3: {bucketName: e2e-cov-logs, keyPrefix: {{prefix}}}
+                """, ct: ct);
+            await World.KubectlWaitReadyAsync("coverage-revert", "60s", ct);
+        }
+
+        Assert.Contains(World.OperatorCalls(), c => c.Operation == "ListDocumentVersions" && c.Succeeded);
+        await World.KubectlAsync(["delete", "slp", "coverage-revert", "--timeout=60s"], ct: ct);
+
         // A grantee and a target leave; then the policies are deleted (Delete cleans up, the remote one is retained).
         await World.ApplyAsync(Policy("\"arn:aws:iam::111122223333:role/e2e-a\"", ""), ct: ct);
         await Eventually.WaitAsync(
@@ -247,9 +267,10 @@ public sealed class CoverageScenarios(CoverageWorld fixture) : IClassFixture<Cov
         Assert.True(fixture.PassedRoles, "the rule got targets with roles, which needs iam:PassRole");
         called.Add("iam:PassRole");
 
-        // Actions only a rare path needs, which this lifecycle does not reach: DescribeDocument finds the version to
-        // promote after SSM refuses an update as DuplicateDocumentContent (pinned by the Policy and Aws read-economy tests).
-        var rarePathOnly = new HashSet<string>(StringComparer.Ordinal) { "ssm:DescribeDocument" };
+        // Actions only a rare path needs, which this lifecycle does not reach: DeleteDocument deletes old versions the
+        // policy wrote when the document is at SSM's limit of 1,000 versions (pinned against the sandbox by
+        // DocumentConvergenceAgainstSandboxTests).
+        var rarePathOnly = new HashSet<string>(StringComparer.Ordinal) { "ssm:DeleteDocument" };
         var granted = IamPolicyBuilder.Actions.ToHashSet(StringComparer.Ordinal);
         Assert.Subset(granted, rarePathOnly);
         Assert.Empty(called.Except(granted).Order(StringComparer.Ordinal));

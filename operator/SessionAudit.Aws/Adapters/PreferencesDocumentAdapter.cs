@@ -15,7 +15,7 @@ internal sealed class PreferencesDocumentAdapter(AwsClients clients) : IPreferen
         try
         {
             // GetDocument without a version returns the DEFAULT version (content and DocumentVersion), which is what the
-            // console and the agent use. DescribeDocument (LatestVersion) is left to GetLatestVersionAsync: only a write needs it.
+            // console and the agent use.
             // DocumentFormat=JSON: GetDocument answers in the format the document is stored in unless asked, and a document
             // saved as YAML elsewhere must not be taken for unparseable content.
             var document = await clients.RunAsync(AwsService.Ssm, "GetDocument",
@@ -28,14 +28,6 @@ internal sealed class PreferencesDocumentAdapter(AwsClients clients) : IPreferen
         {
             return null;
         }
-    }
-
-    public async Task<string> GetLatestVersionAsync(string name, CancellationToken cancellationToken)
-    {
-        var description = await clients.RunAsync(AwsService.Ssm, "DescribeDocument",
-            ct => clients.Ssm.DescribeDocumentAsync(new DescribeDocumentRequest { Name = name }, ct), cancellationToken).ConfigureAwait(false);
-        return description.Document?.LatestVersion
-            ?? throw new AwsFailure(AwsFailureKind.Invalid, "DescribeDocument returned no LatestVersion");
     }
 
     public async Task<string> GetVersionContentAsync(string name, string version, CancellationToken cancellationToken)
@@ -106,8 +98,7 @@ internal sealed class PreferencesDocumentAdapter(AwsClients clients) : IPreferen
             return d?.DocumentVersion ?? d?.LatestVersion
                 ?? throw new AwsFailure(AwsFailureKind.Invalid, "UpdateDocument returned no version");
         }
-        // Both mean an existing version holds this content: the operator names its versions after the content's hash.
-        catch (AwsFailure f) when (f.Code is "DuplicateDocumentContent" or "DuplicateDocumentVersionName")
+        catch (AwsFailure f) when (f.Code == "DuplicateDocumentContent")
         {
             return null;
         }
@@ -118,8 +109,16 @@ internal sealed class PreferencesDocumentAdapter(AwsClients clients) : IPreferen
             ct => clients.Ssm.UpdateDocumentDefaultVersionAsync(new UpdateDocumentDefaultVersionRequest { Name = name, DocumentVersion = version }, ct),
             cancellationToken);
 
-    public Task DeleteVersionAsync(string name, string version, CancellationToken cancellationToken) =>
-        clients.RunAsync(AwsService.Ssm, "DeleteDocument",
+    public Task DeleteVersionAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        // DeleteDocument without a version deletes the whole document: only a plain version number may pass.
+        if (version.Length == 0 || version[0] == '0' || !version.All(char.IsAsciiDigit))
+        {
+            throw new ArgumentException($"not a document version number: '{version}'", nameof(version));
+        }
+
+        return clients.RunAsync(AwsService.Ssm, "DeleteDocument",
             ct => clients.Ssm.DeleteDocumentAsync(new DeleteDocumentRequest { Name = name, DocumentVersion = version }, ct),
             cancellationToken);
+    }
 }

@@ -64,15 +64,23 @@ public static partial class ErrorExcerpt
 /// <summary>Adds <see cref="ErrorExcerpt.Header"/> to error answers whose body is neither AWS JSON nor AWS XML.</summary>
 internal sealed class ErrorExcerptHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
 {
+    private const int MaxBuffered = 64 * 1024;
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if ((int)response.StatusCode < 300 || response.Headers.Contains("x-amzn-ErrorType") || response.Content is null)
+        // Only ours may say what the body held: a header of that name from upstream is dropped.
+        response.Headers.Remove(ErrorExcerpt.Header);
+        var media = response.Content.Headers.ContentType?.MediaType ?? "";
+        if ((int)response.StatusCode < 300 || response.Headers.Contains("x-amzn-ErrorType")
+            || media.Contains("json", StringComparison.OrdinalIgnoreCase) || media.Contains("xml", StringComparison.OrdinalIgnoreCase)
+            || response.Content.Headers.ContentLength is null or 0 or > MaxBuffered)
         {
+            // AWS error shapes (the SDK reads those itself), empty bodies, and bodies too large to hold for an excerpt.
             return response;
         }
 
-        await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+        await response.Content.LoadIntoBufferAsync(MaxBuffered, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!AwsErrorReader.HasAwsErrorCode(body))
         {

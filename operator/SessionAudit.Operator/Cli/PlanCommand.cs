@@ -26,8 +26,13 @@ public static class PlanCommand
             var detailedExit = parse.GetValue(detailed);
             try
             {
-                var changes = await PlanAsync(parse.GetValue(file)!, parse.InvocationConfiguration.Output, ct);
-                return detailedExit && changes ? ChangesPresent : 0;
+                var outcome = await PlanAsync(parse.GetValue(file)!, parse.InvocationConfiguration.Output, ct);
+                return !detailedExit ? 0 : outcome switch
+                {
+                    PlanOutcome.Error => 1,
+                    PlanOutcome.Changes => ChangesPresent,
+                    _ => 0,
+                };
             }
             catch (Exception e) when (detailedExit && e is not OperationCanceledException)
             {
@@ -39,12 +44,25 @@ public static class PlanCommand
         return command;
     }
 
-    private static async Task<bool> PlanAsync(FileInfo file, TextWriter stdout, CancellationToken ct)
+    private enum PlanOutcome
+    {
+        NoChanges,
+        Changes,
+        Error,
+    }
+
+    // Reasons that mean AWS could not be read or the policy cannot be planned: "no change" would not be known.
+    private static readonly HashSet<string> CannotPlan = new(StringComparer.Ordinal)
+    {
+        "InvalidSpec", "Conflict", "AccessDenied", "AwsRejected", "AwsNotFound", "AwsThrottled", "AwsUnavailable", "AwsConflict",
+    };
+
+    private static async Task<PlanOutcome> PlanAsync(FileInfo file, TextWriter stdout, CancellationToken ct)
     {
         var policies = PolicyFiles.Read(file);
         await using var aws = AwsCli.Create();
         var reconciler = new PolicyReconciler(aws.Scopes, TimeProvider.System);
-        var any = false;
+        int changed = 0, failed = 0, notReady = 0;
         foreach (var policy in policies)
         {
             var result = await reconciler.ReconcileAsync(policy, policies, ReconcileMode.DryRun, ct);
@@ -54,7 +72,8 @@ public static class PlanCommand
             await stdout.WriteLineAsync($"SessionLoggingPolicy {policy.Metadata.Name} (region {policy.Spec.Region}, document {policy.Spec.DocumentName}; {mode}):");
             var rendered = result.Plan.Render().TrimEnd();
             await stdout.WriteLineAsync(Indent(rendered));
-            foreach (var c in result.Status.Conditions ?? [])
+            var conditions = result.Status.Conditions ?? [];
+            foreach (var c in conditions)
             {
                 if (c.Type != ConditionTypes.Reconciling && c.Type != ConditionTypes.Stalled)
                 {
@@ -63,12 +82,29 @@ public static class PlanCommand
             }
 
             await stdout.WriteLineAsync();
-            // An Observe policy's differences are reported, never applied: they are changes all the same for a CI gate.
-            any |= !result.Plan.IsEmpty;
+            if (conditions.Any(c => c.Status == "Unknown" || CannotPlan.Contains(c.Reason)))
+            {
+                failed++;
+            }
+            // Held settings plan no write but still differ from the spec (status drift): a change all the same for a CI
+            // gate, as are an Observe policy's differences, which are reported and never applied.
+            else if (!result.Plan.IsEmpty || result.Status.Drift is { Count: > 0 })
+            {
+                changed++;
+            }
+
+            if (conditions.FirstOrDefault(c => c.Type == ConditionTypes.Ready) is not { Status: "True" })
+            {
+                notReady++;
+            }
         }
 
-        await stdout.WriteLineAsync(any ? "Plan: changes found." : "Plan: no changes. AWS matches every policy.");
-        return any;
+        var ready = notReady == 0 ? " AWS matches every policy." : $" {notReady} of {policies.Count} policies are not Ready: see their conditions above.";
+        await stdout.WriteLineAsync(
+            failed > 0 ? $"Plan: {failed} of {policies.Count} policies could not be planned (AWS could not be read, or the policy is invalid or in conflict): see above."
+            : changed > 0 ? $"Plan: changes found for {changed} of {policies.Count} policies."
+            : "Plan: no changes." + ready);
+        return failed > 0 ? PlanOutcome.Error : changed > 0 ? PlanOutcome.Changes : PlanOutcome.NoChanges;
     }
 
     private static string Indent(string text) => string.Join('\n', text.Split('\n').Select(l => "  " + l));

@@ -18,7 +18,7 @@ public static class IamPolicyBuilder
     private static readonly Statement[] Statements =
     [
         new("SessionManagerPreferences",
-            ["ssm:CreateDocument", "ssm:DescribeDocument", "ssm:GetDocument", "ssm:UpdateDocument", "ssm:UpdateDocumentDefaultVersion"],
+            ["ssm:CreateDocument", "ssm:DeleteDocument", "ssm:GetDocument", "ssm:ListDocumentVersions", "ssm:UpdateDocument", "ssm:UpdateDocumentDefaultVersion"],
             specs => specs.Select(s => $"arn:aws:ssm:{s.Region}:{Account(s)}:document/{s.DocumentName}"),
             "SessionManagerPreferencesAndReport"),
         new("SessionActivityReport",

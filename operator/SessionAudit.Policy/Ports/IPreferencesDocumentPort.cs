@@ -6,7 +6,7 @@ namespace SessionAudit.Policy.Ports;
 /// Session Manager uses; a document stored as YAML comes back converted.</param>
 /// <param name="DefaultVersion">The default version's number, for example "3" (GetDocument's DocumentVersion).</param>
 /// <param name="LatestVersion">$LATEST's number when the read already knew it; null when it was not read
-/// (ask <see cref="IPreferencesDocumentPort.GetLatestVersionAsync"/> when it matters).</param>
+/// (<see cref="IPreferencesDocumentPort.ListVersionsAsync"/> lists it first when it matters).</param>
 /// <param name="DocumentType">The document's type (Session, Command, Automation, ...); only Session documents hold preferences.</param>
 public sealed record DocumentSnapshot(string Name, string Content, string DefaultVersion, string? LatestVersion = null, string DocumentType = "Session");
 
@@ -16,7 +16,7 @@ public sealed record DocumentSnapshot(string Name, string Content, string Defaul
 /// <param name="IsDefault">True for the default version.</param>
 public sealed record DocumentVersionInfo(string Version, string? VersionName, bool IsDefault);
 
-/// <summary>The Session Manager preferences document (SSM CreateDocument/GetDocument/DescribeDocument/ListDocumentVersions/
+/// <summary>The Session Manager preferences document (SSM CreateDocument/GetDocument/ListDocumentVersions/
 /// UpdateDocument/UpdateDocumentDefaultVersion/DeleteDocument).</summary>
 public interface IPreferencesDocumentPort
 {
@@ -24,9 +24,6 @@ public interface IPreferencesDocumentPort
     /// null when the document does not exist (InvalidDocument). A no-op needs nothing more: the default is what Session
     /// Manager uses and what is compared.</summary>
     Task<DocumentSnapshot?> GetAsync(string name, CancellationToken cancellationToken);
-
-    /// <summary>$LATEST's version number (DescribeDocument LatestVersion), read only when a write needs it.</summary>
-    Task<string> GetLatestVersionAsync(string name, CancellationToken cancellationToken);
 
     /// <summary>Reads the content of one version as JSON (GetDocument with DocumentVersion and DocumentFormat=JSON).</summary>
     Task<string> GetVersionContentAsync(string name, string version, CancellationToken cancellationToken);
@@ -39,13 +36,14 @@ public interface IPreferencesDocumentPort
     Task<string> CreateAsync(string name, string content, string? versionName, CancellationToken cancellationToken);
 
     /// <summary>UpdateDocument with DocumentVersion="$LATEST"; returns the new version (NOT yet default), or null when AWS
-    /// answers DuplicateDocumentContent or DuplicateDocumentVersionName (some existing version, not only $LATEST, already
-    /// holds this content). Throws <see cref="AwsFailure"/> with code DocumentVersionLimitExceeded when the document is full.</summary>
+    /// answers DuplicateDocumentContent (some existing version, not only $LATEST, already holds this content). Throws
+    /// <see cref="AwsFailure"/> with code DocumentVersionLimitExceeded when the document is full, and with code
+    /// DuplicateDocumentVersionName when another version already carries <paramref name="versionName"/>.</summary>
     Task<string?> UpdateAsync(string name, string content, string? versionName, CancellationToken cancellationToken);
 
     /// <summary>UpdateDocumentDefaultVersion.</summary>
     Task SetDefaultVersionAsync(string name, string version, CancellationToken cancellationToken);
 
-    /// <summary>Deletes one version that is not the default (DeleteDocument with DocumentVersion).</summary>
+    /// <summary>Deletes one version that is not the default (DeleteDocument with DocumentVersion); never the whole document.</summary>
     Task DeleteVersionAsync(string name, string version, CancellationToken cancellationToken);
 }

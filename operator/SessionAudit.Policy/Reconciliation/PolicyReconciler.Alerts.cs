@@ -151,7 +151,7 @@ public sealed partial class PolicyReconciler
                 if (rule is null || ruleChanges.Count > 0)
                 {
                     ctx.RuleArn = await ctx.WriteAsync(() => ctx.Aws.Rules.PutAsync(new EventRuleDefinition(ruleName, pattern, "ENABLED", description), ct)).ConfigureAwait(false);
-                    ctx.Events.Add(PolicyEvent.Normal(rule is null ? "RuleCreated" : "RuleUpdated", $"{(rule is null ? "Created" : "Updated")} EventBridge rule {ruleName} for {string.Join(", ", alerts.Events ?? SessionEventNames.All)}."));
+                    ctx.Events.Add(PolicyEvent.Normal(rule is null ? "RuleCreated" : "RuleUpdated", $"{(rule is null ? "Created" : "Updated")} EventBridge rule {ruleName} for {string.Join(", ", alerts.Events ?? SessionEventNames.All)}" + (rule is null ? "." : $": {RuleChanges(ctx)}.")));
                 }
 
                 if (toRemove.Count > 0)
@@ -174,7 +174,7 @@ public sealed partial class PolicyReconciler
             }
             else if (!ctx.Write && pending > 0)
             {
-                var message = $"Rule {ruleName} differs from the policy in {pending} place(s). {ctx.NotApplied}";
+                var message = $"Rule {ruleName} differs from the policy in {pending} place(s): {RuleChanges(ctx)}. {ctx.NotApplied}";
                 ctx.Conditions.Set(type, false, "DriftDetected", message);
                 ctx.Events.Add(PolicyEvent.Warning("DriftDetected", message));
             }
@@ -240,5 +240,13 @@ public sealed partial class PolicyReconciler
         }
 
         return foreign == 0;
+    }
+
+    /// <summary>The rule's planned changes with current and desired values, as the plan prints them (at most five).</summary>
+    private static string RuleChanges(ReconcileContext ctx)
+    {
+        var changes = ctx.Changes.Where(c => c.Concern == "rule").ToList();
+        var text = string.Join("; ", changes.Take(5).Select(c => c.ToString()));
+        return changes.Count > 5 ? $"{text}; and {changes.Count - 5} more" : text;
     }
 }

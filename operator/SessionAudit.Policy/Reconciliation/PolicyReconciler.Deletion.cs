@@ -30,7 +30,7 @@ public sealed partial class PolicyReconciler
             {
                 foreach (var g in await ctx.Aws.Grants.ListAsync(key.Arn, ct).ConfigureAwait(false))
                 {
-                    if (ResourceNames.IsOwnedGrant(g.Name, ctx.Meta.Name, ctx.Meta.Uid) && grants.All(x => x.GrantId != g.GrantId))
+                    if (ResourceNames.IsOwnedGrant(g.Name, ctx.Meta.Name, ctx.Spec, ctx.Meta.Uid) && grants.All(x => x.GrantId != g.GrantId))
                     {
                         grants.Add(new GrantStatus { Grantee = g.GranteePrincipal, GrantId = g.GrantId, KeyArn = key.Arn });
                     }
@@ -63,8 +63,18 @@ public sealed partial class PolicyReconciler
                 ctx.Plan("document", ChangeAction.Update, "document.defaultVersion", snapshot.DefaultVersion, before);
                 if (ctx.Write)
                 {
-                    await ctx.WriteAsync(() => ctx.Aws.Documents.SetDefaultVersionAsync(docName, before, ct)).ConfigureAwait(false);
-                    ctx.Events.Add(PolicyEvent.Normal("DocumentRestored", $"Restored version {before} of document {docName} as default (was {snapshot.DefaultVersion})."));
+                    try
+                    {
+                        await ctx.WriteAsync(() => ctx.Aws.Documents.SetDefaultVersionAsync(docName, before, ct)).ConfigureAwait(false);
+                        ctx.Events.Add(PolicyEvent.Normal("DocumentRestored", $"Restored version {before} of document {docName} as default (was {snapshot.DefaultVersion})."));
+                    }
+                    catch (AwsFailure f) when (f.Code == "InvalidDocumentVersion")
+                    {
+                        // Deleted by someone since: there is nothing to restore, and deletion must not wait for it forever.
+                        var note = $"Version {before} of document {docName} no longer exists, so the default stays version {snapshot.DefaultVersion}.";
+                        ctx.Notes.Add(note);
+                        ctx.Events.Add(PolicyEvent.Warning("DocumentNotRestored", note));
+                    }
                 }
             }
             else if (ctx.Previous.Document is { VersionBeforePolicy: null or "" } d)

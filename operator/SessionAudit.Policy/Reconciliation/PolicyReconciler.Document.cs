@@ -14,6 +14,9 @@ public sealed partial class PolicyReconciler
     /// <summary>Out-of-band changes corrected in a row (same generation) before the operator stops fighting the other writer.</summary>
     public const int MaxDriftCorrections = 3;
 
+    /// <summary>Versions read back at most when looking for the one that holds some content.</summary>
+    public const int MaxVersionsRead = 100;
+
     /// <summary>Versions the operator deletes at once when the document is at SSM's version limit.</summary>
     public const int VersionsPrunedAtLimit = 10;
 
@@ -55,7 +58,9 @@ public sealed partial class PolicyReconciler
         {
             Name = name,
             CurrentVersion = snapshot?.DefaultVersion,
-            VersionBeforePolicy = previous?.VersionBeforePolicy,
+            // The default as first seen is what deletion restores: recorded at adoption, so a later out-of-band edit the
+            // operator corrects is never taken for it.
+            VersionBeforePolicy = previous?.VersionBeforePolicy ?? snapshot?.DefaultVersion,
         };
 
         var content = PreferencesContent.Serialize(desired);
@@ -108,9 +113,12 @@ public sealed partial class PolicyReconciler
 
         var described = Describe(changes);
         // An out-of-band change: the default moved away from the version this policy made default, with no spec change.
-        var outOfBand = previous?.CurrentVersion is { } mine && mine != snapshot.DefaultVersion
-                        && ctx.Previous.ObservedGeneration == ctx.Meta.Generation;
-        var corrections = outOfBand ? (previous?.DriftCorrections ?? 0) + 1 : 0;
+        // Once the guard has tripped it holds at this generation until the document matches again (the other writer's
+        // version is then the default, so "moved away" alone would not see the next flip).
+        var sameGeneration = ctx.Previous.ObservedGeneration == ctx.Meta.Generation;
+        var tripped = sameGeneration && previous?.DriftCorrections > MaxDriftCorrections;
+        var outOfBand = sameGeneration && previous?.CurrentVersion is { } mine && mine != snapshot.DefaultVersion;
+        var corrections = !ctx.Write ? 0 : tripped ? previous!.DriftCorrections!.Value : outOfBand ? (previous?.DriftCorrections ?? 0) + 1 : 0;
         ctx.Document = ctx.Document with { DriftCorrections = corrections == 0 ? null : corrections };
         if (!ctx.Write)
         {
@@ -126,14 +134,17 @@ public sealed partial class PolicyReconciler
                           + "The operator stopped correcting it so as not to add a version every drift interval. Find the other writer (CloudFormation, Terraform, the console, another operator) and stop it, or make the policy agree with it; any spec change resumes correction, and so does the document matching the policy again.";
             ctx.Conditions.Set(type, false, "ConflictingWriter", message);
             ctx.StalledBecause.Add($"{type}: another writer keeps changing document {name}");
-            ctx.Events.Add(PolicyEvent.Warning("ConflictingWriter", message));
-            ctx.Document = ctx.Document with { DriftCorrections = previous?.DriftCorrections };
+            if (!tripped)
+            {
+                ctx.Events.Add(PolicyEvent.Warning("ConflictingWriter", message));
+            }
+
             return;
         }
 
         try
         {
-            var version = await UpdateOrPruneAsync(ctx, name, content, versionName, ct).ConfigureAwait(false);
+            var version = await UpdateOrPruneAsync(ctx, name, content, versionName, ctx.Document.VersionBeforePolicy, ct).ConfigureAwait(false);
             string how;
             if (version is not null)
             {
@@ -174,24 +185,25 @@ public sealed partial class PolicyReconciler
         }
         catch (AwsFailure f)
         {
-            ctx.Failed(type, f, $"Updating document {name} (ssm:UpdateDocument, ssm:UpdateDocumentDefaultVersion)");
+            ctx.Failed(type, f, $"Updating document {name} (ssm:UpdateDocument, ssm:ListDocumentVersions, ssm:GetDocument, ssm:DeleteDocument, ssm:UpdateDocumentDefaultVersion)");
         }
     }
 
     /// <summary>UpdateDocument; at the version limit, deletes the oldest non-default versions this policy wrote and tries once more.</summary>
-    private static async Task<string?> UpdateOrPruneAsync(ReconcileContext ctx, string name, string content, string versionName, CancellationToken ct)
+    private static async Task<string?> UpdateOrPruneAsync(ReconcileContext ctx, string name, string content, string versionName, string? keep, CancellationToken ct)
     {
         try
         {
-            return await ctx.WriteAsync(() => ctx.Aws.Documents.UpdateAsync(name, content, versionName, ct)).ConfigureAwait(false);
+            return await UpdateNamedAsync(ctx, name, content, versionName, ct).ConfigureAwait(false);
         }
         catch (AwsFailure f) when (f.Code == "DocumentVersionLimitExceeded")
         {
             var versions = await ctx.Aws.Documents.ListVersionsAsync(name, ct).ConfigureAwait(false);
             var latest = versions.Count == 0 ? null : versions[0].Version;
-            // Oldest first; never the default, never $LATEST, never a version someone else wrote.
+            // Oldest first; never the default, never $LATEST, never the version deletion restores, never a version
+            // someone else wrote.
             var prunable = versions
-                .Where(v => !v.IsDefault && v.Version != latest && ResourceNames.IsOwnedDocumentVersion(v.VersionName, ctx.Meta.Name))
+                .Where(v => !v.IsDefault && v.Version != latest && v.Version != keep && ResourceNames.IsOwnedDocumentVersion(v.VersionName, ctx.Meta.Name))
                 .Reverse()
                 .Take(VersionsPrunedAtLimit)
                 .ToList();
@@ -207,7 +219,22 @@ public sealed partial class PolicyReconciler
 
             ctx.Events.Add(PolicyEvent.Normal("DocumentVersionsPruned",
                 $"Document {name} was at SSM's version limit: deleted {prunable.Count} old version(s) this operator wrote ({string.Join(", ", prunable.Select(v => v.Version))})."));
+            return await UpdateNamedAsync(ctx, name, content, versionName, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>UpdateDocument under the content's version name; when another version already carries that name (SSM may
+    /// keep the names of deleted versions, or someone reused it), once more under a unique variant of it.</summary>
+    private static async Task<string?> UpdateNamedAsync(ReconcileContext ctx, string name, string content, string versionName, CancellationToken ct)
+    {
+        try
+        {
             return await ctx.WriteAsync(() => ctx.Aws.Documents.UpdateAsync(name, content, versionName, ct)).ConfigureAwait(false);
+        }
+        catch (AwsFailure f) when (f.Code == "DuplicateDocumentVersionName")
+        {
+            var unique = versionName + "-" + ResourceNames.Hash(ctx.Now.ToString("O", System.Globalization.CultureInfo.InvariantCulture), 8);
+            return await ctx.WriteAsync(() => ctx.Aws.Documents.UpdateAsync(name, content, unique, ct)).ConfigureAwait(false);
         }
     }
 
@@ -217,12 +244,20 @@ public sealed partial class PolicyReconciler
         ReconcileContext ctx, string name, string defaultVersion, JsonObject desired, string versionName, CancellationToken ct)
     {
         var versions = await ctx.Aws.Documents.ListVersionsAsync(name, ct).ConfigureAwait(false);
-        var ordered = versions.Where(v => v.VersionName == versionName).Concat(versions.Where(v => v.VersionName != versionName));
+        // The version named for this content first; versions this policy named for other content cannot hold it.
+        var ordered = versions.Where(v => v.VersionName is { } n && n.StartsWith(versionName, StringComparison.Ordinal))
+            .Concat(versions.Where(v => !ResourceNames.IsOwnedDocumentVersion(v.VersionName, ctx.Meta.Name)));
+        var reads = 0;
         foreach (var candidate in ordered)
         {
             if (candidate.Version == defaultVersion)
             {
                 continue;
+            }
+
+            if (++reads > MaxVersionsRead)
+            {
+                break;
             }
 
             // Compared parsed, never as text: SSM may store the content it was given with other whitespace.

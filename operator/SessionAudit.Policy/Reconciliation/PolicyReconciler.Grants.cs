@@ -23,7 +23,7 @@ public sealed partial class PolicyReconciler
             return;
         }
 
-        var grantName = ResourceNames.Grant(ctx.Meta.Name);
+        var grantName = ResourceNames.Grant(ctx.Meta.Name, ctx.Spec);
         var kept = new List<GrantStatus>();
         var key = ctx.Key;
         // Grants this policy made on a key it no longer uses (or on any key when it needs none) go.
@@ -62,12 +62,15 @@ public sealed partial class PolicyReconciler
                 }
             }
 
-            var ours = existing.Where(g => ResourceNames.IsOwnedGrant(g.Name, ctx.Meta.Name, ctx.Meta.Uid)).ToList();
+            // A grant under an earlier release's name is the policy's too: it is replaced (created anew, then revoked), so
+            // every grant ends up under the name `plan -f` computes.
+            var ours = existing.Where(g => ResourceNames.IsOwnedGrant(g.Name, ctx.Meta.Name, ctx.Spec, ctx.Meta.Uid)).ToList();
+            var current = ours.Where(g => g.Name == grantName).ToList();
             var matched = new HashSet<string>(StringComparer.Ordinal);
             var toCreate = new List<string>();
             foreach (var grantee in grantees)
             {
-                var match = ours.FirstOrDefault(g => !matched.Contains(g.GrantId) && g.GranteePrincipal == grantee && GrantOperations.All(g.Operations.Contains));
+                var match = current.FirstOrDefault(g => !matched.Contains(g.GrantId) && g.GranteePrincipal == grantee && GrantOperations.All(g.Operations.Contains));
                 if (match is null)
                 {
                     toCreate.Add(grantee);

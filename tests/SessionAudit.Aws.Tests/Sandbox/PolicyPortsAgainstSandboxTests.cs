@@ -35,13 +35,13 @@ public sealed class PolicyPortsAgainstSandboxTests(SandboxFixture fixture)
         Assert.Equal("2", await documents.UpdateAsync(name, v2, null, Ct));
         var beforePromotion = await documents.GetAsync(name, Ct);
         Assert.Equal(("1", null), (beforePromotion!.DefaultVersion, beforePromotion.LatestVersion));
-        Assert.Equal("2", await documents.GetLatestVersionAsync(name, Ct));
+        Assert.Equal("2", (await documents.ListVersionsAsync(name, Ct))[0].Version);
         Assert.Contains("\"20\"", beforePromotion.Content, StringComparison.Ordinal);
 
         await documents.SetDefaultVersionAsync(name, "2", Ct);
         var promoted = await documents.GetAsync(name, Ct);
         Assert.Equal("2", promoted!.DefaultVersion);
-        Assert.Equal("2", await documents.GetLatestVersionAsync(name, Ct));
+        Assert.True((await documents.ListVersionsAsync(name, Ct))[0].IsDefault);
         Assert.Contains("\"15\"", promoted.Content, StringComparison.Ordinal);
 
         Assert.Null(await documents.UpdateAsync(name, v2, null, Ct));

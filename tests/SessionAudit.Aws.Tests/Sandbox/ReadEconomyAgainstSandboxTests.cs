@@ -70,7 +70,7 @@ public sealed class ReadEconomyAgainstSandboxTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task Reading_the_document_is_one_GetDocument_and_latest_is_asked_separately()
+    public async Task Reading_the_document_is_one_GetDocument_and_its_versions_are_listed_separately()
     {
         using var account = fixture.NewAccount(World);
         var documents = account.Factory.For(Scope).Documents;
@@ -82,8 +82,8 @@ public sealed class ReadEconomyAgainstSandboxTests(SandboxFixture fixture)
         Assert.Equal("1", snapshot!.DefaultVersion);
 
         n = account.Calls.Count;
-        Assert.Equal("1", await documents.GetLatestVersionAsync("Prefs", Ct));
-        Assert.Equal(["DescribeDocument"], OperationsSince(account, n));
+        Assert.Equal(["1"], (await documents.ListVersionsAsync("Prefs", Ct)).Select(v => v.Version));
+        Assert.Equal(["ListDocumentVersions"], OperationsSince(account, n));
     }
 
     [Fact]

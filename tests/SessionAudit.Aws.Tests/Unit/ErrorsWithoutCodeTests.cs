@@ -56,4 +56,51 @@ public sealed class ErrorsWithoutCodeTests
         Assert.Contains("HTTP 504", failure.Message, StringComparison.Ordinal);
         Assert.True(failure.Message.Length < 400, failure.Message);
     }
+
+    [Fact]
+    public async Task An_AWS_error_answer_keeps_its_code_and_message_and_an_upstream_excerpt_header_is_ignored()
+    {
+        using var stub = new StubAws(_ =>
+        {
+            var answer = Answer(HttpStatusCode.BadRequest, """{"__type":"InvalidDocument","message":"Document with name x does not exist."}""", "application/x-amz-json-1.1");
+            answer.Headers.TryAddWithoutValidation(Transport.ErrorExcerpt.Header, "forged by a proxy");
+            return answer;
+        });
+
+        var failure = await Assert.ThrowsAsync<AwsFailure>(() => stub.Factory.For(new AwsScope("us-east-1")).Documents.ListVersionsAsync("x", Ct));
+
+        Assert.Equal("InvalidDocument", failure.Code);
+        Assert.Contains("Document with name x does not exist.", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("forged", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_forged_excerpt_header_on_an_empty_error_answer_is_not_believed()
+    {
+        using var stub = new StubAws(_ =>
+        {
+            var answer = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new ByteArrayContent([]) };
+            answer.Headers.TryAddWithoutValidation(Transport.ErrorExcerpt.Header, "forged by a proxy");
+            return answer;
+        });
+
+        var failure = await Assert.ThrowsAsync<AwsFailure>(() => stub.Factory.For(new AwsScope("us-east-1")).Documents.GetAsync("x", Ct));
+
+        Assert.Contains("HTTP 503", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("forged", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("$LATEST")]
+    [InlineData("0")]
+    [InlineData("3 ")]
+    public async Task Deleting_a_version_takes_only_a_version_number_never_the_whole_document(string version)
+    {
+        using var stub = new StubAws(_ => Answer(HttpStatusCode.OK, "{}", "application/x-amz-json-1.1"));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => stub.Factory.For(new AwsScope("us-east-1")).Documents.DeleteVersionAsync("SSM-SessionManagerRunShell", version, Ct));
+
+        Assert.Empty(stub.Handler.Requests);
+    }
 }

@@ -85,12 +85,6 @@ internal sealed class FakeAws : IAwsScopeFactory, IAwsEnvironment, ICallerIdenti
             : null);
     }
 
-    public Task<string> GetLatestVersionAsync(string name, CancellationToken cancellationToken)
-    {
-        Call("read", "DescribeDocument");
-        return Task.FromResult(Documents[name].Count.ToString());
-    }
-
     public Task<string> GetVersionContentAsync(string name, string version, CancellationToken cancellationToken)
     {
         Call("read", "GetDocumentVersion");
@@ -138,6 +132,12 @@ internal sealed class FakeAws : IAwsScopeFactory, IAwsEnvironment, ICallerIdenti
         if (live.Any(n => versions[n - 1] == content))
         {
             return Task.FromResult<string?>(null);
+        }
+
+        var usedNames = VersionNames.GetValueOrDefault(name) ?? [];
+        if (versionName is not null && live.Any(n => n <= usedNames.Count && usedNames[n - 1] == versionName))
+        {
+            throw new AwsFailure(AwsFailureKind.Invalid, "DuplicateDocumentVersionName", "The version name has already been used in this document.");
         }
 
         if (live.Count >= MaxDocumentVersions)

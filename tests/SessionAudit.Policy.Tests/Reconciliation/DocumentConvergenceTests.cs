@@ -197,6 +197,15 @@ public sealed class DocumentConvergenceTests
         Assert.Equal("True", s.Condition(ConditionTypes.Stalled).Status);
         Assert.Contains(result.Events, e => e.Reason == "ConflictingWriter");
 
+        // The guard holds: the next drift check, with the other writer's version still the default, writes nothing either.
+        s.Aws.ResetCalls();
+        await s.RunAsync();
+        Assert.Equal(0, s.Aws.Writes);
+        Assert.Equal("ConflictingWriter", s.Condition(ConditionTypes.PreferencesSynced).Reason);
+        s.Aws.AddVersionByHand(Doc, Tamper(10));
+        await s.RunAsync();
+        Assert.Equal(0, s.Aws.Writes);
+
         // A spec change resumes correction.
         s.Spec = s.Spec with { Session = s.Spec.Session! with { IdleTimeoutMinutes = 25 } };
         await s.RunAsync();
@@ -262,5 +271,111 @@ public sealed class DocumentConvergenceTests
         var result = await s.RunAsync(ReconcileMode.DryRun);
 
         Assert.DoesNotContain(result.Plan.Changes, c => c.Concern == "kms");
+    }
+
+    [Fact]
+    public async Task Observe_mode_never_counts_corrections_it_does_not_make()
+    {
+        var s = new Scenario(spec => spec with { Mode = PolicyMode.Observe });
+        s.Aws.Documents[Doc] = ["""{"schemaVersion":"1.0","sessionType":"Standard_Stream","inputs":{"s3BucketName":"old"}}"""];
+        s.Aws.DefaultVersions[Doc] = 1;
+        for (var i = 0; i < PolicyReconciler.MaxDriftCorrections + 2; i++)
+        {
+            s.Aws.AddVersionByHand(Doc, "{\"schemaVersion\":\"1.0\",\"sessionType\":\"Standard_Stream\",\"inputs\":{\"s3BucketName\":\"old" + i + "\"}}");
+            var result = await s.RunAsync();
+            Assert.Null(result.Status.Document!.DriftCorrections);
+        }
+
+        Assert.Equal("DriftDetected", s.Condition(ConditionTypes.PreferencesSynced).Reason);
+    }
+
+    [Fact]
+    public async Task Pruning_never_deletes_the_version_deletion_restores()
+    {
+        var s = new Scenario(spec => WithPrefix(spec, "v0/"));
+        // A policy re-created after a Retain deletion: the version it would restore is one it named itself.
+        s.Aws.Documents[Doc] = ["""{"schemaVersion":"1.0","sessionType":"Standard_Stream","inputs":{"s3KeyPrefix":"old/"}}"""];
+        s.Aws.VersionNames[Doc] = [ResourceNames.DocumentVersion("prod", "earlier")];
+        s.Aws.DefaultVersions[Doc] = 1;
+        s.Aws.MaxDocumentVersions = 3;
+        await s.RunAsync();
+        s.Spec = WithPrefix(s.Spec, "v1/");
+        await s.RunAsync();
+        Assert.Equal("1", s.Policy.Status!.Document!.VersionBeforePolicy);
+
+        s.Spec = WithPrefix(s.Spec, "v2/");
+        await s.RunAsync();
+
+        Assert.Equal("v2/", DefaultPrefix(s));
+        Assert.DoesNotContain((Doc, 1), s.Aws.DeletedVersions);
+        Assert.Contains((Doc, 2), s.Aws.DeletedVersions);
+    }
+
+    [Fact]
+    public async Task Deletion_does_not_wait_forever_for_a_version_someone_deleted()
+    {
+        var s = new Scenario(spec => spec with { DeletionPolicy = DeletionPolicy.Delete });
+        s.Aws.Documents[Doc] = ["""{"schemaVersion":"1.0","sessionType":"Standard_Stream","inputs":{}}"""];
+        s.Aws.DefaultVersions[Doc] = 1;
+        await s.RunAsync();
+        Assert.Equal("1", s.Policy.Status!.Document!.VersionBeforePolicy);
+        s.Aws.FailOn["UpdateDocumentDefaultVersion"] = new SessionAudit.Policy.Ports.AwsFailure(SessionAudit.Policy.Ports.AwsFailureKind.Invalid, "InvalidDocumentVersion", "The document version is not valid or does not exist.");
+        s.Policy = s.Policy with { Metadata = s.Policy.Metadata with { DeletionRequested = true } };
+
+        var result = await s.RunAsync();
+
+        Assert.True(result.DeletionComplete);
+        Assert.Contains(result.Events, e => e.Reason == "DocumentNotRestored");
+    }
+
+    [Fact]
+    public async Task An_adopted_document_records_its_first_default_so_a_corrected_hand_edit_is_never_restored()
+    {
+        var s = new Scenario();
+        s.Aws.Documents[Doc] = [PreferencesContent.Serialize(PreferencesContent.Desired(s.Spec, null))];
+        s.Aws.DefaultVersions[Doc] = 1;
+        await s.RunAsync();
+        Assert.DoesNotContain("write:UpdateDocument", s.Aws.Calls);
+        s.Aws.AddVersionByHand(Doc, """{"schemaVersion":"1.0","sessionType":"Standard_Stream","inputs":{"s3BucketName":"tampered"}}""");
+
+        var result = await s.RunAsync();
+
+        Assert.Equal("1", result.Status.Document!.VersionBeforePolicy);
+        Assert.Equal(1, s.Aws.DefaultVersions[Doc]);
+    }
+
+    [Fact]
+    public async Task A_version_name_already_taken_gets_a_unique_variant_and_the_update_goes_through()
+    {
+        var s = new Scenario(spec => WithPrefix(spec, "a/"));
+        await s.RunAsync();
+        var desired = PreferencesContent.Desired(WithPrefix(s.Spec, "b/"), JsonNode.Parse(s.Aws.DefaultContent(Doc)) as JsonObject);
+        // Someone else's version carries the name the operator gives that content.
+        s.Aws.AddVersionByHand(Doc, """{"schemaVersion":"1.0","sessionType":"Standard_Stream","inputs":{"s3KeyPrefix":"x/"}}""", makeDefault: false);
+        s.Aws.VersionNames[Doc].Add(ResourceNames.DocumentVersion("prod", PreferencesContent.Serialize(desired)));
+
+        s.Spec = WithPrefix(s.Spec, "b/");
+        await s.RunAsync();
+
+        Assert.Equal("b/", DefaultPrefix(s));
+        Assert.Equal("True", s.Condition(ConditionTypes.PreferencesSynced).Status);
+        Assert.StartsWith(ResourceNames.DocumentVersion("prod", PreferencesContent.Serialize(desired)) + "-", s.Aws.VersionNames[Doc][^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_grant_named_by_an_earlier_release_is_replaced_by_one_under_the_current_name()
+    {
+        var s = new Scenario();
+        await s.RunAsync();
+        var key = s.Key.Arn;
+        var grant = Assert.Single(s.Aws.Grants[key]);
+        s.Aws.Grants[key] = [grant with { Name = ResourceNames.LegacyGrant("prod", s.Policy.Metadata.Uid), GrantId = "legacy-grant" }];
+
+        await s.RunAsync();
+
+        var now = Assert.Single(s.Aws.Grants[key]);
+        Assert.Equal(ResourceNames.Grant("prod", s.Spec), now.Name);
+        Assert.Equal(Scenario.Ec2Role, now.GranteePrincipal);
+        Assert.Equal("True", s.Condition(ConditionTypes.KmsGrantsReady).Status);
     }
 }

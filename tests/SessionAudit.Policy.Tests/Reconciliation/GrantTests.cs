@@ -17,7 +17,7 @@ public sealed class GrantTests
 
         var grants = s.Aws.Grants[s.Key.Arn];
         Assert.Equal(2, grants.Count);
-        var name = ResourceNames.Grant("prod");
+        var name = ResourceNames.Grant("prod", s.Spec);
         Assert.All(grants, g => Assert.Equal(name, g.Name));
         Assert.All(grants, g => Assert.Equal(["Decrypt", "GenerateDataKey"], g.Operations));
         Assert.Equal([Scenario.Ec2Role, Scenario.OtherRole], result.Status.Grants!.Select(g => g.Grantee));
@@ -53,7 +53,7 @@ public sealed class GrantTests
     public async Task S5_grant_with_wrong_operations_is_replaced_not_updated()
     {
         var s = new Scenario();
-        var name = ResourceNames.Grant("prod");
+        var name = ResourceNames.Grant("prod", s.Spec);
         s.Aws.Grants[s.Key.Arn] = [new KmsGrant("old", name, Scenario.Ec2Role, ["Decrypt"])];
 
         await s.RunAsync();
