@@ -167,11 +167,19 @@ internal static partial class SchemaWalker
                 continue;
             }
 
+            if (error is not null)
+            {
+                // As apiextensions-apiserver pkg/apiserver/schema/cel/validation.go reports a runtime error ("no such key: x",
+                // overflow, ...): Invalid on the rule's own field (not fieldPath), valued by the schema type, naming the
+                // rule's message (else the rule).
+                var ruleText = rule.Message is { Length: > 0 } m ? m.Trim() : rule.Rule.Trim();
+                errors.Add(new FieldError("FieldValueInvalid", path.TrimStart('.'), $"Invalid value: \"{schema.Type ?? TypeName(node)}\": {error} evaluating rule: {ruleText}"));
+                continue;
+            }
+
             var field = rule.FieldPath is { Length: > 0 } fp ? path + (fp.StartsWith('.') ? fp : "." + fp) : path;
             field = field.TrimStart('.');
-            var message = error is not null
-                ? $"{error} evaluating rule: {rule.Rule}"
-                : (rule.MessageExpression is { } me ? CelRules.Message(me, node, old) : null) ?? rule.Message ?? $"failed rule: {rule.Rule.Trim()}";
+            var message = (rule.MessageExpression is { } me ? CelRules.Message(me, node, old) : null) ?? rule.Message ?? $"failed rule: {rule.Rule.Trim()}";
             var reason = rule.Reason switch
             {
                 "FieldValueRequired" => "FieldValueRequired",
