@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Cel;
+using SessionAudit.Sandbox.Kubernetes.Admission.Re2;
 
 namespace SessionAudit.Sandbox.Kubernetes.Admission;
 
@@ -16,6 +17,7 @@ internal static partial class CelRules
 {
     private static readonly Lock CompileGate = new();
     private static readonly ConcurrentDictionary<string, Func<object?, object?, object?>> Compiled = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Re2Regex> Patterns = new(StringComparer.Ordinal);
     private static readonly CelEnvironment Environment = CreateEnvironment();
 
     /// <summary>The rule's outcome: true, false, or an evaluation error message.</summary>
@@ -112,7 +114,16 @@ internal static partial class CelRules
         env.RegisterFunction("lowerAscii", [typeof(string)], a => ((string)a[0]!).ToLowerInvariant());
         env.RegisterFunction("upperAscii", [typeof(string)], a => ((string)a[0]!).ToUpperInvariant());
         env.RegisterFunction("trim", [typeof(string)], a => ((string)a[0]!).Trim());
+
+        // CEL's matches() is RE2 in Kubernetes (cel-go): the same checker and semantics as schema patterns.
+        env.RegisterFunction("matches", [typeof(string), typeof(string)], a => Re2Matches((string)a[0]!, (string)a[1]!));
         return env;
+    }
+
+    private static bool Re2Matches(string value, string pattern)
+    {
+        var regex = Patterns.GetOrAdd(pattern, Re2Regex.Compile);
+        return regex.IsMatch(value) ?? throw new NotSupportedException($"the sandbox cannot evaluate matches('{pattern}'): {regex.Unsupported}");
     }
 
     /// <summary>JSON to the CEL runtime's values: int64, double, string, bool, null, lists and string-keyed maps.</summary>

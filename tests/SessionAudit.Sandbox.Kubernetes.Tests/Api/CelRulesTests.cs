@@ -43,4 +43,25 @@ public sealed class CelRulesTests
         Assert.Null(error);
         Assert.True(passed);
     }
+
+    [Theory]
+    [InlineData("a", true)]
+    [InlineData("a\n", false)]
+    [InlineData("\u0661", false)]
+    public void Matches_uses_RE2_semantics(string value, bool matches)
+    {
+        var (passed, error) = CelRules.Evaluate(@"self.matches('^[a\\d]$')", JsonValue.Create(value), null);
+
+        Assert.Null(error);
+        Assert.Equal(matches, passed);
+    }
+
+    [Fact]
+    public void Matches_with_a_pattern_Go_refuses_is_an_evaluation_error()
+    {
+        var (passed, error) = CelRules.Evaluate("self.matches('^(?=a)')", JsonValue.Create("a"), null);
+
+        Assert.False(passed);
+        Assert.Contains("invalid or unsupported Perl syntax", error, StringComparison.Ordinal);
+    }
 }
