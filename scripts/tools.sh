@@ -12,6 +12,8 @@ need_apt=()
 command -v lua5.1 >/dev/null 2>&1 || need_apt+=(lua5.1)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
+# Go 1.19: its regexp is the reference the sandbox's RE2 pattern checks are tested against.
+[ -x /usr/bin/go ] || need_apt+=(golang-go)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "tools: installing ${need_apt[*]} with apt-get"
   if [ "$(id -u)" = 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
@@ -34,6 +36,7 @@ export SESSION_AUDIT_AWS_CLI=/usr/bin/aws
 export SESSION_AUDIT_HELM="$helm_bin"
 export SESSION_AUDIT_LUA=$(command -v lua5.1)
 export SESSION_AUDIT_CHROMIUM=/usr/bin/chromium
+export SESSION_AUDIT_GO=/usr/bin/go
 export SESSION_AUDIT_BOTOCORE_DATA=/usr/lib/python3/dist-packages/botocore/data
 export HELM_CACHE_HOME="$tools_dir/helm-home/cache"
 export HELM_CONFIG_HOME="$tools_dir/helm-home/config"

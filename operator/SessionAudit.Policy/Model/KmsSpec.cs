@@ -12,6 +12,7 @@ public sealed record KmsSpec
     [Description("KMS key encrypting session data (kmsKeyId): key id, alias name (alias/...), key ARN or alias ARN, in the policy's region. Instances need SSM Agent 2.3.539.0 or later.")]
     [MinLength(1)]
     [MaxLength(2048)]
+    [CelRule(CelBounds.KmsKeyId, "is not a KMS key reference: use a key id, a multi-Region key id (mrk-...), an alias name (alias/name), a key ARN or an alias ARN")]
     public string KeyId { get; init; } = "";
 
     /// <summary>Principals to grant Decrypt and GenerateDataKey.</summary>

@@ -1,6 +1,11 @@
 namespace SessionAudit.Policy.Model;
 
-/// <summary>Regular expressions shared by the CRD schema and the validator (ECMA-262 compatible: the API server evaluates them too).</summary>
+/// <summary>
+/// Regular expressions shared by the CRD schema and the validator. kube-apiserver compiles CRD patterns with Go's
+/// regexp, so they are RE2: no lookaround or backreferences, and no repeat count above 1000 (one such pattern
+/// makes the whole CRD invalid). Long values are bounded by the property's MaxLength, not by {n,m}.
+/// The validator matches them with .NET, which reads them the same way (see SchemaRules.Matches for $).
+/// </summary>
 public static class Patterns
 {
     /// <summary>An AWS region such as us-east-1, eu-central-2, us-gov-west-1, cn-north-1.</summary>
@@ -12,8 +17,8 @@ public static class Patterns
     /// <summary>An IAM or STS principal ARN (role, user, assumed role) usable as KMS grantee.</summary>
     public const string PrincipalArn = "^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:(role|user|assumed-role)/[A-Za-z0-9+=,.@_/-]{1,512}$";
 
-    /// <summary>An STS external id (empty means none).</summary>
-    public const string ExternalId = "^([A-Za-z0-9+=,.@:/_-]{2,1224})?$";
+    /// <summary>An STS external id (empty means none); at most 1224 characters through MaxLength.</summary>
+    public const string ExternalId = "^([A-Za-z0-9+=,.@:/_-]{2,})?$";
 
     /// <summary>An SSM document name.</summary>
     public const string DocumentName = "^[A-Za-z0-9_.-]{3,128}$";
@@ -21,8 +26,8 @@ public static class Patterns
     /// <summary>An S3 bucket name (general purpose buckets).</summary>
     public const string BucketName = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
 
-    /// <summary>An S3 key prefix (no leading slash).</summary>
-    public const string KeyPrefix = "^([^/][^\\x00-\\x1F\\x7F]{0,1023})?$";
+    /// <summary>An S3 key prefix (no leading slash); at most 1024 characters through MaxLength.</summary>
+    public const string KeyPrefix = "^([^/][^\\x00-\\x1F\\x7F]*)?$";
 
     /// <summary>A CloudWatch Logs log group name.</summary>
     public const string LogGroupName = "^[A-Za-z0-9._/#-]{1,512}$";

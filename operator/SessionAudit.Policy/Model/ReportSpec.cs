@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using SessionAudit.Policy.Crd;
 
 namespace SessionAudit.Policy.Model;
 
@@ -16,6 +17,7 @@ public sealed record ReportSpec
     [Description("How often the status summary (and the S3 export) is refreshed, as a duration such as 15m or 1h (1m to 24h).")]
     [RegularExpression(Patterns.Duration)]
     [MinLength(2)]
+    [CelRule(CelBounds.ReportInterval, "must be a duration from 1m to 24h")]
     [DefaultValue("1h")]
     public string Interval { get; init; } = "1h";
 
@@ -31,6 +33,10 @@ public sealed record ReportS3Spec
     [Required]
     [Description("Existing S3 bucket receiving report.json and report.html.")]
     [RegularExpression(Patterns.BucketName)]
+    [MaxLength(63)]
+    [CelRule(CelBounds.BucketNoAdjacentDots, "must not have adjacent dots or a dot next to a hyphen: S3 does not allow them")]
+    [CelRule(CelBounds.BucketNotIpAddress, "must not look like an IP address: S3 does not allow it")]
+    [CelRule(CelBounds.BucketNotReserved, "must not use a prefix or suffix S3 reserves (xn--, sthree-, -s3alias, --ol-s3)")]
     public string BucketName { get; init; } = "";
 
     /// <summary>Prefix.</summary>

@@ -5,7 +5,7 @@ using SessionAudit.Policy.Crd;
 namespace SessionAudit.Policy.Model;
 
 /// <summary>Run As settings (Linux and macOS only).</summary>
-[CelRule("!has(self.defaultUser) || self.defaultUser == '' || self.enabled", "defaultUser needs enabled: true", FieldPath = ".defaultUser")]
+[CelRule("!has(self.defaultUser) || self.defaultUser == '' || (has(self.enabled) && self.enabled)", "defaultUser needs enabled: true", FieldPath = ".defaultUser")]
 public sealed record RunAsSpec
 {
     /// <summary>Enable Run As.</summary>

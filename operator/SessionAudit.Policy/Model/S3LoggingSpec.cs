@@ -12,6 +12,10 @@ public sealed record S3LoggingSpec
     /// <summary>Bucket name.</summary>
     [Description("Existing S3 bucket receiving session logs (s3BucketName). Names with dots work but break virtual-hosted TLS: the operator warns.")]
     [RegularExpression(Patterns.BucketName)]
+    [MaxLength(63)]
+    [CelRule(CelBounds.BucketNoAdjacentDots, "must not have adjacent dots or a dot next to a hyphen: S3 does not allow them")]
+    [CelRule(CelBounds.BucketNotIpAddress, "must not look like an IP address: S3 does not allow it")]
+    [CelRule(CelBounds.BucketNotReserved, "must not use a prefix or suffix S3 reserves (xn--, sthree-, -s3alias, --ol-s3)")]
     public string? BucketName { get; init; }
 
     /// <summary>Key prefix.</summary>

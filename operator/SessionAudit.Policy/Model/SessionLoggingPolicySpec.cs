@@ -64,6 +64,7 @@ public sealed record SessionLoggingPolicySpec
     [Description("How often AWS is read again to find and correct (Enforce) or report (Observe) changes made outside, as a duration such as 30s, 5m or 1h (30s to 24h).")]
     [RegularExpression(Patterns.Duration)]
     [MinLength(2)]
+    [CelRule(CelBounds.DriftCheckInterval, "must be a duration from 30s to 24h")]
     [DefaultValue("5m")]
     public string DriftCheckInterval { get; init; } = "5m";
 

@@ -1,6 +1,8 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
+using System.Text;
 using System.Text.RegularExpressions;
 using SessionAudit.Policy.Crd;
 using SessionAudit.Policy.Model;
@@ -12,6 +14,7 @@ namespace SessionAudit.Policy.Validation;
 internal static class SchemaRules
 {
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(200);
+    private static readonly ConcurrentDictionary<string, string> Rules = new(StringComparer.Ordinal);
 
     public static void Check(object node, string path, List<ValidationError> errors)
     {
@@ -127,7 +130,7 @@ internal static class SchemaRules
     {
         try
         {
-            return Regex.IsMatch(value, pattern, RegexOptions.CultureInvariant, RegexTimeout);
+            return Regex.IsMatch(value, Rules.GetOrAdd(pattern, AsRe2), RegexOptions.CultureInvariant, RegexTimeout);
         }
         catch (RegexMatchTimeoutException)
         {
@@ -136,4 +139,42 @@ internal static class SchemaRules
     }
 
     internal static string Shorten(string s) => s.Length <= 80 ? s : s[..77] + "...";
+
+    /// <summary>
+    /// The pattern as the API server reads it. The one difference that matters for Patterns: RE2's $ is the end of
+    /// the text, .NET's also matches before a final newline ("us-east-1\n" would pass here and fail there), so a bare
+    /// $ (not escaped, not in a class) becomes \z. Patterns use [0-9] rather than \d, which is ASCII-only in RE2 only.
+    /// </summary>
+    internal static string AsRe2(string pattern)
+    {
+        var sb = new StringBuilder(pattern.Length + 4);
+        var inClass = false;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                sb.Append(c).Append(pattern[++i]);
+                continue;
+            }
+
+            if (inClass)
+            {
+                inClass = c != ']';
+            }
+            else if (c == '[')
+            {
+                inClass = true;
+            }
+            else if (c == '$')
+            {
+                sb.Append("\\z");
+                continue;
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.ToString();
+    }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using SessionAudit.Sandbox.Kubernetes.Admission.Re2;
 using SessionAudit.Sandbox.Kubernetes.Serialization;
 
 namespace SessionAudit.Sandbox.Kubernetes.Admission;
@@ -22,7 +22,8 @@ internal sealed class SchemaNode
 
     public JsonNode?[]? Enum { get; private init; }
 
-    public Regex? Pattern { get; private init; }
+    /// <summary>The pattern with RE2 semantics (a CRD whose pattern Go refuses is refused before this is compiled).</summary>
+    public Re2Regex? Pattern { get; private init; }
 
     public string? PatternText { get; private init; }
 
@@ -98,7 +99,7 @@ internal sealed class SchemaNode
             AdditionalPropertiesAllowed = s["additionalProperties"] is JsonObject || (s["additionalProperties"] is JsonValue apv && apv.GetValueKind() == JsonValueKind.True),
             Required = s["required"]?.AsArray().Select(r => r!.GetValue<string>()).ToArray() ?? [],
             Enum = s["enum"]?.AsArray().Select(e => e?.DeepClone()).ToArray(),
-            Pattern = pattern is null ? null : new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.ECMAScript, TimeSpan.FromSeconds(1)),
+            Pattern = pattern is null ? null : Re2Regex.Compile(pattern),
             PatternText = pattern,
             Minimum = Number(s["minimum"]),
             Maximum = Number(s["maximum"]),

@@ -167,11 +167,19 @@ internal static partial class SchemaWalker
                 continue;
             }
 
+            if (error is not null)
+            {
+                // As apiextensions-apiserver pkg/apiserver/schema/cel/validation.go reports a runtime error ("no such key: x",
+                // overflow, ...): Invalid on the rule's own field (not fieldPath), valued by the schema type, naming the
+                // rule's message (else the rule).
+                var ruleText = rule.Message is { Length: > 0 } m ? m.Trim() : rule.Rule.Trim();
+                errors.Add(new FieldError("FieldValueInvalid", path.TrimStart('.'), $"Invalid value: \"{schema.Type ?? TypeName(node)}\": {error} evaluating rule: {ruleText}"));
+                continue;
+            }
+
             var field = rule.FieldPath is { Length: > 0 } fp ? path + (fp.StartsWith('.') ? fp : "." + fp) : path;
             field = field.TrimStart('.');
-            var message = error is not null
-                ? $"{error} evaluating rule: {rule.Rule}"
-                : (rule.MessageExpression is { } me ? CelRules.Message(me, node, old) : null) ?? rule.Message ?? $"failed rule: {rule.Rule.Trim()}";
+            var message = (rule.MessageExpression is { } me ? CelRules.Message(me, node, old) : null) ?? rule.Message ?? $"failed rule: {rule.Rule.Trim()}";
             var reason = rule.Reason switch
             {
                 "FieldValueRequired" => "FieldValueRequired",
@@ -233,9 +241,18 @@ internal static partial class SchemaWalker
                     errors.Add(FieldError.Invalid(path, node, $"{path} in body should be at least {min} chars long"));
                 }
 
-                if (schema.Pattern is { } pattern && !SafeMatch(pattern, s))
+                if (schema.Pattern is { } pattern)
                 {
-                    errors.Add(FieldError.Invalid(path, node, $"{path} in body should match '{schema.PatternText}'"));
+                    switch (pattern.IsMatch(s))
+                    {
+                        case false:
+                            errors.Add(FieldError.Invalid(path, node, $"{path} in body should match '{schema.PatternText}'"));
+                            break;
+                        case null:
+                            // Refused loudly rather than accepted silently: the real server would have decided.
+                            errors.Add(FieldError.Invalid(path, node, $"the sandbox cannot evaluate the pattern '{schema.PatternText}' ({pattern.Unsupported ?? "the match timed out"}); kube-apiserver would"));
+                            break;
+                    }
                 }
 
                 if (schema.Format is { } format && !FormatValid(format, s))
@@ -404,18 +421,6 @@ internal static partial class SchemaWalker
     private static string Num(double d) => d.ToString(CultureInfo.InvariantCulture);
 
     private static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
-
-    private static bool SafeMatch(Regex r, string s)
-    {
-        try
-        {
-            return r.IsMatch(s);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>The formats apiextensions validates (others are accepted as any string).</summary>
     private static bool FormatValid(string format, string s) => format switch

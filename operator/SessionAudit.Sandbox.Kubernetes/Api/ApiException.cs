@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace SessionAudit.Sandbox.Kubernetes.Api;
@@ -72,9 +74,65 @@ internal sealed record FieldError(string Reason, string Field, string Body)
     public static string Render(JsonNode? value) => value switch
     {
         null => "null",
-        JsonValue v when v.TryGetValue<string>(out var s) => "\"" + s + "\"",
+        JsonValue v when v.TryGetValue<string>(out var s) => GoQuote(s),
         JsonObject => "\"object\"",
         JsonArray => "\"array\"",
         _ => value.ToJsonString(),
     };
+
+    /// <summary>Go's %q (strconv.Quote), which field.Error uses for string values: a pattern's backslashes come out doubled.</summary>
+    public static string GoQuote(string s)
+    {
+        var sb = new StringBuilder("\"");
+        foreach (var r in s.EnumerateRunes())
+        {
+            switch (r.Value)
+            {
+                case '"':
+                    sb.Append("\\\"");
+                    break;
+                case '\\':
+                    sb.Append("\\\\");
+                    break;
+                case 7:
+                    sb.Append("\\a");
+                    break;
+                case '\b':
+                    sb.Append("\\b");
+                    break;
+                case '\f':
+                    sb.Append("\\f");
+                    break;
+                case '\n':
+                    sb.Append("\\n");
+                    break;
+                case '\r':
+                    sb.Append("\\r");
+                    break;
+                case '\t':
+                    sb.Append("\\t");
+                    break;
+                case '\v':
+                    sb.Append("\\v");
+                    break;
+                case < 0x20 or 0x7F:
+                    sb.Append(CultureInfo.InvariantCulture, $"\\x{r.Value:x2}");
+                    break;
+                default:
+                    if (Rune.GetUnicodeCategory(r) is UnicodeCategory.Control or UnicodeCategory.Format
+                        or UnicodeCategory.Surrogate or UnicodeCategory.OtherNotAssigned)
+                    {
+                        sb.Append(CultureInfo.InvariantCulture, $"{(r.Value < 0x10000 ? "\\u" : "\\U")}{r.Value.ToString(r.Value < 0x10000 ? "x4" : "x8", CultureInfo.InvariantCulture)}");
+                    }
+                    else
+                    {
+                        sb.Append(r.ToString());
+                    }
+
+                    break;
+            }
+        }
+
+        return sb.Append('"').ToString();
+    }
 }

@@ -557,6 +557,8 @@ internal sealed class ResourceService(ResourceRegistry registry, TimeProvider ti
             {
                 errors.Add(FieldError.Invalid("metadata.name", name, "must be spec.names.plural+\".\"+spec.group"));
             }
+
+            errors.AddRange(CrdPatternValidation.Validate(spec));
         }
 
         if (errors.Count == 0)

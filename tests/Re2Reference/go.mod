@@ -1,0 +1,3 @@
+module re2check
+
+go 1.19
