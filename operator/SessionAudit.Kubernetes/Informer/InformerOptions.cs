@@ -10,8 +10,10 @@ public sealed record InformerOptions
     public TimeSpan WatchTimeoutMax { get; set; } = TimeSpan.FromSeconds(600);
 
     /// <summary>
-    /// No-event watchdog: a watch silent this long (no event, no bookmark) is re-opened from the last
-    /// resourceVersion. Guards against connections that hang without closing.
+    /// No-event watchdog, beyond the watch's own `timeoutSeconds`: a watch silent (no event, no bookmark) for its
+    /// timeoutSeconds plus this long is re-opened from the last resourceVersion. Guards against connections that hang
+    /// without closing; never fires on a healthy watch, which the server ends by timeoutSeconds even when it sends no
+    /// bookmarks (they are not guaranteed).
     /// </summary>
     public TimeSpan WatchIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
