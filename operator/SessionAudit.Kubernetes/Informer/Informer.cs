@@ -222,11 +222,12 @@ public sealed class Informer<T>
         var path = $"{resource.CollectionPath(options.Namespace)}?watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(rv)}&timeoutSeconds={timeoutSeconds.ToString(CultureInfo.InvariantCulture)}";
 
         // Bookmarks are not guaranteed (the watch cache sends them only after events or progress notifications), so
-        // silence alone says nothing: a healthy server ends every watch by its timeoutSeconds. The watchdog gives up on
-        // a watch only when it outlives that by WatchIdleTimeout without a line (a connection that hangs).
+        // silence alone says nothing: a healthy server ends every watch by its timeoutSeconds, counted from the request.
+        // The watchdog is therefore a deadline from the start, WatchIdleTimeout beyond that: only a connection that hangs
+        // (the server's end never arrived) reaches it, whether or not events came before.
         var watchdog = TimeSpan.FromSeconds(timeoutSeconds) + options.WatchIdleTimeout;
-        using var idle = new CancellationTokenSource(watchdog, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, idle.Token);
+        using var hung = new CancellationTokenSource(watchdog, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, hung.Token);
         try
         {
             using var response = await api.OpenStreamAsync(path, linked.Token).ConfigureAwait(false);
@@ -240,7 +241,6 @@ public sealed class Informer<T>
                     return WatchEnding.Closed;
                 }
 
-                idle.CancelAfter(watchdog);
                 if (line.Length == 0)
                 {
                     continue;
@@ -257,7 +257,7 @@ public sealed class Informer<T>
                 LastResourceVersion = next;
             }
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested && idle.IsCancellationRequested)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && hung.IsCancellationRequested)
         {
             RuntimeLog.WatchIdle(logger, resource.Kind, watchdog);
             return WatchEnding.Idle;
