@@ -1,6 +1,6 @@
 namespace SessionAudit.Sandbox.Kubernetes;
 
-/// <summary>One request the sandbox answered, as an audit log would describe it.</summary>
+/// <summary>One request the sandbox answered, as an audit log would describe it (FieldManager: the `fieldManager` query parameter, "" when absent).</summary>
 public sealed record KubernetesRequestRecord(
     DateTimeOffset Time,
     string Method,
@@ -15,4 +15,5 @@ public sealed record KubernetesRequestRecord(
     string UserAgent,
     string Identity,
     int StatusCode,
-    string ContentType);
+    string ContentType,
+    string FieldManager = "");

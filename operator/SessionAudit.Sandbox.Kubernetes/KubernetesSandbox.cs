@@ -73,11 +73,11 @@ public sealed class KubernetesSandbox : IAsyncDisposable
         var tokens = new ConcurrentDictionary<string, string>(options.Tokens, StringComparer.Ordinal);
         var log = new RequestLog(options.RequestLogCapacity);
         var faults = new KubernetesFaults(
-            () =>
+            ending =>
             {
                 foreach (var r in registry.All)
                 {
-                    r.Store.DropWatches();
+                    r.Store.DropWatches(ending);
                 }
             },
             () =>

@@ -36,7 +36,7 @@ public sealed class HelmChartTests : IDisposable
         Assert.Equal(2, (long?)deployment.At("spec.replicas"));
         var flags = WorkloadAssertions.Flags(deployment);
         Assert.Equal("true", flags["--leader-elect"]);
-        Assert.Equal(Helm.Namespace, flags["--leader-election-namespace"]);
+        Assert.Equal("kube-system", flags["--leader-election-namespace"]);
         Assert.Equal("8080", flags["--metrics-port"]);
         Assert.Equal("5m", flags["--resync"]);
         Assert.Equal("json", flags["--log-format"]);

@@ -18,8 +18,10 @@ public sealed class KustomizeBaseTests
         objects.Single("Role", "session-audit-operator-leader-election");
         objects.Single("RoleBinding", "session-audit-operator-leader-election");
         objects.Single("Service", "session-audit-operator-metrics");
-        Assert.All(objects.Where(o => Manifests.Kind(o) is not ("CustomResourceDefinition" or "Namespace" or "ClusterRole" or "ClusterRoleBinding")),
+        // Everything in the operator's namespace but the Lease's Role and RoleBinding: one Lease per cluster, in kube-system.
+        Assert.All(objects.Where(o => Manifests.Kind(o) is not ("CustomResourceDefinition" or "Namespace" or "ClusterRole" or "ClusterRoleBinding" or "Role" or "RoleBinding")),
             o => Assert.Equal("session-audit-system", Manifests.Namespace(o)));
+        Assert.All(objects.Where(o => Manifests.Kind(o) is "Role" or "RoleBinding"), o => Assert.Equal("kube-system", Manifests.Namespace(o)));
     }
 
     [Fact]
@@ -30,7 +32,8 @@ public sealed class KustomizeBaseTests
         Assert.Equal(2, (long?)deployment.At("spec.replicas"));
         var flags = WorkloadAssertions.Flags(deployment);
         Assert.Equal("true", flags["--leader-elect"]);
-        Assert.Equal("$(POD_NAMESPACE)", flags["--leader-election-namespace"]);
+        // One Lease per cluster for cluster-scoped policies: a second install competes for it (docs/CONTROLLER-RUNTIME.md).
+        Assert.Equal("kube-system", flags["--leader-election-namespace"]);
         Assert.Equal("8080", flags["--metrics-port"]);
 
         // The operator idles under 80 MB and stays under 250 MB with 10,000 policies.
@@ -55,7 +58,12 @@ public sealed class KustomizeBaseTests
             cluster);
 
         var lease = objects.Single("Role");
-        Assert.Equal("session-audit-system", Manifests.Namespace(lease));
+        Assert.Equal("kube-system", Manifests.Namespace(lease));
+        Assert.Equal("kube-system", Manifests.Namespace(objects.Single("RoleBinding")));
+        Assert.Equal("session-audit-system", (string?)objects.Single("RoleBinding").At("subjects[0].namespace"));
+
+        // In kube-system the Lease rights stop at our Lease's name: get and update of the scheduler's would be a takeover.
+        Assert.Equal("session-audit-operator", (string?)lease.At("rules[1].resourceNames[0]"));
         Assert.Equal(new HashSet<string> { "coordination.k8s.io|leases|get", "coordination.k8s.io|leases|create", "coordination.k8s.io|leases|update" },
             WorkloadAssertions.Rules(lease));
 

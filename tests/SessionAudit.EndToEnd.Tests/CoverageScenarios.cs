@@ -77,7 +77,7 @@ public sealed class CoverageWorld : IAsyncLifetime
         await world.ApplyAsync("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: session-audit-system\n", ct: cts.Token);
         var kubeconfig = world.Kubernetes.WriteKubeconfig(Path.Combine(world.Directory, "operator-kubeconfig"), ServiceAccount);
         process = await world.StartOperatorWithArgsAsync(
-            ["--kubeconfig", kubeconfig, "--leader-elect=true", "--leader-election-namespace", "session-audit-system", "--metrics-port", "0", "--resync", "5s"],
+            ["--kubeconfig", kubeconfig, "--leader-elect=true", "--leader-election-namespace", "kube-system", "--metrics-port", "0", "--resync", "5s"],
             cts.Token);
     }
 
@@ -321,6 +321,19 @@ public sealed class CoverageScenarios(CoverageWorld fixture) : IClassFixture<Cov
         Assert.Subset(granted, faultPathOnly);
         Assert.True(missing.Count == 0 && unused.Count == 0,
             $"used but not granted: [{string.Join(", ", missing)}]; granted but never used: [{string.Join(", ", unused)}]");
+    }
+
+    [Fact]
+    public async Task Every_write_the_operator_sent_names_its_field_manager()
+    {
+        await fixture.EnsureLifecycleAsync(Ct);
+        var writes = fixture.World.Kubernetes.RequestLog
+            .Where(r => r.Identity == CoverageWorld.ServiceAccount && r.Verb is "create" or "update" or "patch")
+            .ToList();
+        Assert.Contains(writes, r => r.Resource == "leases");
+        Assert.Contains(writes, r => r.Subresource == "status");
+        Assert.Contains(writes, r => r.Resource == "events");
+        Assert.All(writes, r => Assert.Equal("session-audit-operator", r.FieldManager));
     }
 
     [Fact]

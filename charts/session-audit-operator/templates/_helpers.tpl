@@ -44,7 +44,7 @@ app.kubernetes.io/part-of: session-audit
 {{- end }}
 
 {{- define "session-audit.leaseNamespace" -}}
-{{- default .Release.Namespace .Values.leaderElection.namespace }}
+{{- default "kube-system" .Values.leaderElection.namespace }}
 {{- end }}
 
 {{- define "session-audit.image" -}}

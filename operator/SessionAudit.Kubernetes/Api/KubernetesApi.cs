@@ -19,9 +19,13 @@ public sealed class KubernetesApi
     private readonly HttpClient http;
     private readonly Uri baseUri;
     private readonly ServiceClientCredentials? credentials;
+    private readonly TimeProvider time;
 
-    /// <summary>Wraps the HTTP pipeline of an official client.</summary>
-    public KubernetesApi(k8s.Kubernetes client, TimeSpan? requestTimeout = null)
+    /// <summary>
+    /// Wraps the HTTP pipeline of an official client. <paramref name="fieldManager"/> is sent as the `fieldManager` query
+    /// parameter of every create, update and patch (client-go's FieldManager option), so managedFields name us.
+    /// </summary>
+    public KubernetesApi(k8s.Kubernetes client, TimeSpan? requestTimeout = null, string? fieldManager = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         http = client.HttpClient;
@@ -29,10 +33,20 @@ public sealed class KubernetesApi
         baseUri = new Uri(b.EndsWith('/') ? b : b + "/");
         credentials = client.Credentials;
         RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30);
+        FieldManager = string.IsNullOrEmpty(fieldManager) ? null : fieldManager;
+        this.time = time ?? TimeProvider.System;
     }
 
     /// <summary>Deadline of every request except watches (which end by `timeoutSeconds` and the idle watchdog).</summary>
     public TimeSpan RequestTimeout { get; }
+
+    /// <summary>The `fieldManager` of writes; null sends none (the server then takes the User-Agent).</summary>
+    public string? FieldManager { get; }
+
+    /// <summary>
+    /// Retries of one request answered 429 or 5xx with `Retry-After`: client-go's default (rest.Request maxRetries 10).
+    /// </summary>
+    public int MaxRetryAfterRetries { get; init; } = 10;
 
     /// <summary>GETs and deserialises; null on 404.</summary>
     public async Task<T?> GetAsync<T>(string path, CancellationToken ct)
@@ -72,36 +86,92 @@ public sealed class KubernetesApi
     public async Task<T> SendAsync<T>(HttpMethod method, string path, string? body, MediaTypeHeaderValue? contentType, CancellationToken ct)
         where T : class
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(RequestTimeout);
-        using var response = await SendRawAsync(method, path, body, contentType, timeout.Token).ConfigureAwait(false);
-        var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        for (var retries = 0; ; retries++)
         {
-            throw new KubernetesApiException(response.StatusCode, method.Method, path, text);
+            // The deadline is per attempt (a server that asks us to come back later has not used our time) and on the
+            // real clock: it bounds a network wait, which a test's clock does not drive.
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            linked.CancelAfter(RequestTimeout);
+            TimeSpan wait;
+            using (var response = await SendRawAsync(method, path, body, contentType, linked.Token).ConfigureAwait(false))
+            {
+                var text = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return KubernetesJson.Deserialize<T>(text);
+                }
+
+                if (retries >= MaxRetryAfterRetries || RetryAfter(response) is not { } after)
+                {
+                    throw new KubernetesApiException(response.StatusCode, method.Method, path, text);
+                }
+
+                wait = after;
+            }
+
+            await Task.Delay(wait, time, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// client-go's checkWait (rest/request.go): a 429 or 5xx that carries `Retry-After: N` (whole seconds) is retried
+    /// after at least N seconds. API Priority and Fairness answers 429 so, and a server shutting down answers 429/5xx so;
+    /// without the header the caller's own backoff applies.
+    /// </summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var code = (int)response.StatusCode;
+        if (code != 429 && code < 500)
+        {
+            return null;
         }
 
-        return KubernetesJson.Deserialize<T>(text);
+        if (response.Headers.RetryAfter is { Delta: { } delta })
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        // Go's strconv.Atoi of the raw header; dates and garbage are not waited for, as in client-go.
+        return response.Headers.TryGetValues("Retry-After", out var values)
+            && int.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                ? TimeSpan.FromSeconds(seconds)
+                : null;
     }
 
     /// <summary>Opens a streaming response (a watch); the caller disposes it. Throws on non-success.</summary>
     public async Task<HttpResponseMessage> OpenStreamAsync(string path, CancellationToken ct)
     {
-        var response = await SendRawAsync(HttpMethod.Get, path, null, null, ct).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        for (var retries = 0; ; retries++)
         {
+            var response = await SendRawAsync(HttpMethod.Get, path, null, null, ct).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                return response;
+            }
+
+            TimeSpan wait;
             using (response)
             {
                 var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-                throw new KubernetesApiException(response.StatusCode, "GET", path, text);
-            }
-        }
+                if (retries >= MaxRetryAfterRetries || RetryAfter(response) is not { } after)
+                {
+                    throw new KubernetesApiException(response.StatusCode, "GET", path, text);
+                }
 
-        return response;
+                wait = after;
+            }
+
+            await Task.Delay(wait, time, ct).ConfigureAwait(false);
+        }
     }
 
     private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, string? body, MediaTypeHeaderValue? contentType, CancellationToken ct)
     {
+        if (FieldManager is not null && (method == HttpMethod.Post || method == HttpMethod.Put || method == HttpMethod.Patch) && !path.Contains("fieldManager=", StringComparison.Ordinal))
+        {
+            path += (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "fieldManager=" + Uri.EscapeDataString(FieldManager);
+        }
+
         using var request = new HttpRequestMessage(method, new Uri(baseUri, path));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)

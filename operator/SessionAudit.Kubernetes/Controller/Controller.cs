@@ -67,7 +67,9 @@ public sealed class Controller<T> : IInformerHandler<T>
         var workers = new List<Task>();
         try
         {
-            await informer.Cache.WaitForSyncAsync(ct).WaitAsync(ct).ConfigureAwait(false);
+            // This run's own first list, not the shared cache's: in a new leadership term the cache has long synced,
+            // and workers must not start before the list has queued every object again.
+            await informer.WaitForSyncAsync(ct).ConfigureAwait(false);
             RuntimeLog.ControllerStarted(logger, resource.Kind, options.Concurrency, options.Resync);
             for (var i = 0; i < options.Concurrency; i++)
             {
@@ -109,7 +111,7 @@ public sealed class Controller<T> : IInformerHandler<T>
 
         // The initial list is bulk work like a resync: objects created or changed while it is being worked off
         // come as watch events and go first.
-        Queue.Add(key, informer.Cache.HasSynced ? QueuePriority.High : QueuePriority.Low);
+        Queue.Add(key, informer.HasSynced ? QueuePriority.High : QueuePriority.Low);
     }
 
     /// <inheritdoc/>

@@ -25,6 +25,9 @@ public sealed record ControllerOptions
     /// <summary>Component name on Events (source.component).</summary>
     public string EventComponent { get; set; } = "session-audit";
 
+    /// <summary>`fieldManager` of every create, update and patch (managedFields name it); null: <see cref="EventComponent"/>.</summary>
+    public string? FieldManager { get; set; }
+
     /// <summary>Leader election.</summary>
     public LeaderElectionOptions LeaderElection { get; set; } = new();
 
@@ -41,6 +44,7 @@ public sealed record ControllerOptions
         if (Resync < TimeSpan.FromSeconds(1)) yield return "Resync must be at least 1s";
         if (RequestTimeout <= TimeSpan.Zero) yield return "RequestTimeout must be positive";
         if (string.IsNullOrWhiteSpace(EventComponent)) yield return "EventComponent must not be empty";
+        if (FieldManager is { } fm && (fm.Length is 0 or > 128 || fm.Any(char.IsControl))) yield return "FieldManager must be 1-128 printable characters";
         foreach (var m in LeaderElection?.Validate() ?? ["LeaderElection is required"]) yield return m;
         foreach (var m in QueueRateLimits?.Validate() ?? ["QueueRateLimits is required"]) yield return m;
         foreach (var m in Informer?.Validate() ?? ["Informer is required"]) yield return m;

@@ -51,7 +51,7 @@ internal sealed class ControllerHost<T> : IHostedService, ILeadershipStatus, IDi
             var le = options.LeaderElection with
             {
                 Identity = Identity,
-                Namespace = options.LeaderElection.Namespace ?? LeaseDefaults.Namespace(connection.InCluster, connection.ContextNamespace),
+                Namespace = options.LeaderElection.Namespace ?? LeaseDefaults.Namespace(connection.InCluster, connection.ContextNamespace, resource.Namespaced),
                 Name = options.LeaderElection.Name ?? $"{resource.Plural}.{resource.Group}-leader",
             };
             elector = new LeaderElector(connection.Api, le, time, logger);
@@ -72,27 +72,37 @@ internal sealed class ControllerHost<T> : IHostedService, ILeadershipStatus, IDi
             return;
         }
 
+        // The shutdown timeout is shared: draining reconciles may use it all but the release budget, which is kept
+        // for cancelling what is left and giving the Lease up. Otherwise a slow reconcile would use the whole timeout,
+        // the process would exit holding the Lease, and the standby would wait a full lease duration.
+        var shutdown = services.GetService<IOptions<HostOptions>>()?.Value.ShutdownTimeout ?? TimeSpan.FromSeconds(30);
+        var release = elector is null ? TimeSpan.Zero : Min(options.LeaderElection.ReleaseTimeout, shutdown / 2);
         try
         {
             if (current is { } c)
             {
-                await c.DrainAsync(cancellationToken).ConfigureAwait(false);
+                using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                drain.CancelAfter(shutdown - release);
+                await c.DrainAsync(drain.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
-            // Shutdown timeout: in-flight reconciles are cancelled below.
+            // Drain budget spent: in-flight reconciles are cancelled below.
         }
 
         await stopping.CancelAsync().ConfigureAwait(false);
         try
         {
-            await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Not the host's token, which may have fired already: the run ends by releasing the Lease, within its budget.
+            await running.WaitAsync(release + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     public void Dispose() => stopping.Dispose();
 

@@ -43,7 +43,7 @@ public static class ControllerServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<ControllerOptions>>().Value;
-            return KubernetesConnection.Create(o.Kubeconfig, o.Context, o.RequestTimeout, handlers?.Invoke(sp) ?? []);
+            return KubernetesConnection.Create(o.Kubeconfig, o.Context, o.RequestTimeout, o.FieldManager ?? o.EventComponent, sp.GetRequiredService<TimeProvider>(), handlers?.Invoke(sp) ?? []);
         });
         services.TryAddSingleton(sp => sp.GetRequiredService<KubernetesConnection>().Api);
         services.TryAddSingleton<ResourceCache<TResource>>();

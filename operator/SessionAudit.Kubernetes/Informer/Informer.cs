@@ -27,6 +27,7 @@ public sealed class Informer<T>
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly KeyValuePair<string, object?> nameTag;
+    private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Creates an informer filling <paramref name="cache"/>.</summary>
     public Informer(
@@ -51,8 +52,17 @@ public sealed class Informer<T>
     /// <summary>The cache this informer fills.</summary>
     public ResourceCache<T> Cache { get; }
 
-    /// <summary>The resourceVersion the next watch starts from (null before the first list).</summary>
+    /// <summary>
+    /// The resourceVersion the next watch starts from: the list's, then that of every event delivered (bookmarks
+    /// included). Null before the first list.
+    /// </summary>
     public string? LastResourceVersion { get; private set; }
+
+    /// <summary>True once this informer's first list is applied (a shared cache may have synced in an earlier run).</summary>
+    public bool HasSynced => synced.Task.IsCompleted;
+
+    /// <summary>Completes once this informer's first list is applied and its handler told of every listed object.</summary>
+    public Task WaitForSyncAsync(CancellationToken ct) => synced.Task.WaitAsync(ct);
 
     /// <summary>Lists and watches until <paramref name="ct"/> fires. Never throws except on cancellation.</summary>
     public async Task RunAsync(CancellationToken ct)
@@ -69,8 +79,8 @@ public sealed class Informer<T>
                     rv = await ListAsync(ct).ConfigureAwait(false);
                 }
 
-                var (nextRv, ending) = await WatchOnceAsync(rv, ct).ConfigureAwait(false);
-                rv = nextRv;
+                var ending = await WatchOnceAsync(rv, ct).ConfigureAwait(false);
+                rv = LastResourceVersion;
                 ControllerTelemetry.WatchRestarts.Add(1, nameTag, ControllerTelemetry.Tag("reason", ending));
                 if (ending == WatchEnding.Expired)
                 {
@@ -102,6 +112,13 @@ public sealed class Informer<T>
             }
             catch (Exception e)
             {
+                // A watch that broke mid-stream (reset, a non-410 ERROR event) resumes from the last resourceVersion it
+                // delivered, as client-go's reflector does; the version it started from would replay what we applied.
+                if (rv is not null)
+                {
+                    rv = LastResourceVersion;
+                }
+
                 RuntimeLog.WatchFailed(logger, resource.Kind, backoff, e);
                 ControllerTelemetry.WatchRestarts.Add(1, nameTag, ControllerTelemetry.Tag("reason", "error"));
                 await DelayAsync(ref backoff, ct).ConfigureAwait(false);
@@ -121,7 +138,7 @@ public sealed class Informer<T>
 
     private async Task<string> ListAsync(CancellationToken ct)
     {
-        ControllerTelemetry.Relists.Add(1, nameTag, ControllerTelemetry.Tag("reason", Cache.HasSynced ? "expired" : "initial"));
+        ControllerTelemetry.Relists.Add(1, nameTag, ControllerTelemetry.Tag("reason", HasSynced ? "expired" : "initial"));
         var seen = new Dictionary<ResourceKey, T>();
         string? cont = null;
         string rv;
@@ -154,18 +171,22 @@ public sealed class Informer<T>
             }
         }
 
+        // The first list of this informer tells the handler of every object, also of those a shared cache already
+        // holds from an earlier run (a new leadership term): each is reconciled now, not at the next resync.
+        var firstList = !HasSynced;
         foreach (var (key, obj) in seen)
         {
-            Apply(key, obj);
+            Apply(key, obj, firstList);
         }
 
         Cache.MarkSynced();
+        synced.TrySetResult();
         RuntimeLog.Listed(logger, resource.Kind, seen.Count, rv);
         LastResourceVersion = rv;
         return rv;
     }
 
-    private void Apply(ResourceKey key, T obj)
+    private void Apply(ResourceKey key, T obj, bool announce = false)
     {
         if (options.StripManagedFields && obj.Metadata is { } meta)
         {
@@ -176,7 +197,14 @@ public sealed class Informer<T>
 
         var old = Cache.Get(key);
         Cache.Set(key, obj);
-        if (old is null)
+        if (old is not null && old.Metadata?.Uid != obj.Metadata?.Uid)
+        {
+            // Deleted and re-created under the same name while we were not watching (a relist shows a new uid): to the
+            // handler that is a delete of the old object and an add of a new one, never an update of the old.
+            handler?.OnDelete(old);
+            handler?.OnAdd(obj);
+        }
+        else if (old is null || announce)
         {
             handler?.OnAdd(obj);
         }
@@ -186,15 +214,20 @@ public sealed class Informer<T>
         }
     }
 
-    private async Task<(string Rv, string Ending)> WatchOnceAsync(string rv, CancellationToken ct)
+    private async Task<string> WatchOnceAsync(string rv, CancellationToken ct)
     {
         var min = (int)options.WatchTimeoutMin.TotalSeconds;
         var max = (int)options.WatchTimeoutMax.TotalSeconds;
         var timeoutSeconds = Random.Shared.Next(min, max + 1);
         var path = $"{resource.CollectionPath(options.Namespace)}?watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(rv)}&timeoutSeconds={timeoutSeconds.ToString(CultureInfo.InvariantCulture)}";
 
-        using var idle = new CancellationTokenSource(options.WatchIdleTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, idle.Token);
+        // Bookmarks are not guaranteed (the watch cache sends them only after events or progress notifications), so
+        // silence alone says nothing: a healthy server ends every watch by its timeoutSeconds, counted from the request.
+        // The watchdog is therefore a deadline from the start, WatchIdleTimeout beyond that: only a connection that hangs
+        // (the server's end never arrived) reaches it, whether or not events came before.
+        var watchdog = TimeSpan.FromSeconds(timeoutSeconds) + options.WatchIdleTimeout;
+        using var hung = new CancellationTokenSource(watchdog, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, hung.Token);
         try
         {
             using var response = await api.OpenStreamAsync(path, linked.Token).ConfigureAwait(false);
@@ -205,10 +238,9 @@ public sealed class Informer<T>
                 var line = await reader.ReadLineAsync(linked.Token).ConfigureAwait(false);
                 if (line is null)
                 {
-                    return (rv, WatchEnding.Closed);
+                    return WatchEnding.Closed;
                 }
 
-                idle.CancelAfter(options.WatchIdleTimeout);
                 if (line.Length == 0)
                 {
                     continue;
@@ -217,16 +249,18 @@ public sealed class Informer<T>
                 var next = HandleLine(line, rv);
                 if (next is null)
                 {
-                    return (rv, WatchEnding.Expired);
+                    return WatchEnding.Expired;
                 }
 
+                // Per event, as client-go's reflector: whatever ends this watch, the next resumes after what was applied.
                 rv = next;
+                LastResourceVersion = next;
             }
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested && idle.IsCancellationRequested)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && hung.IsCancellationRequested)
         {
-            RuntimeLog.WatchIdle(logger, resource.Kind, options.WatchIdleTimeout);
-            return (rv, WatchEnding.Idle);
+            RuntimeLog.WatchIdle(logger, resource.Kind, watchdog);
+            return WatchEnding.Idle;
         }
     }
 

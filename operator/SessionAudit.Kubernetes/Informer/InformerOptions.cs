@@ -10,8 +10,10 @@ public sealed record InformerOptions
     public TimeSpan WatchTimeoutMax { get; set; } = TimeSpan.FromSeconds(600);
 
     /// <summary>
-    /// No-event watchdog: a watch silent this long (no event, no bookmark) is re-opened from the last
-    /// resourceVersion. Guards against connections that hang without closing.
+    /// Watchdog beyond the watch's own `timeoutSeconds`: a watch still open this long after its timeoutSeconds is
+    /// abandoned and re-opened from the last resourceVersion. Guards against connections that hang without closing;
+    /// never fires on a healthy watch, which the server ends by timeoutSeconds even when it sends no bookmarks (they are
+    /// not guaranteed) and no events.
     /// </summary>
     public TimeSpan WatchIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 

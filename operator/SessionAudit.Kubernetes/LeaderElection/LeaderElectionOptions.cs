@@ -27,6 +27,12 @@ public sealed record LeaderElectionOptions
     /// <summary>On a clean stop, give the Lease up so a standby takes over at once.</summary>
     public bool ReleaseOnCancel { get; set; } = true;
 
+    /// <summary>
+    /// Time kept for releasing the Lease at a clean stop: the host's shutdown gives in-flight reconciles its timeout less
+    /// this, so the release is sent even when they drain to the end (a standby then need not wait a lease duration).
+    /// </summary>
+    public TimeSpan ReleaseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Messages for every invalid value; empty when valid.</summary>
     public IEnumerable<string> Validate()
     {
@@ -36,6 +42,7 @@ public sealed record LeaderElectionOptions
         }
 
         if (RetryPeriod <= TimeSpan.Zero) yield return "LeaderElection.RetryPeriod must be positive";
+        if (ReleaseTimeout <= TimeSpan.Zero) yield return "LeaderElection.ReleaseTimeout must be positive";
         if (LeaseDuration <= RenewDeadline) yield return "LeaderElection.LeaseDuration must be greater than RenewDeadline";
         if (RenewDeadline <= RetryPeriod * 1.2) yield return "LeaderElection.RenewDeadline must be greater than 1.2 × RetryPeriod";
         if (LeaseDuration.TotalSeconds < 1) yield return "LeaderElection.LeaseDuration must be at least 1s (the Lease counts whole seconds)";

@@ -18,6 +18,7 @@ public sealed class LeaderElector
     private readonly ResourceKey leaseKey;
     private readonly LeaderElectionOptions options;
     private readonly TimeProvider time;
+    private static readonly System.Net.Http.Headers.MediaTypeHeaderValue JsonType = new("application/json");
     private readonly ILogger logger;
     private string? observedFingerprint;
     private long observedAt;
@@ -96,7 +97,7 @@ public sealed class LeaderElector
             };
             try
             {
-                var stored = await api.CreateAsync(ResourceDescriptor.Lease, leaseKey.Namespace, created, ct).ConfigureAwait(false);
+                var stored = await api.SendAsync<V1Lease>(HttpMethod.Post, ResourceDescriptor.Lease.CollectionPath(leaseKey.Namespace), LeaseJson(created), JsonType, ct).ConfigureAwait(false);
                 Observe(stored);
                 return true;
             }
@@ -117,7 +118,7 @@ public sealed class LeaderElector
         lease.Spec = NewSpec(now, holder == Identity ? lease.Spec : null, lease.Spec);
         try
         {
-            var stored = await api.ReplaceAsync(ResourceDescriptor.Lease, leaseKey, lease, ct).ConfigureAwait(false);
+            var stored = await api.SendAsync<V1Lease>(HttpMethod.Put, ResourceDescriptor.Lease.ObjectPath(leaseKey), LeaseJson(lease), JsonType, ct).ConfigureAwait(false);
             Observe(stored);
             return true;
         }
@@ -185,7 +186,8 @@ public sealed class LeaderElector
     {
         try
         {
-            using var timeout = new CancellationTokenSource(options.RenewDeadline, time);
+            // On the real clock: it bounds network waits within the host's shutdown, which a test clock does not drive.
+            using var timeout = new CancellationTokenSource(options.ReleaseTimeout);
             var lease = await api.GetAsync<V1Lease>(ResourceDescriptor.Lease, leaseKey, timeout.Token).ConfigureAwait(false);
             if (lease?.Spec?.HolderIdentity != Identity)
             {
@@ -195,13 +197,34 @@ public sealed class LeaderElector
             lease.Spec.HolderIdentity = null;
             lease.Spec.LeaseDurationSeconds = 1;
             lease.Spec.RenewTime = time.GetUtcNow().UtcDateTime;
-            await api.ReplaceAsync(ResourceDescriptor.Lease, leaseKey, lease, timeout.Token).ConfigureAwait(false);
+            await api.SendAsync<V1Lease>(HttpMethod.Put, ResourceDescriptor.Lease.ObjectPath(leaseKey), LeaseJson(lease), JsonType, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             RuntimeLog.LeaseAttemptFailed(logger, Identity, e);
         }
     }
+
+    /// <summary>
+    /// The Lease as JSON with renewTime and acquireTime as metav1.MicroTime: exactly six fraction digits, which the API
+    /// server's decoder requires (a 400 otherwise). The official client's serializer drops a zero fraction
+    /// (`2024-01-01T00:00:00Z`), so the two fields are written here.
+    /// </summary>
+    private static string LeaseJson(V1Lease lease)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(k8s.KubernetesJson.Serialize(lease))!.AsObject();
+        if (node["spec"] is System.Text.Json.Nodes.JsonObject spec)
+        {
+            if (lease.Spec?.RenewTime is { } renew) spec["renewTime"] = MicroTime(renew);
+            if (lease.Spec?.AcquireTime is { } acquire) spec["acquireTime"] = MicroTime(acquire);
+        }
+
+        return node.ToJsonString();
+    }
+
+    /// <summary>RFC3339Micro in UTC: `2024-01-01T00:00:00.000000Z`.</summary>
+    private static string MicroTime(DateTime t) =>
+        t.ToUniversalTime().ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private V1LeaseSpec NewSpec(DateTime now, V1LeaseSpec? mine, V1LeaseSpec? previous = null) => new()
     {

@@ -15,6 +15,27 @@ public static class LeaseDefaults
         return $"{Environment.MachineName}_{Environment.ProcessId}";
     }
 
+    /// <summary>
+    /// Where the Lease of a controller of cluster-scoped objects lives unless configured: one fixed namespace for the whole
+    /// cluster (kube-controller-manager's and kube-scheduler's), so that two installs in different namespaces compete
+    /// for one Lease instead of each leading over the same objects.
+    /// </summary>
+    public const string ClusterScopedNamespace = "kube-system";
+
+    /// <summary>
+    /// Namespace of the Lease: <see cref="ClusterScopedNamespace"/> for cluster-scoped resources; else POD_NAMESPACE or the
+    /// service account's namespace in a cluster, the kubeconfig context's outside, else "default".
+    /// </summary>
+    public static string Namespace(bool inCluster, string? kubeconfigNamespace, bool namespacedResource)
+    {
+        if (!namespacedResource)
+        {
+            return ClusterScopedNamespace;
+        }
+
+        return Namespace(inCluster, kubeconfigNamespace);
+    }
+
     /// <summary>Namespace: POD_NAMESPACE or the service account's namespace in a cluster; the kubeconfig context's outside; else "default".</summary>
     public static string Namespace(bool inCluster, string? kubeconfigNamespace)
     {

@@ -79,8 +79,10 @@ public sealed class Finalizers<T>
             catch (KubernetesApiException e) when (e.IsConflict && attempt < MaxAttempts)
             {
                 var fresh = await api.GetAsync<T>(resource, key, ct).ConfigureAwait(false);
-                if (fresh is null)
+                if (fresh is null || fresh.Metadata?.Uid != obj.Metadata?.Uid)
                 {
+                    // Gone, or deleted and re-created under the name: the object we were changing no longer exists,
+                    // and the new one is reconciled on its own.
                     return null;
                 }
 

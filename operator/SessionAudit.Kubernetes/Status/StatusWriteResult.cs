@@ -1,6 +1,7 @@
 namespace SessionAudit.Kubernetes.Status;
 
-/// <summary>What a status write did: Written (with the stored object), Unchanged (no request made) or Gone (object deleted).</summary>
+/// <summary>What a status write did: Written (with the stored object), Unchanged (no request made), Gone (object deleted)
+/// or Stale (the object's spec or identity changed since the status was computed; Object is the fresh one; nothing written).</summary>
 public sealed record StatusWriteResult<T>(StatusWriteOutcome Outcome, T? Object, int Attempts)
     where T : class;
 
@@ -15,4 +16,10 @@ public enum StatusWriteOutcome
 
     /// <summary>The object no longer exists.</summary>
     Gone,
+
+    /// <summary>
+    /// A conflict showed a new generation or a new uid: the status was computed from stale input and was not written.
+    /// Reconcile again from the fresh object.
+    /// </summary>
+    Stale,
 }

@@ -8,7 +8,8 @@ namespace SessionAudit.Kubernetes.Status;
 
 /// <summary>
 /// Writes `.status` through the `/status` subresource with optimistic concurrency: the mutation runs on a copy,
-/// nothing is sent when the status is unchanged, and a 409 re-reads the object and re-runs the mutation.
+/// nothing is sent when the status is unchanged, and a 409 re-reads the object: the mutation runs again on it when its
+/// uid and generation are those the status was computed from, else nothing is written (<see cref="StatusWriteOutcome.Stale"/>).
 /// </summary>
 public sealed class StatusWriter<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
@@ -29,7 +30,8 @@ public sealed class StatusWriter<T>
     /// <summary>
     /// Applies <paramref name="mutate"/> to a copy of <paramref name="obj"/> (it sets the status: observedGeneration,
     /// conditions through <see cref="Conditions.Set"/>...) and writes the result if the status changed. The mutation
-    /// must be idempotent: it runs again on a fresh copy after a conflict. <paramref name="obj"/> is never modified.
+    /// must be idempotent: it runs again on a fresh copy after a conflict that changed neither uid nor generation.
+    /// <paramref name="obj"/> is never modified. On <see cref="StatusWriteOutcome.Stale"/> reconcile again.
     /// </summary>
     public async Task<StatusWriteResult<T>> WriteAsync(T obj, Action<T> mutate, CancellationToken ct)
     {
@@ -63,6 +65,16 @@ public sealed class StatusWriter<T>
                     return new(StatusWriteOutcome.Gone, null, attempt);
                 }
 
+                if (fresh.Metadata?.Uid != obj.Metadata?.Uid || fresh.Metadata?.Generation != obj.Metadata?.Generation)
+                {
+                    // The status was computed from a spec (or an object) that is no longer there: re-running the
+                    // mutation would stamp the new generation with conclusions drawn from the old one. The caller
+                    // must reconcile again from the fresh object.
+                    return new(StatusWriteOutcome.Stale, fresh, attempt);
+                }
+
+                // Only status or metadata moved (another writer, our own finalizer patch): the spec the status was
+                // computed from is unchanged, so the mutation is re-applied to the fresh copy.
                 current = fresh;
             }
         }

@@ -28,7 +28,7 @@ internal sealed class RunOptions
 
     private readonly Option<string?> leaderElectionNamespace = new("--leader-election-namespace")
     {
-        Description = "Namespace of the Lease. Defaults to the pod's namespace in a cluster, else the kubeconfig context's namespace.",
+        Description = "Namespace of the Lease. Defaults to kube-system: the policies are cluster-scoped, so one Lease per cluster keeps a second install from leading over them.",
     };
 
     private readonly Option<string> leaseDuration = new("--lease-duration")

@@ -88,6 +88,7 @@ public static class OperatorRunner
                 o.Concurrency = settings.Concurrency;
                 o.Resync = settings.Resync;
                 o.EventComponent = "session-audit-operator";
+                o.FieldManager = "session-audit-operator";
                 o.LeaderElection.Enabled = settings.LeaderElection;
                 o.LeaderElection.Namespace = settings.LeaderElectionNamespace;
                 o.LeaderElection.Name = "session-audit-operator";

@@ -87,8 +87,16 @@ internal sealed partial class SessionLoggingPolicyReconciler(
         if (deleting && result.DeletionComplete)
         {
             reports.Forget(obj.Metadata.Name);
-            await finalizers.RemoveAsync(written.Object ?? obj, SessionLoggingPolicy.Finalizer);
+
+            // After a stale status write the fresh object may be a new one under the name: remove from ours only.
+            await finalizers.RemoveAsync(written.Outcome == StatusWriteOutcome.Stale ? obj : written.Object ?? obj, SessionLoggingPolicy.Finalizer);
             return RuntimeResult.Success();
+        }
+
+        if (written.Outcome == StatusWriteOutcome.Stale)
+        {
+            // The spec (or the object) changed while this status was computed: it was not written; reconcile the new one.
+            return RuntimeResult.Transient("the policy changed while it was reconciled; its status is computed again");
         }
 
         return requeue is { } delay && delay > TimeSpan.Zero ? RuntimeResult.RequeueAfter(delay) : RuntimeResult.Success();

@@ -66,6 +66,13 @@ internal sealed class ApiHandler(
                 throw new ApiException(401, "Unauthorized", "Unauthorized");
             }
 
+            if (faults.TakeThrottle(verb) is { } throttle)
+            {
+                await WriteThrottledAsync(ctx, throttle);
+                Record(ctx, started, info, verb, identity, ctx.Response.StatusCode);
+                return;
+            }
+
             var latency = faults.Latency;
             if (latency > TimeSpan.Zero)
             {
@@ -132,7 +139,8 @@ internal sealed class ApiHandler(
             ctx.Request.Headers.UserAgent.ToString(),
             identity,
             status,
-            ctx.Request.ContentType ?? ""));
+            ctx.Request.ContentType ?? "",
+            ctx.Request.Query["fieldManager"].ToString()));
 
     private static string Verb(string method, RequestInfo? info, IQueryCollection query)
     {
@@ -539,7 +547,19 @@ internal sealed class ApiHandler(
         }
         catch (OperationCanceledException)
         {
-            // timeout, dropped by a fault, or the client left: the stream simply ends
+            // timeout, dropped by a fault, or the client left: the stream simply ends, unless a fault asked otherwise
+            if (!ctx.RequestAborted.IsCancellationRequested && !timeoutCts.IsCancellationRequested)
+            {
+                if (watcher.Ending == WatchEnding.Reset)
+                {
+                    ctx.Abort();
+                }
+                else if (watcher.Ending == WatchEnding.Error)
+                {
+                    var error = StatusBodies.Failure(500, "InternalError", "Internal error occurred: etcdserver: request timed out (injected fault)", null);
+                    await WriteEventAsync(ctx, "ERROR", Json.Bytes(error));
+                }
+            }
         }
         finally
         {
@@ -594,6 +614,27 @@ internal sealed class ApiHandler(
         var span = w.GetSpan(bytes.Length);
         bytes.CopyTo(span);
         w.Advance(bytes.Length);
+    }
+
+    /// <summary>
+    /// As API Priority and Fairness (and max-in-flight) reject: 429 with `Retry-After` and the plain-text body of
+    /// Go's http.Error. A 5xx answer is a Status, as the API server's own errors are.
+    /// </summary>
+    private static async Task WriteThrottledAsync(HttpContext ctx, Throttle throttle)
+    {
+        ctx.Response.Headers.RetryAfter = throttle.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        if (throttle.StatusCode == 429)
+        {
+            ctx.Response.StatusCode = 429;
+            ctx.Response.ContentType = "text/plain; charset=utf-8";
+            ctx.Response.Headers["X-Content-Type-Options"] = "nosniff";
+            await ctx.Response.WriteAsync("Too many requests, please try again later.\n", ctx.RequestAborted);
+            return;
+        }
+
+        var reason = throttle.StatusCode == 503 ? "ServiceUnavailable" : "InternalError";
+        var status = StatusBodies.Failure(throttle.StatusCode, reason, "the server is currently unable to handle the request (injected fault)", new JsonObject { ["retryAfterSeconds"] = throttle.RetryAfterSeconds });
+        await WriteJsonAsync(ctx, throttle.StatusCode, status);
     }
 
     private static bool WantsTable(HttpRequest request) =>

@@ -456,6 +456,18 @@ internal sealed class ResourceService(ResourceRegistry registry, TimeProvider ti
     {
         switch (type.Key)
         {
+            case "coordination.k8s.io/leases":
+                // metav1.MicroTime decodes with Go's time.Parse and the layout RFC3339Micro, so exactly six fraction
+                // digits are required; anything else fails decoding, before admission, as a 400.
+                foreach (var field in new[] { "acquireTime", "renewTime" })
+                {
+                    if (Json.At(obj, "spec." + field) is JsonValue v && v.TryGetValue<string>(out var text) && MicroTime.ParseError(text) is { } error)
+                    {
+                        throw ApiException.BadRequest($"Lease in version \"v1\" cannot be handled as a Lease: {error}");
+                    }
+                }
+
+                break;
             case "/namespaces":
                 obj["spec"] ??= new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
                 obj["status"] = new JsonObject { ["phase"] = Json.At(obj, "metadata.deletionTimestamp") is null ? "Active" : "Terminating" };

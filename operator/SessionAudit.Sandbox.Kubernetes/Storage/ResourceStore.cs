@@ -226,8 +226,8 @@ internal sealed class ResourceStore(ResourceVersionClock clock, int historyCapac
         }
     }
 
-    /// <summary>Ends every open watch on this resource.</summary>
-    public void DropWatches()
+    /// <summary>Ends every open watch on this resource, the way <paramref name="ending"/> says.</summary>
+    public void DropWatches(WatchEnding ending = WatchEnding.Clean)
     {
         Watcher[] open;
         lock (_gate)
@@ -239,6 +239,7 @@ internal sealed class ResourceStore(ResourceVersionClock clock, int historyCapac
         {
             try
             {
+                w.Ending = ending;
                 w.Stop.Cancel();
             }
             catch (ObjectDisposedException)

@@ -9,6 +9,9 @@ internal sealed class Watcher(Func<StoredObject, bool> filter, CancellationToken
 
     public CancellationTokenSource Stop { get; } = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
 
+    /// <summary>How a fault asked the stream to end (set before <see cref="Stop"/> fires).</summary>
+    public WatchEnding Ending { get; set; }
+
     public ChannelReader<WatchItem> Items => _items.Reader;
 
     /// <summary>Called under the store's lock, so items arrive in resourceVersion order.</summary>
@@ -47,4 +50,17 @@ internal sealed class Watcher(Func<StoredObject, bool> filter, CancellationToken
     public void Close() => _items.Writer.TryComplete();
 
     public void Dispose() => Stop.Dispose();
+}
+
+/// <summary>How a watch stream is ended by a fault.</summary>
+internal enum WatchEnding
+{
+    /// <summary>The response ends normally (an API server restart, a load balancer closing idle streams).</summary>
+    Clean,
+
+    /// <summary>The connection is reset mid-stream: no clean end of the response.</summary>
+    Reset,
+
+    /// <summary>An ERROR event with a 500 InternalError Status, then the end (as the watch cache sends on storage errors).</summary>
+    Error,
 }

@@ -9,15 +9,15 @@ namespace SessionAudit.Kubernetes.Tests.Sandbox;
 /// <summary>Builds a generic host running the Widget controller against the sandbox as one identity.</summary>
 public static class ControllerHostFactory
 {
-    public static IHost Build(SandboxEnv env, string identity, ReconcileLog log, Action<ControllerOptions> configure, DelegatingHandler? handler = null)
+    public static IHost Build(SandboxEnv env, string identity, ReconcileLog log, Action<ControllerOptions> configure, DelegatingHandler? handler = null, SessionAudit.Kubernetes.Resources.ResourceDescriptor? resource = null, string? kubeconfig = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(log);
-        var kubeconfig = env.Kubeconfig(identity);
+        kubeconfig ??= env.Kubeconfig(identity);
         builder.Services.AddKubernetesController<Widget, WidgetReconciler>(
-            Widget.Descriptor,
+            resource ?? Widget.Descriptor,
             o =>
             {
                 o.Kubeconfig = kubeconfig;

@@ -77,21 +77,6 @@ public sealed class InformerTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
     }
 
-    [Fact]
-    public async Task A_silent_watch_is_reopened_by_the_idle_watchdog()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await using var env = await SandboxEnv.StartAsync(ct);
-        var cache = new ResourceCache<Widget>();
-        var informer = new Informer<Widget>(env.Connect("informer").Api, Widget.Descriptor, cache, new InformerOptions { WatchIdleTimeout = TimeSpan.FromMilliseconds(300) });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var run = informer.RunAsync(stop.Token);
-        await Eventually.TrueAsync(() => env.Sandbox.RequestLog.Count(r => r.Identity == "informer" && r.Verb == "watch") >= 3, Deadline, "watch re-opened by the watchdog", ct);
-        Assert.Equal(1, env.Sandbox.RequestLog.Count(r => r.Identity == "informer" && r.Verb == "list"));
-        await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
-    }
-
     private sealed class RecordingHandler : IInformerHandler<Widget>
     {
         public ConcurrentBag<string> Deleted { get; } = [];

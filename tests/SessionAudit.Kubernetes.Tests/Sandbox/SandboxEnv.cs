@@ -20,15 +20,25 @@ public sealed class SandboxEnv : IAsyncDisposable
     /// <summary>The test's own client, identity "tester".</summary>
     public KubernetesApi Admin { get; private set; } = null!;
 
-    public static async Task<SandboxEnv> StartAsync(CancellationToken ct)
+    public static Task<SandboxEnv> StartAsync(CancellationToken ct) => StartAsync(new KubernetesSandboxOptions(), ct);
+
+    public static async Task<SandboxEnv> StartAsync(KubernetesSandboxOptions options, CancellationToken ct)
     {
-        var env = new SandboxEnv(await KubernetesSandbox.StartAsync(new KubernetesSandboxOptions(), ct));
+        var env = new SandboxEnv(await KubernetesSandbox.StartAsync(options, ct));
         env.Admin = env.Connect("tester").Api;
         await env.RegisterWidgetsAsync(ct);
         return env;
     }
 
     public string Kubeconfig(string identity) => Sandbox.WriteKubeconfig(Path.Combine(dir, identity + ".kubeconfig"), identity);
+
+    /// <summary>A kubeconfig for <paramref name="identity"/> edited by <paramref name="edit"/> (another context namespace, a tls-server-name...).</summary>
+    public string Kubeconfig(string identity, Func<string, string> edit)
+    {
+        var path = Kubeconfig(identity);
+        File.WriteAllText(path, edit(File.ReadAllText(path)));
+        return path;
+    }
 
     public KubernetesConnection Connect(string identity, params DelegatingHandler[] handlers)
     {

@@ -44,19 +44,22 @@ public sealed class StatusFinalizerEventTests
     }
 
     [Fact]
-    public async Task A_conflict_rereads_the_object_and_reapplies_the_change()
+    public async Task A_conflict_that_moved_only_metadata_rereads_the_object_and_reapplies_the_change()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var env = await SandboxEnv.StartAsync(ct);
         var api = env.Connect("writer").Api;
         var stale = await env.CreateAsync(Widget.New("default", "a", 3), ct);
-        await env.ResizeAsync("default", "a", 4, ct); // the copy in hand is now stale: its PUT gets 409
+
+        // The copy in hand is now stale (its PUT gets 409), but its spec is not: the same generation.
+        await env.Admin.MergePatchAsync<Widget>(Widget.Descriptor, new ResourceKey("default", "a"), """{"metadata":{"labels":{"touched":"yes"}}}""", ct);
         var result = await new StatusWriter<Widget>(api, Widget.Descriptor).WriteAsync(stale, Ready(Now), ct);
 
         Assert.Equal(StatusWriteOutcome.Written, result.Outcome);
         Assert.Equal(2, result.Attempts);
-        Assert.Equal(4, result.Object!.Status.ObservedSize);
-        Assert.Equal(2, result.Object.Status.ObservedGeneration);
+        Assert.Equal(3, result.Object!.Status.ObservedSize);
+        Assert.Equal(1, result.Object.Status.ObservedGeneration);
+        Assert.Equal("yes", result.Object.Metadata.Labels["touched"]);
         Assert.Contains(env.Sandbox.RequestLog, r => r.Identity == "writer" && r.StatusCode == 409);
     }
 

@@ -19,6 +19,12 @@ public sealed class ReconcileLog
 
     public ConcurrentDictionary<string, byte> SeenDeleted { get; } = new();
 
+    /// <summary>While set, every reconcile waits for it (or for its cancellation) before it reads anything.</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
+    /// <summary>Keys reconciled, in order.</summary>
+    public ConcurrentQueue<string> Keys { get; } = new();
+
     public void Enter(string key)
     {
         Interlocked.Increment(ref calls);
@@ -35,8 +41,14 @@ public sealed class WidgetReconciler(IResourceCache<Widget> cache, StatusWriter<
     {
         var key = req.Key.ToString();
         log.Enter(key);
+        log.Keys.Enqueue(key);
         try
         {
+            if (log.Hold is { } hold)
+            {
+                await hold.Task.WaitAsync(ct);
+            }
+
             // Widen the window in which a second worker could wrongly pick the same key.
             await Task.Delay(Random.Shared.Next(0, 4), ct);
             var w = cache.Get(req.Key);
