@@ -218,6 +218,7 @@ public sealed class HelmChartTests : IDisposable
         Assert.Contains("kubectl apply -f deploy/examples/", notes);
         Assert.Contains("kubectl get slp", notes);
         Assert.Contains("/metrics", notes);
+        Assert.Contains("port-forward pod/<that pod> 8081", notes);
         Assert.Contains("system:serviceaccount:session-audit-system:session-audit-operator", notes);
         if (withRole)
         {

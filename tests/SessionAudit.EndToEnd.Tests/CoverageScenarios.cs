@@ -77,7 +77,7 @@ public sealed class CoverageWorld : IAsyncLifetime
         await world.ApplyAsync("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: session-audit-system\n", ct: cts.Token);
         var kubeconfig = world.Kubernetes.WriteKubeconfig(Path.Combine(world.Directory, "operator-kubeconfig"), ServiceAccount);
         process = await world.StartOperatorWithArgsAsync(
-            ["--kubeconfig", kubeconfig, "--leader-elect=true", "--leader-election-namespace", "kube-system", "--metrics-port", "0", "--resync", "5s"],
+            ["--kubeconfig", kubeconfig, "--leader-elect=true", "--leader-election-namespace", "kube-system", "--metrics-port", "0", "--reports-port", "0", "--resync", "5s"],
             cts.Token);
     }
 

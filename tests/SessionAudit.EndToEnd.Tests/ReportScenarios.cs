@@ -86,11 +86,20 @@ public sealed class ReportScenarios(ReportWorld fixture) : IClassFixture<ReportW
         var html = await File.ReadAllTextAsync(htmlFile, Ct);
         Assert.Contains("e2e-ssh-1", html, StringComparison.Ordinal);
 
-        var url = await fixture.Operator.HttpUrlAsync(Ct);
+        // Session data is not on the metrics port (other pods reach it), only on the loopback reports listener.
         using var http = new HttpClient();
+        var metrics = await fixture.Operator.HttpUrlAsync(Ct);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri(metrics + "/reports/session-report.html"), Ct)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri(metrics + "/reports"), Ct)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(new Uri(metrics + "/healthz"), Ct)).StatusCode);
+
+        var url = await fixture.Operator.ReportsUrlAsync(Ct);
+        Assert.StartsWith("http://127.0.0.1:", url, StringComparison.Ordinal);
         var served = await http.GetAsync(new Uri(url + "/reports/session-report.html"), Ct);
         Assert.Equal(System.Net.HttpStatusCode.OK, served.StatusCode);
         Assert.Equal("text/html", served.Content.Headers.ContentType?.MediaType);
+        Assert.True(served.Headers.CacheControl?.NoStore, "reports must not be cached");
+        Assert.Equal(["nosniff"], served.Headers.GetValues("X-Content-Type-Options"));
         var page = await served.Content.ReadAsStringAsync(Ct);
         Assert.Contains("e2e-forward-1", page, StringComparison.Ordinal);
         Assert.DoesNotContain("e2e-old-1", page, StringComparison.Ordinal);

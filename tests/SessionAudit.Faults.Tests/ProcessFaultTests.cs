@@ -100,7 +100,7 @@ public sealed class ProcessFaultTests
             [
                 "run", "--kubeconfig", kubeconfig, "--leader-elect=true", "--leader-election-namespace", "default",
                 "--lease-duration", s(lease), "--renew-deadline", s(lease - TimeSpan.FromSeconds(2)), "--retry-period", s(retry),
-                "--metrics-port", "0", "--resync", "10m",
+                "--metrics-port", "0", "--reports-port", "0", "--resync", "10m",
             ],
             world.AwsEnvironment);
     }

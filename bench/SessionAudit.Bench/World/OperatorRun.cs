@@ -37,7 +37,7 @@ public sealed class OperatorRun : IAsyncDisposable
         string[] args =
         [
             "run", "--kubeconfig", kubeconfig ?? world.OperatorKubeconfig, $"--leader-elect={(leaderElect ? "true" : "false")}",
-            "--metrics-port", "0", "--resync", resync, "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--log-level", "Warning",
+            "--metrics-port", "0", "--reports-port", "0", "--resync", resync, "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--log-level", "Warning",
         ];
         var started = clock.Now;
         var process = BenchOperatorProcess.Start(args, env);

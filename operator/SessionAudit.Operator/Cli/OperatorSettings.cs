@@ -21,6 +21,9 @@ public sealed record OperatorSettings
 
     public int MetricsPort { get; init; } = 8080;
 
+    /// <summary>Port of the reports listener, always on 127.0.0.1 (session data: reached with kubectl port-forward); -1 for none.</summary>
+    public int ReportsPort { get; init; } = 8081;
+
     /// <summary>Address the metrics/health port listens on: every address in a pod (the kubelet probes it), loopback for the sandbox verb.</summary>
     public System.Net.IPAddress MetricsAddress { get; init; } = System.Net.IPAddress.Any;
 

@@ -51,8 +51,14 @@ internal sealed class RunOptions
 
     private readonly Option<int> metricsPort = new("--metrics-port")
     {
-        Description = "Port of /metrics, /healthz, /readyz and /reports (0 picks a free one, -1 serves none).",
+        Description = "Port of /metrics, /healthz and /readyz on every address (0 picks a free one, -1 serves none).",
         DefaultValueFactory = _ => 8080,
+    };
+
+    private readonly Option<int> reportsPort = new("--reports-port")
+    {
+        Description = "Port of /reports (who connected to which instance) on 127.0.0.1 only: reach it with kubectl port-forward, which RBAC guards (0 picks a free one, -1 serves none).",
+        DefaultValueFactory = _ => 8081,
     };
 
     private readonly Option<string> logFormat = new("--log-format")
@@ -113,6 +119,7 @@ internal sealed class RunOptions
         command.Options.Add(o.renewDeadline);
         command.Options.Add(o.retryPeriod);
         command.Options.Add(o.metricsPort);
+        command.Options.Add(o.reportsPort);
         command.Options.Add(o.logFormat);
         command.Options.Add(o.logLevel);
         return o;
@@ -129,6 +136,7 @@ internal sealed class RunOptions
         RenewDeadline = CliOptions.ParseDuration(parse.GetValue(renewDeadline)!, "--renew-deadline"),
         RetryPeriod = CliOptions.ParseDuration(parse.GetValue(retryPeriod)!, "--retry-period"),
         MetricsPort = parse.GetValue(metricsPort),
+        ReportsPort = parse.GetValue(reportsPort),
         JsonLogs = parse.GetValue(logFormat) == "json",
         LogLevel = parse.GetValue(logLevel),
     };

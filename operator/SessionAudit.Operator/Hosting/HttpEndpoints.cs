@@ -6,7 +6,8 @@ using SessionAudit.Operator.Resources;
 
 namespace SessionAudit.Operator.Hosting;
 
-/// <summary>The operator's HTTP port: Prometheus metrics, liveness, readiness and the latest report of each policy.</summary>
+/// <summary>The operator's HTTP endpoints: Prometheus metrics, liveness and readiness on the metrics port; the latest report
+/// of each policy on the loopback reports listener only.</summary>
 internal static class HttpEndpoints
 {
     public static void Map(WebApplication app)
@@ -18,8 +19,21 @@ internal static class HttpEndpoints
             !leadership.IsActive || cache.HasSynced
                 ? Results.Text("ok\n")
                 : Results.Text("cache not synced\n", statusCode: (int)HttpStatusCode.ServiceUnavailable));
-        app.MapGet("/reports", (ReportStore store) => Results.Content(Index(store), "text/html; charset=utf-8"));
-        app.MapGet("/reports/{name}.html", (string name, ReportStore store) =>
+        var reports = app.MapGroup("/reports").AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            // Only on the loopback reports listener: on the metrics port (which other pods reach) the reports do not exist.
+            if (http.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>()?.Items.ContainsKey(HttpListeners.ReportsConnection) != true)
+            {
+                return Results.NotFound();
+            }
+
+            http.Response.Headers.CacheControl = "no-store";
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            return await next(context);
+        });
+        reports.MapGet("", (ReportStore store) => Results.Content(Index(store), "text/html; charset=utf-8"));
+        reports.MapGet("/{name}.html", (string name, ReportStore store) =>
             store.Get(name) is { } html
                 ? Results.Content(html, "text/html; charset=utf-8")
                 : Results.NotFound($"no report for policy '{name}' yet (is spec.report set, and is this replica the leader?)\n"));

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using SessionAudit.Aws.Configuration;
 using SessionAudit.Aws.DependencyInjection;
 using SessionAudit.Kubernetes.Hosting;
@@ -23,6 +21,11 @@ public static class OperatorRunner
             await output.WriteLineAsync($"HTTP={ListeningUrl(app)}");
         }
 
+        if (ReportsUrl(app) is { } reports)
+        {
+            await output.WriteLineAsync($"REPORTS={reports}");
+        }
+
         try
         {
             await app.WaitForShutdownAsync(ct);
@@ -35,11 +38,17 @@ public static class OperatorRunner
         return 0;
     }
 
-    /// <summary>The first address the HTTP endpoints listen on, as a URL a local client can open ("[::]" means every address).</summary>
-    public static string ListeningUrl(WebApplication app) =>
-        (app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "")
-            .Replace("[::]", "127.0.0.1", StringComparison.Ordinal)
-            .Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal);
+    /// <summary>The metrics/health listener's address as a URL a local client can open (after start).</summary>
+    public static string ListeningUrl(WebApplication app) => Url(app.Services.GetRequiredService<HttpListeners>().Metrics);
+
+    /// <summary>The reports listener's address (after start); null when it is off.</summary>
+    public static string? ReportsUrl(WebApplication app) =>
+        app.Services.GetRequiredService<HttpListeners>().Reports is { } reports ? Url(reports) : null;
+
+    private static string Url(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? listener) =>
+        listener?.IPEndPoint is { } endpoint
+            ? $"http://{(endpoint.Address.Equals(System.Net.IPAddress.Any) || endpoint.Address.Equals(System.Net.IPAddress.IPv6Any) ? "127.0.0.1" : endpoint.Address.ToString())}:{endpoint.Port}"
+            : "";
 
     public static WebApplication Build(OperatorSettings settings, AwsClientOptions? aws = null)
     {
@@ -64,14 +73,34 @@ public static class OperatorRunner
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 
-        if (settings.MetricsPort >= 0)
+        var listeners = new HttpListeners();
+        builder.Services.AddSingleton(listeners);
+        builder.WebHost.UseKestrel(k =>
         {
-            builder.WebHost.UseKestrel(k => k.Listen(settings.MetricsAddress, settings.MetricsPort));
-        }
-        else
-        {
-            builder.WebHost.UseKestrel(k => k.ListenLocalhost(0));
-        }
+            if (settings.MetricsPort >= 0)
+            {
+                k.Listen(settings.MetricsAddress, settings.MetricsPort, o => listeners.Metrics = o);
+            }
+            else
+            {
+                k.Listen(System.Net.IPAddress.Loopback, 0, o => listeners.Metrics = o);
+            }
+
+            if (settings.ReportsPort >= 0)
+            {
+                // Session data (who connected to which instance, when) only on loopback, on connections marked as the
+                // reports listener's: other pods reach the metrics port, never this one.
+                k.Listen(System.Net.IPAddress.Loopback, settings.ReportsPort, o =>
+                {
+                    listeners.Reports = o;
+                    o.Use(next => connection =>
+                    {
+                        connection.Items[HttpListeners.ReportsConnection] = true;
+                        return next(connection);
+                    });
+                });
+            }
+        });
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddOperatorTelemetry(builder.Configuration);
@@ -101,4 +130,15 @@ public static class OperatorRunner
         HttpEndpoints.Map(app);
         return app;
     }
+}
+
+/// <summary>The two HTTP listeners, known once Kestrel has bound them (ports may be picked at start).</summary>
+internal sealed class HttpListeners
+{
+    /// <summary>Connection item that marks a connection accepted by the reports listener.</summary>
+    public const string ReportsConnection = "session-audit.reports";
+
+    public Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? Metrics { get; set; }
+
+    public Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? Reports { get; set; }
 }

@@ -59,6 +59,7 @@ internal sealed record SandboxRun(
             Kubeconfig = sandbox.Kubeconfig,
             LeaderElection = false,
             MetricsPort = 0,
+            ReportsPort = 0,
             // Every listener of the sandbox verb is on loopback: its APIs grant full rights to whoever holds the token.
             MetricsAddress = System.Net.IPAddress.Loopback,
             Concurrency = 16,
@@ -66,6 +67,7 @@ internal sealed record SandboxRun(
         await using var app = OperatorRunner.Build(settings);
         await app.StartAsync(ct);
         await Output.WriteLineAsync($"HTTP={OperatorRunner.ListeningUrl(app)}");
+        await Output.WriteLineAsync($"REPORTS={OperatorRunner.ReportsUrl(app)}");
 
         var applied = ExamplesDirectory is null ? [] : await ApplyExamplesAsync(kube, ExamplesDirectory, ct);
         if (applied.Count > 0)

@@ -25,16 +25,30 @@ public sealed partial class PolicyReconciler
             await RemoveRuleAsync(ctx, ResourceNames.Rule(ctx.Meta.Name), ct).ConfigureAwait(false);
             status = status with { RuleArn = null };
 
-            var grants = (ctx.Previous.Grants ?? []).ToList();
+            // The keys to look at: the spec's and those status names; what is revoked is what a key holds under the
+            // policy's name (status alone is no proof of ownership).
+            var keys = (ctx.Previous.Grants ?? []).Select(g => g.KeyArn).OfType<string>().ToHashSet(StringComparer.Ordinal);
             if (ctx.Spec.Kms is { } kms && await ctx.Aws.Keys.DescribeAsync(kms.KeyId, ct).ConfigureAwait(false) is { KeyManager: KmsKeyManager.Customer } key)
             {
-                foreach (var g in await ctx.Aws.Grants.ListAsync(key.Arn, ct).ConfigureAwait(false))
+                keys.Add(key.Arn);
+            }
+
+            var grants = new List<GrantStatus>();
+            foreach (var keyArn in keys.Order(StringComparer.Ordinal))
+            {
+                IReadOnlyList<KmsGrant> held;
+                try
                 {
-                    if (ResourceNames.IsOwnedGrant(g.Name, ctx.Meta.Name, ctx.Spec, ctx.Meta.Uid) && grants.All(x => x.GrantId != g.GrantId))
-                    {
-                        grants.Add(new GrantStatus { Grantee = g.GranteePrincipal, GrantId = g.GrantId, KeyArn = key.Arn });
-                    }
+                    held = await ctx.Aws.Grants.ListAsync(keyArn, ct).ConfigureAwait(false);
                 }
+                catch (AwsFailure f) when (f.Kind == AwsFailureKind.NotFound)
+                {
+                    continue;
+                }
+
+                grants.AddRange(held
+                    .Where(g => ResourceNames.IsOwnedGrant(g.Name, ctx.Meta.Name, ctx.Spec, ctx.Meta.Uid))
+                    .Select(g => new GrantStatus { Grantee = g.GranteePrincipal, GrantId = g.GrantId, KeyArn = keyArn }));
             }
 
             foreach (var g in grants.Where(g => g.KeyArn is not null))
@@ -56,8 +70,10 @@ public sealed partial class PolicyReconciler
 
             status = status with { Grants = null };
 
+            // Only the spec's own document, and only a Session document: status could name any other.
             if (ctx.Previous.Document is { VersionBeforePolicy: { Length: > 0 } before, Name: var docName }
-                && await ctx.Aws.Documents.GetAsync(docName, ct).ConfigureAwait(false) is { } snapshot
+                && docName == ctx.Spec.DocumentName
+                && await ctx.Aws.Documents.GetAsync(docName, ct).ConfigureAwait(false) is { DocumentType: "Session" } snapshot
                 && snapshot.DefaultVersion != before)
             {
                 ctx.Plan("document", ChangeAction.Update, "document.defaultVersion", snapshot.DefaultVersion, before);

@@ -26,8 +26,28 @@ public sealed partial class PolicyReconciler
         var grantName = ResourceNames.Grant(ctx.Meta.Name, ctx.Spec);
         var kept = new List<GrantStatus>();
         var key = ctx.Key;
-        // Grants this policy made on a key it no longer uses (or on any key when it needs none) go.
-        var stale = previous.Where(g => key is null || key.KeyManager == KmsKeyManager.Aws || (g.KeyArn is not null && g.KeyArn != key.Arn)).ToList();
+        // Grants this policy made on a key it no longer uses (or on any key when it needs none) go. Status is no proof of
+        // ownership (anyone who may write the policy may write its status): such a grant is revoked only when that key
+        // holds it under the policy's name.
+        var stale = new List<GrantStatus>();
+        foreach (var onOtherKey in previous
+                     .Where(g => g.KeyArn is not null && (key is null || key.KeyManager == KmsKeyManager.Aws || g.KeyArn != key.Arn))
+                     .GroupBy(g => g.KeyArn!))
+        {
+            IReadOnlyList<KmsGrant> held;
+            try
+            {
+                held = await ctx.Aws.Grants.ListAsync(onOtherKey.Key, ct).ConfigureAwait(false);
+            }
+            catch (AwsFailure f) when (f.Kind is AwsFailureKind.NotFound or AwsFailureKind.AccessDenied)
+            {
+                // The key is gone, or no longer the operator's to read: nothing there to revoke.
+                continue;
+            }
+
+            stale.AddRange(onOtherKey.Where(g => held.Any(h => h.GrantId == g.GrantId && ResourceNames.IsOwnedGrant(h.Name, ctx.Meta.Name, ctx.Spec, ctx.Meta.Uid))));
+        }
+
         string readyReason;
         string readyMessage;
         var failed = false;

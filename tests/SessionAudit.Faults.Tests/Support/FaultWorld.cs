@@ -81,7 +81,7 @@ public static class FaultWorld
             all[k] = v;
         }
 
-        var op = OperatorProcess.Start(["run", "--kubeconfig", world.Kubeconfig, "--leader-elect=false", "--metrics-port", "0", "--resync", resync], all);
+        var op = OperatorProcess.Start(["run", "--kubeconfig", world.Kubeconfig, "--leader-elect=false", "--metrics-port", "0", "--reports-port", "0", "--resync", resync], all);
         try
         {
             await op.WaitForLineAsync("HTTP=", TimeSpan.FromSeconds(60), Ct);

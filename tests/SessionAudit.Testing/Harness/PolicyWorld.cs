@@ -120,7 +120,7 @@ public static class PolicyWorld
     /// The caller owns the process and disposes it.
     /// </summary>
     public static Task<OperatorProcess> StartOperatorWithResyncAsync(this TestWorld world, string resync, IEnumerable<string>? extraArgs = null, CancellationToken ct = default) =>
-        world.StartOperatorWithArgsAsync(["--kubeconfig", world.Kubeconfig, "--leader-elect=false", "--metrics-port", "0", "--resync", resync, .. extraArgs ?? []], ct);
+        world.StartOperatorWithArgsAsync(["--kubeconfig", world.Kubeconfig, "--leader-elect=false", "--metrics-port", "0", "--reports-port", "0", "--resync", resync, .. extraArgs ?? []], ct);
 
     /// <summary>Starts `session-audit run` with exactly <paramref name="args"/> (kubeconfig, leader election, port, resync are
     /// the caller's) and the world's AWS environment; waits until it serves. The caller owns the process.</summary>
@@ -150,6 +150,10 @@ public static class PolicyWorld
             timeout ?? TimeSpan.FromSeconds(45),
             $"{count} operator {operation} call(s)",
             ct);
+
+    /// <summary>The operator's reports listener from its REPORTS= line (loopback only).</summary>
+    public static async Task<string> ReportsUrlAsync(this OperatorProcess process, CancellationToken ct = default) =>
+        (await process.WaitForLineAsync("REPORTS=", TimeSpan.FromSeconds(5), ct)).Trim().TrimEnd('/');
 
     /// <summary>The operator's HTTP address from its HTTP= line, with a wildcard bind address turned into loopback.</summary>
     public static async Task<string> HttpUrlAsync(this OperatorProcess process, CancellationToken ct = default)

@@ -96,7 +96,7 @@ public sealed class TestWorld : IAsyncDisposable
     /// <summary>Starts `session-audit run` against this world (no leader election, a free HTTP port) and waits until it serves.</summary>
     public async Task<OperatorProcess> StartOperatorAsync(IEnumerable<string>? extraArgs = null, IReadOnlyDictionary<string, string?>? extraEnv = null, CancellationToken ct = default)
     {
-        var args = new List<string> { "run", "--kubeconfig", Kubeconfig, "--leader-elect=false", "--metrics-port", "0", "--resync", "30s" };
+        var args = new List<string> { "run", "--kubeconfig", Kubeconfig, "--leader-elect=false", "--metrics-port", "0", "--reports-port", "0", "--resync", "30s" };
         args.AddRange(extraArgs ?? []);
         var env = new Dictionary<string, string?>(AwsEnvironment);
         foreach (var (k, v) in extraEnv ?? new Dictionary<string, string?>())
