@@ -11,14 +11,60 @@ public sealed class IamPolicyBuilderTests
     private static JsonArray Statements(string json) => JsonNode.Parse(json)!["Statement"]!.AsArray();
 
     [Fact]
-    public void The_generic_policy_grants_every_action_once_on_any_resource()
+    public void The_generic_policy_grants_every_action_once_on_any_resource_but_rules_and_grants()
     {
         var statements = Statements(IamPolicyBuilder.Build());
         var actions = statements.SelectMany(s => s!["Action"]!.AsArray().Select(a => a!.GetValue<string>())).ToList();
 
         Assert.Equal(IamPolicyBuilder.Actions, actions.Order(StringComparer.Ordinal));
-        Assert.All(statements, s => Assert.Equal("*", s!["Resource"]!.GetValue<string>()));
+        var rules = statements.Single(s => s!["Action"]!.AsArray().Any(a => (string?)a == "events:PutRule"))!;
+        Assert.Equal("arn:aws*:events:*:*:rule/session-audit-*", (string?)rules["Resource"]);
+        Assert.All(statements.Where(s => s != rules), s => Assert.Equal("*", s!["Resource"]!.GetValue<string>()));
     }
+
+    [Fact]
+    public void CreateGrant_is_limited_to_the_two_operations_instance_roles_need_and_to_roles()
+    {
+        var grant = Statements(IamPolicyBuilder.Build()).Single(s => s!["Action"]!.AsArray().Any(a => (string?)a == "kms:CreateGrant"))!;
+
+        Assert.Equal(["kms:CreateGrant"], grant["Action"]!.AsArray().Select(a => (string?)a));
+        Assert.Equal(["Decrypt", "GenerateDataKey"], grant["Condition"]!["ForAllValues:StringEquals"]!["kms:GrantOperations"]!.AsArray().Select(a => (string?)a));
+        Assert.Equal(["arn:aws*:iam::*:role/*"], grant["Condition"]!["StringLike"]!["kms:GranteePrincipal"]!.AsArray().Select(a => (string?)a));
+    }
+
+    [Fact]
+    public void A_scoped_policy_uses_the_regions_partition_and_names_the_grantees_and_the_rule_prefix()
+    {
+        var spec = new SessionLoggingPolicySpec
+        {
+            Region = "cn-north-1",
+            S3 = new S3LoggingSpec { BucketName = "logs-cn" },
+            Kms = new KmsSpec { KeyId = "alias/sessions", Grantees = ["arn:aws-cn:iam::111122223333:role/ec2"] },
+            Alerts = new AlertsSpec { SnsTopicArns = ["arn:aws-cn:sns:cn-north-1:111122223333:alerts"] },
+        };
+
+        var statements = Statements(IamPolicyBuilder.Build([spec]));
+        var json = statements.ToJsonString();
+
+        Assert.DoesNotContain("\"arn:aws:", json, StringComparison.Ordinal);
+        Assert.Contains("arn:aws-cn:s3:::logs-cn", json, StringComparison.Ordinal);
+        Assert.Contains("arn:aws-cn:ssm:cn-north-1:*:document/SSM-SessionManagerRunShell", json, StringComparison.Ordinal);
+        Assert.Contains("arn:aws-cn:events:cn-north-1:*:rule/session-audit-*", json, StringComparison.Ordinal);
+        var grant = statements.Single(s => s!["Action"]!.AsArray().Any(a => (string?)a == "kms:CreateGrant"))!;
+        Assert.Equal(["arn:aws-cn:kms:cn-north-1:*:key/*"], grant["Resource"]!.AsArray().Select(a => (string?)a));
+        Assert.Equal(["arn:aws-cn:iam::111122223333:role/ec2"], grant["Condition"]!["StringLike"]!["kms:GranteePrincipal"]!.AsArray().Select(a => (string?)a));
+    }
+
+    [Theory]
+    [InlineData("us-east-1", "aws")]
+    [InlineData("cn-northwest-1", "aws-cn")]
+    [InlineData("us-gov-west-1", "aws-us-gov")]
+    [InlineData("us-iso-east-1", "aws-iso")]
+    [InlineData("us-isob-east-1", "aws-iso-b")]
+    [InlineData("eu-isoe-west-1", "aws-iso-e")]
+    [InlineData("us-isof-south-1", "aws-iso-f")]
+    public void Every_region_has_its_partition(string region, string partition) =>
+        Assert.Equal(partition, Arn.PartitionOf(region));
 
     [Fact]
     public void A_scoped_policy_names_the_document_bucket_topic_and_role_of_the_spec()

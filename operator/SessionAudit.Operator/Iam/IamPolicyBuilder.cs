@@ -13,13 +13,19 @@ public static class IamPolicyBuilder
 {
     /// <summary>One statement: a Sid, the actions, and what to scope them to given the policies (null: any resource).
     /// Unscoped, statements of one service share <see cref="Group"/> as their Sid and become one statement.</summary>
-    private sealed record Statement(string Sid, string[] Actions, Func<IReadOnlyList<SessionLoggingPolicySpec>, IEnumerable<string>>? Scope, string? Group = null, Func<JsonObject>? Condition = null);
+    private sealed record Statement(
+        string Sid,
+        string[] Actions,
+        Func<IReadOnlyList<SessionLoggingPolicySpec>, IEnumerable<string>>? Scope,
+        string? Group = null,
+        Func<IReadOnlyList<SessionLoggingPolicySpec>?, JsonObject>? Condition = null,
+        string AnyResource = "*");
 
     private static readonly Statement[] Statements =
     [
         new("SessionManagerPreferences",
             ["ssm:CreateDocument", "ssm:DeleteDocument", "ssm:GetDocument", "ssm:ListDocumentVersions", "ssm:UpdateDocument", "ssm:UpdateDocumentDefaultVersion"],
-            specs => specs.Select(s => $"arn:aws:ssm:{s.Region}:{Account(s)}:document/{s.DocumentName}"),
+            specs => specs.Select(s => $"arn:{Arn.PartitionOf(s.Region)}:ssm:{s.Region}:{Account(s)}:document/{s.DocumentName}"),
             "SessionManagerPreferencesAndReport"),
         new("SessionActivityReport",
             ["ssm:DescribeInstanceInformation", "ssm:DescribeSessions"],
@@ -27,29 +33,50 @@ public static class IamPolicyBuilder
             "SessionManagerPreferencesAndReport"),
         new("S3LogBucketChecks",
             ["s3:GetEncryptionConfiguration", "s3:ListBucket"],
-            specs => specs.Select(s => s.S3?.BucketName).OfType<string>().Where(b => b.Length > 0).Select(b => $"arn:aws:s3:::{b}"),
+            specs => specs.Where(s => s.S3?.BucketName is { Length: > 0 }).Select(s => $"arn:{Arn.PartitionOf(s.Region)}:s3:::{s.S3!.BucketName}"),
             "S3LogBucketChecksAndReportExport"),
         new("S3ReportExport",
             ["s3:PutObject"],
-            specs => specs.Select(s => s.Report?.S3).OfType<ReportS3Spec>().Select(r => $"arn:aws:s3:::{r.BucketName}/{r.KeyPrefix}*"),
+            specs => specs.Where(s => s.Report?.S3 is not null).Select(s => $"arn:{Arn.PartitionOf(s.Region)}:s3:::{s.Report!.S3!.BucketName}/{s.Report.S3.KeyPrefix}*"),
             "S3LogBucketChecksAndReportExport"),
-        new("KmsKeyChecksAndGrants",
+        new("KmsKeyChecksAndGrantRemoval",
             // RevokeGrant, not RetireGrant: the operator removes grants as a key user with the key's permission, never as the retiring principal.
-            ["kms:CreateGrant", "kms:DescribeKey", "kms:ListGrants", "kms:RevokeGrant"],
-            specs => specs.Select(s => s.Kms?.KeyId).OfType<string>().Where(k => k.Length > 0)
-                .Select(k => k.StartsWith("arn:", StringComparison.Ordinal) && k.Contains(":key/", StringComparison.Ordinal) ? k : "*")),
+            ["kms:DescribeKey", "kms:ListGrants", "kms:RevokeGrant"],
+            KeyArns),
+        new("KmsGrantsForInstanceRoles",
+            ["kms:CreateGrant"],
+            KeyArns,
+            // Only the two operations instance roles need, only to the grantees the policies name (any role when unscoped),
+            // and never a grant that lets its holder create more grants.
+            Condition: specs =>
+            {
+                var condition = new JsonObject
+                {
+                    ["ForAllValues:StringEquals"] = new JsonObject { ["kms:GrantOperations"] = new JsonArray("Decrypt", "GenerateDataKey") },
+                };
+                var grantees = specs?.SelectMany(s => s.Kms?.Grantees ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                condition["StringLike"] = new JsonObject
+                {
+                    ["kms:GranteePrincipal"] = grantees is { Count: > 0 }
+                        ? new JsonArray(grantees.Select(g => (JsonNode?)g).ToArray())
+                        : new JsonArray("arn:aws*:iam::*:role/*"),
+                };
+                return condition;
+            }),
         new("CloudWatchLogGroupChecks",
             ["logs:DescribeLogGroups"],
             null),
         new("EventBridgeAlertRule",
             ["events:DeleteRule", "events:DescribeRule", "events:ListTargetsByRule", "events:PutRule", "events:PutTargets", "events:RemoveTargets"],
-            null),
+            // Every rule the operator manages is named session-audit-<policy>.
+            specs => specs.Where(s => s.Alerts is not null).Select(s => $"arn:{Arn.PartitionOf(s.Region)}:events:{s.Region}:{Account(s)}:rule/{ResourceNames.Prefix}*"),
+            AnyResource: $"arn:aws*:events:*:*:rule/{ResourceNames.Prefix}*"),
         new("PassTargetRolesToEventBridge",
             ["iam:PassRole"],
             specs => specs.SelectMany(s => (s.Alerts?.CodePipelines?.Select(p => p.RoleArn) ?? [])
                 .Concat(s.Alerts?.RunCommands?.Select(r => r.RoleArn) ?? [])).OfType<string>(),
             // Only EventBridge may be handed these roles.
-            Condition: () => new JsonObject { ["StringEquals"] = new JsonObject { ["iam:PassedToService"] = "events.amazonaws.com" } }),
+            Condition: _ => new JsonObject { ["StringEquals"] = new JsonObject { ["iam:PassedToService"] = "events.amazonaws.com" } }),
         new("CloudTrailAuditTrailChecks",
             ["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"],
             null),
@@ -67,6 +94,13 @@ public static class IamPolicyBuilder
             specs => specs.Select(s => s.RoleArn).OfType<string>().Where(r => r.Length > 0)),
     ];
 
+    // A key given as an ARN scopes to itself; an alias or id cannot be resolved here, so it scopes to the region's keys.
+    private static IEnumerable<string> KeyArns(IReadOnlyList<SessionLoggingPolicySpec> specs) =>
+        specs.Where(s => s.Kms?.KeyId is { Length: > 0 }).Select(s =>
+            s.Kms!.KeyId.StartsWith("arn:", StringComparison.Ordinal) && s.Kms.KeyId.Contains(":key/", StringComparison.Ordinal)
+                ? s.Kms.KeyId
+                : $"arn:{Arn.PartitionOf(s.Region)}:kms:{s.Region}:{Account(s)}:key/*");
+
     /// <summary>Every IAM action the operator may call.</summary>
     public static IReadOnlyList<string> Actions { get; } = Statements.SelectMany(s => s.Actions).Order(StringComparer.Ordinal).ToList();
 
@@ -80,7 +114,7 @@ public static class IamPolicyBuilder
             foreach (var group in Statements.GroupBy(s => s.Group ?? s.Sid))
             {
                 var first = group.First();
-                statements.Add(Render(group.Key, group.SelectMany(s => s.Actions).Order(StringComparer.Ordinal), "*", first.Condition));
+                statements.Add(Render(group.Key, group.SelectMany(s => s.Actions).Order(StringComparer.Ordinal), first.AnyResource, first.Condition?.Invoke(null)));
             }
         }
         else
@@ -99,7 +133,7 @@ public static class IamPolicyBuilder
                     resource = arns.Contains("*") ? "*" : new JsonArray(arns.Select(a => (JsonNode?)a).ToArray());
                 }
 
-                statements.Add(Render(s.Sid, s.Actions, resource, s.Condition));
+                statements.Add(Render(s.Sid, s.Actions, resource, s.Condition?.Invoke(specs)));
             }
         }
 
@@ -107,7 +141,7 @@ public static class IamPolicyBuilder
         return document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
 
-    private static JsonObject Render(string sid, IEnumerable<string> actions, JsonNode resource, Func<JsonObject>? condition)
+    private static JsonObject Render(string sid, IEnumerable<string> actions, JsonNode resource, JsonObject? condition)
     {
         var statement = new JsonObject
         {
@@ -118,7 +152,7 @@ public static class IamPolicyBuilder
         };
         if (condition is not null)
         {
-            statement["Condition"] = condition();
+            statement["Condition"] = condition;
         }
 
         return statement;

@@ -20,6 +20,8 @@ public sealed record Arn(string Partition, string Service, string Region, string
         region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
         : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
         : region.StartsWith("us-isob-", StringComparison.Ordinal) ? "aws-iso-b"
+        : region.StartsWith("us-isof-", StringComparison.Ordinal) ? "aws-iso-f"
+        : region.StartsWith("eu-isoe-", StringComparison.Ordinal) ? "aws-iso-e"
         : region.StartsWith("us-iso-", StringComparison.Ordinal) ? "aws-iso"
         : "aws";
 
