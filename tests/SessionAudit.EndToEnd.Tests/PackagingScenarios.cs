@@ -75,6 +75,12 @@ public sealed class PackagingScenarios
             var table = (await Tool.RunAsync(Tools.Kubectl, ["--kubeconfig", kubeconfig, "get", "slp"], ct: Ct)).EnsureSuccess("kubectl get slp");
             Assert.Contains("READY", table.StdOut, StringComparison.Ordinal);
             Assert.Contains("audit-default", table.StdOut, StringComparison.Ordinal);
+            Assert.DoesNotContain("MODE", table.StdOut, StringComparison.Ordinal);
+            var wide = (await Tool.RunAsync(Tools.Kubectl, ["--kubeconfig", kubeconfig, "get", "slp", "-o", "wide"], ct: Ct)).EnsureSuccess("kubectl get slp -o wide");
+            foreach (var column in new[] { "MODE", "DOCUMENT", "RULE", "LASTSYNC", "Observe", "Enforce", "SSM-SessionManagerRunShell" })
+            {
+                Assert.Contains(column, wide.StdOut, StringComparison.Ordinal);
+            }
 
             // `plan -f` on the examples directory against the converged world: no change (exit 0 with --detailed-exitcode);
             // one field changed: exit 2 and that field named.

@@ -14,7 +14,12 @@ public static class SessionAuditCli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            await stderr.WriteLineAsync($"session-audit: {OneLine(parse.Errors[0].Message)} (see 'session-audit --help')");
+            // "Unrecognized command or argument 'aply'" says more than "Required command was not provided".
+            var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            var help = parse.CommandResult.Command == root ? "session-audit --help" : $"session-audit {parse.CommandResult.Command.Name} --help";
+            var suggestion = DidYouMean(error.Message, parse.CommandResult.Command);
+            var text = suggestion.Length == 0 ? OneLine(error.Message) : OneLine(error.Message).TrimEnd('.') + suggestion;
+            await stderr.WriteLineAsync($"session-audit: {text} (see '{help}')");
             return UsageError;
         }
 
@@ -38,6 +43,58 @@ public static class SessionAuditCli
             await stderr.WriteLineAsync($"session-audit: error: {ex.Message}");
             return 1;
         }
+    }
+
+    /// <summary>"; did you mean 'apply'?" when an unrecognized word is close to a verb or flag of <paramref name="command"/>.</summary>
+    internal static string DidYouMean(string message, Command command)
+    {
+        var quoted = System.Text.RegularExpressions.Regex.Match(message, "^Unrecognized command or argument '(.+)'");
+        if (!quoted.Success)
+        {
+            return "";
+        }
+
+        var word = quoted.Groups[1].Value;
+        var candidates = word.StartsWith('-')
+            ? command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name))
+            : command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name);
+        var best = candidates
+            .Select(c => (Name: c, Distance: Distance(word, c)))
+            .Where(c => c.Distance <= Math.Max(1, Math.Min(3, c.Name.Length / 3)))
+            .OrderBy(c => c.Distance)
+            .ThenBy(c => c.Name, StringComparer.Ordinal)
+            .FirstOrDefault();
+        return best.Name is null ? "" : $"; did you mean '{best.Name}'?";
+    }
+
+    // Optimal string alignment distance: a transposition ("aplpy") counts as one edit, as people mistype.
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
     }
 
     // Some parser messages list the allowed values on lines of their own; the contract is one line.

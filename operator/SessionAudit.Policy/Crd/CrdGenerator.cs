@@ -26,6 +26,11 @@ public static class CrdGenerator
         new("Bucket", "string", ".spec.s3.bucketName", "S3 bucket receiving session logs."),
         new("LogGroup", "string", ".spec.cloudWatch.logGroupName", "CloudWatch Logs log group receiving session logs."),
         new("Age", "date", ".metadata.creationTimestamp", "Time since creation."),
+        // -o wide: what tells an Observe policy from an Enforce one, and where the operator writes.
+        new("Mode", "string", ".spec.mode", "Enforce changes AWS; Observe only reports.", Priority: 1),
+        new("Document", "string", ".spec.documentName", "The Session document holding the preferences.", Priority: 1),
+        new("Rule", "string", ".status.ruleArn", "The EventBridge rule of the alerts.", Priority: 1),
+        new("LastSync", "date", ".status.lastSyncTime", "Time since AWS was last read.", Priority: 1),
     ];
 
     /// <summary>The CRD as an object tree (ordered maps, lists and scalars).</summary>

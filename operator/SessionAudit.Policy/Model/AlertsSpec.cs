@@ -19,27 +19,27 @@ public sealed record AlertsSpec
     public IReadOnlyList<string>? Events { get; init; }
 
     /// <summary>SNS topics.</summary>
-    [Description("SNS topics notified of each matching call (capability S7). The topic policy must allow events.amazonaws.com to publish.")]
+    [Description("SNS topics notified of each matching call. The topic policy must allow events.amazonaws.com to publish.")]
     [ItemPattern(Patterns.SnsTopicArn)]
     [ListType("set")]
     [MaxLength(5)]
     public IReadOnlyList<string>? SnsTopicArns { get; init; }
 
     /// <summary>Lambda functions.</summary>
-    [Description("Lambda functions invoked on each matching call (capability S8). The function policy must allow events.amazonaws.com to invoke it.")]
+    [Description("Lambda functions invoked on each matching call. The function policy must allow events.amazonaws.com to invoke it.")]
     [ItemPattern(Patterns.LambdaFunctionArn)]
     [ListType("set")]
     [MaxLength(5)]
     public IReadOnlyList<string>? LambdaFunctionArns { get; init; }
 
     /// <summary>CodePipeline pipelines.</summary>
-    [Description("Pipelines started on each matching call (capability S8); EventBridge needs a role to start them.")]
+    [Description("Pipelines started on each matching call; EventBridge needs a role to start them.")]
     [ListType("atomic")]
     [MaxLength(5)]
     public IReadOnlyList<CodePipelineTargetSpec>? CodePipelines { get; init; }
 
     /// <summary>Run Command targets.</summary>
-    [Description("Run Command documents sent to instances on each matching call (capability S8); EventBridge needs a role to send them.")]
+    [Description("Run Command documents sent to instances on each matching call; EventBridge needs a role to send them.")]
     [ListType("atomic")]
     [MaxLength(5)]
     public IReadOnlyList<RunCommandTargetSpec>? RunCommands { get; init; }

@@ -27,11 +27,11 @@ public sealed record ReportSummary
     public long DistinctOwners { get; init; }
 
     /// <summary>Sessions not logged.</summary>
-    [Description("Sessions that were not logged: port forwarding, SSH, and sessions that failed to start (capability S10).")]
+    [Description("Sessions that were not logged: port forwarding, SSH, and sessions that failed to start.")]
     public long Unlogged { get; init; }
 
     /// <summary>Instance readiness warnings.</summary>
-    [Description("Managed instances whose platform or agent logs poorly or not at all (capability S11).")]
+    [Description("Managed instances whose platform or agent logs poorly or not at all.")]
     public long ReadinessWarnings { get; init; }
 
     /// <summary>When the report was made.</summary>

@@ -37,15 +37,15 @@ public sealed record SessionLoggingPolicySpec
     public string DocumentName { get; init; } = DefaultDocumentName;
 
     /// <summary>S3 logging.</summary>
-    [Description("Send session logs to an S3 bucket (capabilities S1 to S3). Omit to write no bucket into the preferences.")]
+    [Description("Send session logs to an S3 bucket. Omit to write no bucket into the preferences.")]
     public S3LoggingSpec? S3 { get; init; }
 
     /// <summary>CloudWatch Logs logging.</summary>
-    [Description("Send session logs to a CloudWatch Logs log group (capability S4). Omit to write no log group into the preferences.")]
+    [Description("Send session logs to a CloudWatch Logs log group. Omit to write no log group into the preferences.")]
     public CloudWatchLoggingSpec? CloudWatch { get; init; }
 
     /// <summary>KMS encryption of session data.</summary>
-    [Description("Encrypt session data with a KMS key and give instance roles permission to use it (capability S5). Omit for no KMS session encryption.")]
+    [Description("Encrypt session data with a KMS key and give instance roles permission to use it. Omit for no KMS session encryption.")]
     public KmsSpec? Kms { get; init; }
 
     /// <summary>Session settings.</summary>
@@ -53,11 +53,11 @@ public sealed record SessionLoggingPolicySpec
     public SessionSpec? Session { get; init; }
 
     /// <summary>Alerts on session activity.</summary>
-    [Description("An EventBridge rule on StartSession/ResumeSession/TerminateSession API calls (recorded by CloudTrail) with SNS, Lambda, CodePipeline and Run Command targets (capabilities S6 to S8). Omit for no rule.")]
+    [Description("An EventBridge rule on StartSession/ResumeSession/TerminateSession API calls (recorded by CloudTrail) with SNS, Lambda, CodePipeline and Run Command targets. Omit for no rule.")]
     public AlertsSpec? Alerts { get; init; }
 
     /// <summary>Session activity report.</summary>
-    [Description("Session activity report of the last days (capabilities S9 to S11): summarised in status on an interval, optionally exported to S3.")]
+    [Description("Session activity report of the last days: summarised in status on an interval, optionally exported to S3.")]
     public ReportSpec? Report { get; init; }
 
     /// <summary>Drift check interval.</summary>

@@ -32,7 +32,18 @@ public sealed class CrdStructureTests
         Assert.Equal("v1alpha1", Text(root, "spec", "versions", "0", "name"));
         Assert.IsType<YamlMappingNode>(At(root, "spec", "versions", "0", "subresources", "status"));
         var columns = ((YamlSequenceNode)At(root, "spec", "versions", "0", "additionalPrinterColumns")).Select(c => Text(c, "name"));
-        Assert.Equal(["Ready", "Reason", "Region", "Bucket", "LogGroup", "Age"], columns);
+        Assert.Equal(["Ready", "Reason", "Region", "Bucket", "LogGroup", "Age", "Mode", "Document", "Rule", "LastSync"], columns);
+        var wide = ((YamlSequenceNode)At(root, "spec", "versions", "0", "additionalPrinterColumns")).Where(c => c is YamlMappingNode m && m.Children.ContainsKey("priority")).Select(c => Text(c, "name"));
+        Assert.Equal(["Mode", "Document", "Rule", "LastSync"], wide);
+    }
+
+    [Fact]
+    public void Descriptions_speak_to_users_not_of_internal_capability_numbers()
+    {
+        var text = File.ReadAllText(RepositoryFiles.PathOf(SessionAudit.Policy.Crd.CrdGenerator.RepositoryPath));
+        Assert.DoesNotMatch(@"capabilit(y|ies) S[0-9]", text);
+        // S1-S13 numbered the capabilities inside the project ("S3" alone is the service).
+        Assert.DoesNotMatch(@"\bS([124-9]|1[0-3])\b", text);
     }
 
     [Fact]
