@@ -33,7 +33,7 @@ public sealed class IamPolicyTests
     };
 
     [Fact]
-    public void Policy_has_one_statement_per_service_each_with_a_sid()
+    public void Policy_has_one_statement_per_service_each_with_a_sid_but_CreateGrant_under_its_own_conditions()
     {
         var statements = Statements();
         Assert.Equal("2012-10-17", (string?)Document()["Version"]);
@@ -45,8 +45,11 @@ public sealed class IamPolicyTests
         });
         Assert.Equal(statements.Count, statements.Select(s => (string?)s["Sid"]).Distinct().Count());
 
-        var prefixes = statements.Select(s => Actions(s).Select(a => a.Split(':')[0]).Distinct().Single()).ToList();
+        // kms:CreateGrant stands alone: its conditions (operations, grantee) must not narrow the other KMS actions.
+        var unconditioned = statements.Where(s => s["Condition"] is null || !Actions(s).Contains("kms:CreateGrant")).ToList();
+        var prefixes = unconditioned.Select(s => Actions(s).Select(a => a.Split(':')[0]).Distinct().Single()).ToList();
         Assert.Equal(prefixes.Count, prefixes.Distinct().Count());
+        Assert.Equal(["kms:CreateGrant"], Actions(statements.Single(s => Actions(s).Contains("kms:CreateGrant"))));
     }
 
     [Fact]

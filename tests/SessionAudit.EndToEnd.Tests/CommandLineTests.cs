@@ -84,5 +84,9 @@ public sealed class CommandLineTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.Matches(@"^session-audit \d+\.\d+\.\d+", result.StdOut);
+        // The chart's appVersion, the image tag and the program say the same (one version, set in Directory.Build.props).
+        var chart = File.ReadAllText(Path.Combine(Tools.RepoRoot, "charts", "session-audit-operator", "Chart.yaml"));
+        var appVersion = System.Text.RegularExpressions.Regex.Match(chart, "(?m)^appVersion: \"([^\"]+)\"$").Groups[1].Value;
+        Assert.Equal($"session-audit {appVersion}", result.StdOut.Trim());
     }
 }
