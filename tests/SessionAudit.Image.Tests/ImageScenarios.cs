@@ -19,6 +19,9 @@ public sealed class ImageScenarios
 {
     private const string Image = "localhost/session-audit-operator:image-test";
 
+    /// <summary>Every container this test starts is named so, and removed (podman rm -f) even when the test fails.</summary>
+    private const string NamePrefix = "session-audit-image-";
+
     /// <summary>The identity the mounted token authenticates, as a pod's service account would.</summary>
     private const string ServiceAccount = "system:serviceaccount:session-audit-system:session-audit-operator";
 
@@ -62,6 +65,13 @@ public sealed class ImageScenarios
 
         var containers = Containers.Open();
 
+        // Containers an earlier run left behind when its test host was killed before its cleanup (they would hold ports).
+        var stale = await containers.PodmanAsync(["ps", "-a", "-q", "--filter", "name=^" + NamePrefix], ct: Ct);
+        foreach (var id in stale.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            await containers.PodmanAsync(["rm", "-f", "--time", "0", id], ct: Ct);
+        }
+
         // The stand-in bases (cached: the rootfs in .tools/image, the images in the store there).
         var rootfs = await containers.RootfsAsync(Ct);
         Done("rootfs");
@@ -101,7 +111,7 @@ public sealed class ImageScenarios
         var kubernetesPort = world.Kubernetes.Url.Port;
         var metricsPort = FreePort();
         var reportsPort = FreePort();
-        var name = "session-audit-image-" + Guid.NewGuid().ToString("N")[..10];
+        var name = NamePrefix + Guid.NewGuid().ToString("N")[..10];
         Done("sandboxes");
         try
         {
@@ -163,6 +173,7 @@ public sealed class ImageScenarios
             Assert.NotNull(lease);
             await Eventually.WaitAsync(() => StatusAsync(http, metrics + "/readyz"), s => s == "200", TimeSpan.FromSeconds(30), "/readyz 200", Ct);
             Assert.Equal("200", await StatusAsync(http, metrics + "/healthz"));
+            Assert.Equal("200", await StatusAsync(http, metrics + "/metrics"));
             // Session reports are on the loopback listener, never on the metrics port.
             Assert.Equal("404", await StatusAsync(http, metrics + "/reports"));
             Done("leader and ready");
