@@ -14,6 +14,12 @@ command -v lua5.1 >/dev/null 2>&1 || need_apt+=(lua5.1)
 command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
 # Go 1.19: its regexp is the reference the sandbox's RE2 pattern checks are tested against.
 [ -x /usr/bin/go ] || need_apt+=(golang-go)
+# The image test (tests/SessionAudit.Image.Tests): buildah builds the Dockerfile, podman runs it with runc (crun 1.8
+# refuses this VM's hybrid cgroups), debootstrap makes the rootfs of the stand-ins for the unpullable base images.
+# We run as root, so uidmap, slirp4netns and fuse-overlayfs (rootless only) are not needed.
+for t in podman buildah runc debootstrap; do
+  command -v "$t" >/dev/null 2>&1 || need_apt+=("$t")
+done
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "tools: installing ${need_apt[*]} with apt-get"
   if [ "$(id -u)" = 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
@@ -37,6 +43,8 @@ export SESSION_AUDIT_HELM="$helm_bin"
 export SESSION_AUDIT_LUA=$(command -v lua5.1)
 export SESSION_AUDIT_CHROMIUM=/usr/bin/chromium
 export SESSION_AUDIT_GO=/usr/bin/go
+export SESSION_AUDIT_PODMAN=$(command -v podman || true)
+export SESSION_AUDIT_BUILDAH=$(command -v buildah || true)
 export SESSION_AUDIT_BOTOCORE_DATA=/usr/lib/python3/dist-packages/botocore/data
 export HELM_CACHE_HOME="$tools_dir/helm-home/cache"
 export HELM_CONFIG_HOME="$tools_dir/helm-home/config"

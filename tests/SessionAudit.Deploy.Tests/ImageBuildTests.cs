@@ -4,7 +4,7 @@ using Xunit;
 
 namespace SessionAudit.Deploy.Tests;
 
-/// <summary>The Dockerfile (Docker cannot run here; its shape and its publish command are checked).</summary>
+/// <summary>The Dockerfile's shape and its publish command (tests/SessionAudit.Image.Tests builds it with buildah and runs the image).</summary>
 public sealed partial class ImageBuildTests
 {
     private static readonly string Dockerfile = File.ReadAllText(RepoPaths.In("Dockerfile"));
