@@ -41,6 +41,22 @@ public sealed partial class SandboxVerbSecurityScenarios
 
             var kubectl = (await Tool.RunAsync(Tools.Kubectl, ["--kubeconfig", kubeconfig, "get", "namespaces", "-o", "name"], ct: Ct)).EnsureSuccess("kubectl get namespaces");
             Assert.Contains("namespace/default", kubectl.StdOut, StringComparison.Ordinal);
+
+            // The env file, sourced by bash, is all kubectl and Debian's AWS CLI 2.9 (which ignores AWS_ENDPOINT_URL) need.
+            var envFile = await sandbox.WaitForLineAsync("ENV_FILE=", TimeSpan.FromSeconds(5), Ct);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(envFile));
+            var clean = new Dictionary<string, string?>
+            {
+                ["PATH"] = $"{Path.GetDirectoryName(Tools.AwsCli)}:{Path.GetDirectoryName(Tools.Kubectl)}:/usr/bin:/bin",
+                ["HOME"] = state,
+                ["KUBECONFIG"] = null, ["AWS_ENDPOINT_URL"] = null, ["AWS_ACCESS_KEY_ID"] = null, ["AWS_SECRET_ACCESS_KEY"] = null,
+                ["AWS_REGION"] = null, ["AWS_DEFAULT_REGION"] = null, ["AWS_PROFILE"] = null,
+            };
+            var sourced = (await Tool.RunAsync("bash", ["-c", $"source '{envFile}' && kubectl get namespaces -o name && aws_sandbox --output json s3api list-buckets"], clean, ct: Ct))
+                .EnsureSuccess("bash: source the env file, then kubectl and aws_sandbox");
+            Assert.Contains("namespace/kube-system", sourced.StdOut, StringComparison.Ordinal);
+            Assert.Contains("\"Buckets\"", sourced.StdOut, StringComparison.Ordinal);
+            Assert.Contains("acme-session-logs", sourced.StdOut, StringComparison.Ordinal);
             Assert.Equal(0, await sandbox.TerminateAsync(TimeSpan.FromSeconds(15)));
         }
         finally

@@ -38,7 +38,10 @@ internal sealed record SandboxRun(
             await Output.WriteLineAsync($"{k}={v}");
         }
 
+        var env = SandboxEnvFile.Write(StateDirectory, sandbox.Kubeconfig, sandbox.AwsEnvironment);
+        await Output.WriteLineAsync($"ENV_FILE={env}");
         await Output.WriteLineAsync(SeedFile is null ? "# AWS sandbox: empty world (no seed file found)" : $"# AWS sandbox seeded from {SeedFile}");
+        await Output.WriteLineAsync($"# in another shell: source {env}   then: kubectl get slp; aws_sandbox s3api list-buckets");
         if (!RunOperator)
         {
             await Output.WriteLineAsync("# serving the sandboxes only (--no-operator); Ctrl+C stops");

@@ -162,11 +162,13 @@ internal sealed class Dispatcher(SandboxCore core)
                         }
 
                         var query = req.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
-                        input = RestWire.ToInput(op.Input!, labels, query, h => req.Headers[h].ToString() is { Length: > 0 } v ? v : null, req.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString())), payload, xmlBody: true);
-                        var r = RequestValidator.Validate(op.Input!, input, checkTypes: false);
+                        // Some operations have no input shape at all in the model (ListBuckets in Debian's botocore).
+                        var inputShape = op.Input ?? new Shape { Name = "Empty", Type = "structure" };
+                        input = RestWire.ToInput(inputShape, labels, query, h => req.Headers[h].ToString() is { Length: > 0 } v ? v : null, req.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString())), payload, xmlBody: true);
+                        var r = RequestValidator.Validate(inputShape, input, checkTypes: false);
                         if (!r.Ok)
                         {
-                            bool inBody = op.Input!.Payload is { } p && r.ConstraintMembers.Any(m => m.StartsWith(char.ToLowerInvariant(p[0]) + p[1..], StringComparison.Ordinal));
+                            bool inBody = inputShape.Payload is { } p && r.ConstraintMembers.Any(m => m.StartsWith(char.ToLowerInvariant(p[0]) + p[1..], StringComparison.Ordinal));
                             throw r.Structural.Count > 0 || inBody ? RestWire.Malformed() : new AwsException("InvalidArgument", r.ConstraintMessage);
                         }
 
