@@ -49,8 +49,13 @@ public sealed partial class SandboxVerbSecurityScenarios
             {
                 ["PATH"] = $"{Path.GetDirectoryName(Tools.AwsCli)}:{Path.GetDirectoryName(Tools.Kubectl)}:/usr/bin:/bin",
                 ["HOME"] = state,
-                ["KUBECONFIG"] = null, ["AWS_ENDPOINT_URL"] = null, ["AWS_ACCESS_KEY_ID"] = null, ["AWS_SECRET_ACCESS_KEY"] = null,
-                ["AWS_REGION"] = null, ["AWS_DEFAULT_REGION"] = null, ["AWS_PROFILE"] = null,
+                ["KUBECONFIG"] = null,
+                ["AWS_ENDPOINT_URL"] = null,
+                ["AWS_ACCESS_KEY_ID"] = null,
+                ["AWS_SECRET_ACCESS_KEY"] = null,
+                ["AWS_REGION"] = null,
+                ["AWS_DEFAULT_REGION"] = null,
+                ["AWS_PROFILE"] = null,
             };
             var sourced = (await Tool.RunAsync("bash", ["-c", $"source '{envFile}' && kubectl get namespaces -o name && aws_sandbox --output json s3api list-buckets"], clean, ct: Ct))
                 .EnsureSuccess("bash: source the env file, then kubectl and aws_sandbox");
