@@ -243,10 +243,6 @@ public sealed partial class PolicyReconciler
     }
 
     /// <summary>The rule's planned changes with current and desired values, as the plan prints them (at most five).</summary>
-    private static string RuleChanges(ReconcileContext ctx)
-    {
-        var changes = ctx.Changes.Where(c => c.Concern == "rule").ToList();
-        var text = string.Join("; ", changes.Take(5).Select(c => c.ToString()));
-        return changes.Count > 5 ? $"{text}; and {changes.Count - 5} more" : text;
-    }
+    private static string RuleChanges(ReconcileContext ctx) =>
+        Listed(ctx.Changes.Where(c => c.Concern == "rule").Select(c => c.ToString()).ToList(), "; ");
 }

@@ -272,11 +272,14 @@ public sealed partial class PolicyReconciler
     }
 
     /// <summary>"inputs.s3KeyPrefix: "b/" -> "a/", ..." (at most five fields, then a count).</summary>
-    internal static string Describe(IReadOnlyList<FieldChange> changes)
+    internal static string Describe(IReadOnlyList<FieldChange> changes) => Listed(changes.Select(c => c.ToString()).ToList(), ", ");
+
+    /// <summary>At most five items joined, then "and N more": messages stay readable however much differs.</summary>
+    internal static string Listed(IReadOnlyList<string> items, string separator)
     {
         const int shown = 5;
-        var text = string.Join(", ", changes.Take(shown).Select(c => c.ToString()));
-        return changes.Count > shown ? $"{text} and {changes.Count - shown} more" : text;
+        var text = string.Join(separator, items.Take(shown));
+        return items.Count > shown ? $"{text} and {items.Count - shown} more" : text;
     }
 
     private static void SyncedOrHeld(ReconcileContext ctx, string message, string customName)

@@ -359,40 +359,7 @@ public sealed class RealClusterBehaviourTests
     private static async Task<ResourceDescriptor> RegisterClusterScopedAsync(SandboxEnv env, CancellationToken ct)
     {
         var descriptor = new ResourceDescriptor("test.sessionaudit.io", "v1", "gadgets", "Widget", Namespaced: false);
-        var crd = """
-            {
-              "apiVersion": "apiextensions.k8s.io/v1",
-              "kind": "CustomResourceDefinition",
-              "metadata": { "name": "gadgets.test.sessionaudit.io" },
-              "spec": {
-                "group": "test.sessionaudit.io",
-                "scope": "Cluster",
-                "names": { "plural": "gadgets", "singular": "gadget", "kind": "Gadget", "listKind": "GadgetList" },
-                "versions": [{
-                  "name": "v1", "served": true, "storage": true,
-                  "subresources": { "status": {} },
-                  "schema": { "openAPIV3Schema": { "type": "object", "x-kubernetes-preserve-unknown-fields": true } }
-                }]
-              }
-            }
-            """;
-        await env.Admin.SendAsync<JsonObject>(HttpMethod.Post, "apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd, new MediaTypeHeaderValue("application/json"), ct);
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                try
-                {
-                    await env.Admin.SendAsync<JsonObject>(HttpMethod.Get, descriptor.CollectionPath(), null, null, ct);
-                    return true;
-                }
-                catch (KubernetesApiException)
-                {
-                    return false;
-                }
-            },
-            Deadline,
-            "gadgets served",
-            ct);
+        await env.RegisterCrdAsync(descriptor, "Gadget", ct);
         return descriptor;
     }
 

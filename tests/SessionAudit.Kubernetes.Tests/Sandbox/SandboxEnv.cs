@@ -88,19 +88,23 @@ public sealed class SandboxEnv : IAsyncDisposable
         }
     }
 
-    private async Task RegisterWidgetsAsync(CancellationToken ct)
+    private Task RegisterWidgetsAsync(CancellationToken ct) => RegisterCrdAsync(Widget.Descriptor, "Widget", ct);
+
+    /// <summary>Creates a CRD for <paramref name="descriptor"/> (any fields, a status subresource) and waits until it is served.</summary>
+    public async Task RegisterCrdAsync(ResourceDescriptor descriptor, string kind, CancellationToken ct)
     {
-        var crd = """
+        var singular = kind.ToLowerInvariant();
+        var crd = $$"""
             {
               "apiVersion": "apiextensions.k8s.io/v1",
               "kind": "CustomResourceDefinition",
-              "metadata": { "name": "widgets.test.sessionaudit.io" },
+              "metadata": { "name": "{{descriptor.Plural}}.{{descriptor.Group}}" },
               "spec": {
-                "group": "test.sessionaudit.io",
-                "scope": "Namespaced",
-                "names": { "plural": "widgets", "singular": "widget", "kind": "Widget", "listKind": "WidgetList" },
+                "group": "{{descriptor.Group}}",
+                "scope": "{{(descriptor.Namespaced ? "Namespaced" : "Cluster")}}",
+                "names": { "plural": "{{descriptor.Plural}}", "singular": "{{singular}}", "kind": "{{kind}}", "listKind": "{{kind}}List" },
                 "versions": [{
-                  "name": "v1", "served": true, "storage": true,
+                  "name": "{{descriptor.Version}}", "served": true, "storage": true,
                   "subresources": { "status": {} },
                   "schema": { "openAPIV3Schema": { "type": "object", "x-kubernetes-preserve-unknown-fields": true } }
                 }]
@@ -113,7 +117,7 @@ public sealed class SandboxEnv : IAsyncDisposable
             {
                 try
                 {
-                    await Admin.SendAsync<JsonObject>(HttpMethod.Get, Widget.Descriptor.CollectionPath(), null, null, ct);
+                    await Admin.SendAsync<JsonObject>(HttpMethod.Get, descriptor.CollectionPath(), null, null, ct);
                     return true;
                 }
                 catch (KubernetesApiException)
@@ -122,7 +126,7 @@ public sealed class SandboxEnv : IAsyncDisposable
                 }
             },
             TimeSpan.FromSeconds(10),
-            "widgets served",
+            descriptor.Plural + " served",
             ct);
     }
 }
