@@ -1,4 +1,4 @@
-using SessionAudit.Operator.Reconciliation;
+using SessionAudit.Policy.Reconciliation;
 using SessionAudit.Policy.Model;
 using Xunit;
 
@@ -19,7 +19,7 @@ public sealed class StatusEconomyTests
     [Fact]
     public void An_unchanged_status_keeps_its_previous_sync_time()
     {
-        var kept = SessionLoggingPolicyReconciler.KeepSyncTimeWhenUnchanged(Status(T0.AddMinutes(5)), Status(T0));
+        var kept = StatusHeartbeat.KeepSyncTimeWhenUnchanged(Status(T0.AddMinutes(5)), Status(T0));
 
         Assert.Equal(T0, kept.LastSyncTime);
     }
@@ -29,20 +29,20 @@ public sealed class StatusEconomyTests
     {
         var next = Status(T0.AddMinutes(5), reason: "PrerequisitesNotMet");
 
-        Assert.Equal(T0.AddMinutes(5), SessionLoggingPolicyReconciler.KeepSyncTimeWhenUnchanged(next, Status(T0)).LastSyncTime);
+        Assert.Equal(T0.AddMinutes(5), StatusHeartbeat.KeepSyncTimeWhenUnchanged(next, Status(T0)).LastSyncTime);
     }
 
     [Fact]
     public void The_sync_time_still_moves_once_the_heartbeat_has_passed()
     {
-        var later = T0 + SessionLoggingPolicyReconciler.SyncTimeHeartbeat;
+        var later = T0 + StatusHeartbeat.Interval;
 
-        Assert.Equal(later, SessionLoggingPolicyReconciler.KeepSyncTimeWhenUnchanged(Status(later), Status(T0)).LastSyncTime);
+        Assert.Equal(later, StatusHeartbeat.KeepSyncTimeWhenUnchanged(Status(later), Status(T0)).LastSyncTime);
     }
 
     [Fact]
     public void A_first_status_is_written_as_is()
     {
-        Assert.Equal(T0, SessionLoggingPolicyReconciler.KeepSyncTimeWhenUnchanged(Status(T0), null).LastSyncTime);
+        Assert.Equal(T0, StatusHeartbeat.KeepSyncTimeWhenUnchanged(Status(T0), null).LastSyncTime);
     }
 }

@@ -60,8 +60,8 @@ internal sealed partial class SessionLoggingPolicyReconciler(
 
         var result = await domain.ReconcileAsync(policy!, others, ReconcileMode.Apply, ct);
         var status = result.Status;
-        var requeue = result.RequeueAfter;
-        if (!deleting && policy!.Spec.Report is not null && MayReport(status))
+        var requeue = result.Retry.AfterDelay;
+        if (!deleting && policy!.Spec.Report is not null && result.MayCallAws)
         {
             var refresh = await reports.RefreshIfDueAsync(policy, status.Report, ct);
             status = status with { Report = refresh.Summary ?? status.Report };
@@ -72,7 +72,7 @@ internal sealed partial class SessionLoggingPolicyReconciler(
             }
         }
 
-        var json = PolicyMapping.WriteStatus(KeepSyncTimeWhenUnchanged(status, policy!.Status));
+        var json = PolicyMapping.WriteStatus(StatusHeartbeat.KeepSyncTimeWhenUnchanged(status, policy!.Status));
         var written = await statusWriter.WriteAsync(obj, o => o.Status = json, ct);
         foreach (var e in result.Events)
         {
@@ -84,7 +84,7 @@ internal sealed partial class SessionLoggingPolicyReconciler(
             LogWrites(log, obj.Metadata.Name, result.Writes, result.Plan.Changes.Count);
         }
 
-        if (deleting && result.DeletionComplete)
+        if (deleting && result.Outcome == PolicyOutcome.Deleted)
         {
             reports.Forget(obj.Metadata.Name);
 
@@ -99,33 +99,19 @@ internal sealed partial class SessionLoggingPolicyReconciler(
             return RuntimeResult.Transient("the policy changed while it was reconciled; its status is computed again");
         }
 
-        return requeue is { } delay && delay > TimeSpan.Zero ? RuntimeResult.RequeueAfter(delay) : RuntimeResult.Success();
-    }
-
-    // The report only reads session history, so it does not wait for the logging settings; a policy in conflict
-    // or with an invalid spec makes no AWS calls at all, reads included.
-    private static bool MayReport(SessionLoggingPolicyStatus status) =>
-        status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready) is not { Reason: "Conflict" or "InvalidSpec" };
-
-    /// <summary>
-    /// A drift check that finds nothing new would otherwise rewrite status only to move lastSyncTime: one API write per
-    /// policy per resync. lastSyncTime therefore moves with any other change, and at least every <see cref="SyncTimeHeartbeat"/>.
-    /// </summary>
-    internal static SessionLoggingPolicyStatus KeepSyncTimeWhenUnchanged(SessionLoggingPolicyStatus next, SessionLoggingPolicyStatus? previous)
-    {
-        if (previous?.LastSyncTime is not { } last || next.LastSyncTime is not { } now || now - last >= SyncTimeHeartbeat)
+        if (result.Retry.Kind == RetryKind.Backoff)
         {
-            return next;
+            // Transient AWS failures take the runtime's per-key exponential backoff (and its retries metric).
+            return RuntimeResult.Transient(result.Retry.Reason ?? "an AWS call failed for a reason that may pass");
         }
 
-        var candidate = next with { LastSyncTime = last };
-        var same = System.Text.Json.Nodes.JsonNode.DeepEquals(
-            System.Text.Json.JsonSerializer.SerializeToNode(candidate, PolicyJson.Options),
-            System.Text.Json.JsonSerializer.SerializeToNode(previous, PolicyJson.Options));
-        return same ? candidate : next;
-    }
+        if (result.Outcome == PolicyOutcome.Invalid)
+        {
+            return RuntimeResult.Terminal(result.Status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Message ?? "invalid spec");
+        }
 
-    internal static readonly TimeSpan SyncTimeHeartbeat = TimeSpan.FromHours(1);
+        return requeue is { } delay && delay > TimeSpan.Zero ? RuntimeResult.RequeueAfter(delay) : RuntimeResult.Success();
+    }
 
     private static TimeSpan? Min(TimeSpan? a, TimeSpan? b) =>
         a is null ? b : b is null ? a : (a < b ? a : b);
@@ -133,28 +119,19 @@ internal sealed partial class SessionLoggingPolicyReconciler(
     /// <summary>A spec the API server let through but the domain cannot read (an older CRD, a hand-edited object): a condition, never a crash.</summary>
     private async Task<RuntimeResult> UnreadableAsync(SessionLoggingPolicyResource obj, string error, bool deleting, CancellationToken ct)
     {
-        var meta = PolicyMapping.Metadata(obj);
-        var previous = PolicyMapping.ReadStatus(obj);
-        var message = $"The spec cannot be read: {error}. Nothing is read or written in AWS until it is fixed.";
-        var conditions = new ConditionSet(previous?.Conditions, meta.Generation, time.GetUtcNow());
-        conditions.Set(ConditionTypes.Ready, false, "InvalidSpec", message);
-        conditions.Set(ConditionTypes.Stalled, true, "InvalidSpec", message);
-        conditions.Set(ConditionTypes.Reconciling, false, "InvalidSpec", "Waiting for a corrected spec.");
-        var status = (previous ?? new SessionLoggingPolicyStatus()) with
+        var result = PolicyReconciler.Unreadable(PolicyMapping.Metadata(obj), PolicyMapping.ReadStatus(obj), error, time.GetUtcNow());
+        var written = await statusWriter.WriteAsync(obj, o => o.Status = PolicyMapping.WriteStatus(result.Status), ct);
+        foreach (var e in result.Events)
         {
-            ObservedGeneration = meta.Generation,
-            Conditions = conditions.ToList(),
-        };
-        var json = PolicyMapping.WriteStatus(status);
-        var written = await statusWriter.WriteAsync(obj, o => o.Status = json, ct);
-        await events.RecordAsync(obj, "Warning", "InvalidSpec", message, ct);
-        if (deleting && Finalizers<SessionLoggingPolicyResource>.Has(obj, SessionLoggingPolicy.Finalizer))
+            await events.RecordAsync(obj, e.Type, e.Reason, e.Message, ct);
+        }
+
+        if (deleting && result.Outcome == PolicyOutcome.Deleted && Finalizers<SessionLoggingPolicyResource>.Has(obj, SessionLoggingPolicy.Finalizer))
         {
-            // Nothing can be cleaned safely from a spec we cannot read; holding the object forever would help no one.
             await finalizers.RemoveAsync(written.Object ?? obj, SessionLoggingPolicy.Finalizer);
         }
 
-        return RuntimeResult.Terminal(message);
+        return RuntimeResult.Terminal(result.Plan.Notes.FirstOrDefault() ?? error);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Policy {Name}: {Writes} AWS write calls for {Changes} planned changes")]

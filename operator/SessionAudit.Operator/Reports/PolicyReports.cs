@@ -35,7 +35,7 @@ public sealed partial class PolicyReports(AwsScopeFactory aws, ReportStore store
             return new Refresh(null, dueAt - now, []);
         }
 
-        var scope = new AwsScope(policy.Spec.Region, NullIfEmpty(policy.Spec.RoleArn), NullIfEmpty(policy.Spec.ExternalId));
+        var scope = AwsScope.Of(policy.Spec);
         try
         {
             using var activity = Hosting.Telemetry.ActivitySource.StartActivity("report " + name);
@@ -114,7 +114,6 @@ public sealed partial class PolicyReports(AwsScopeFactory aws, ReportStore store
         LastReportTime = s.LastReportTime,
     };
 
-    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session report for {Policy}: {Total} sessions, {Unlogged} not logged")]
     private static partial void LogRefreshed(ILogger logger, string policy, int total, int unlogged);

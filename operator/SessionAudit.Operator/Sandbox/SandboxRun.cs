@@ -191,7 +191,7 @@ internal sealed record SandboxRun(
 
             try
             {
-                var clients = aws.Clients(new AwsScope(policy.Spec.Region));
+                var clients = aws.Clients(AwsScope.Of(policy.Spec));
                 var doc = await clients.Ssm.GetDocumentAsync(new GetDocumentRequest { Name = policy.Spec.DocumentName }, ct);
                 var pretty = JsonNode.Parse(doc.Content)?.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
                 await Output.WriteLineAsync();

@@ -16,10 +16,12 @@ public sealed partial class PolicyReconciler
             var why = ctx.Spec.DeletionPolicy == DeletionPolicy.Retain
                 ? "deletionPolicy is Retain: the document, rule, targets and grants stay in AWS."
                 : "Observe mode never changed AWS, so deletion changes nothing.";
-            return new ReconcileResult(status, [PolicyEvent.Normal("Retained", why)], null, new Plan([], [why]), ctx.Write || ctx.Spec.Mode == PolicyMode.Observe, 0);
+            var released = ctx.Write || ctx.Spec.Mode == PolicyMode.Observe;
+            return new ReconcileResult(status, [PolicyEvent.Normal("Retained", why)], released ? PolicyOutcome.Deleted : PolicyOutcome.Reconciled, Retry.None, new Plan([], [why]), 0);
         }
 
         var done = true;
+        string? failure = null;
         try
         {
             await RemoveRuleAsync(ctx, ResourceNames.Rule(ctx.Meta.Name), ct).ConfigureAwait(false);
@@ -101,11 +103,14 @@ public sealed partial class PolicyReconciler
         catch (AwsFailure f)
         {
             done = false;
+            failure = $"cleanup for deletion failed: {f.Code ?? f.Kind.ToString()}";
             ctx.Failed(ConditionTypes.Ready, f, "Cleaning up AWS for deletion");
             ctx.Conditions.Set(ConditionTypes.Reconciling, f.IsTransient, f.IsTransient ? "Retrying" : "CleanupBlocked", "Deletion waits for the cleanup to succeed.");
             status = status with { Conditions = ctx.Conditions.ToList() };
         }
 
-        return new ReconcileResult(status, ctx.Events, done ? null : TransientRetry, new Plan(ctx.Changes, ctx.Notes), done && ctx.Write, ctx.Writes);
+        // Not done: the runtime's backoff paces the retries (a permission fixed later is picked up within its maximum delay).
+        return new ReconcileResult(status, ctx.Events, done && ctx.Write ? PolicyOutcome.Deleted : PolicyOutcome.Reconciled,
+            done ? Retry.None : Retry.Backoff(failure!), new Plan(ctx.Changes, ctx.Notes), ctx.Writes);
     }
 }

@@ -10,7 +10,6 @@ namespace SessionAudit.Policy.Reconciliation;
 /// change only what differs (Enforce), and report conditions, drift, events and a plan.</summary>
 public sealed partial class PolicyReconciler(IAwsScopeFactory scopes, TimeProvider time)
 {
-    private static readonly TimeSpan TransientRetry = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan PrerequisiteRetry = TimeSpan.FromMinutes(1);
 
     /// <summary>Reconciles <paramref name="policy"/>. <paramref name="others"/> are the other policies the caller knows
@@ -35,7 +34,7 @@ public sealed partial class PolicyReconciler(IAwsScopeFactory scopes, TimeProvid
         }
 
         var write = mode == ReconcileMode.Apply && policy.Spec.Mode == PolicyMode.Enforce;
-        var aws = scopes.For(new AwsScope(policy.Spec.Region, NullIfEmpty(policy.Spec.RoleArn), NullIfEmpty(policy.Spec.ExternalId)));
+        var aws = scopes.For(AwsScope.Of(policy.Spec));
         var ctx = new ReconcileContext(policy, aws, write, now);
 
         if (policy.Metadata.DeletionRequested)
@@ -99,10 +98,9 @@ public sealed partial class PolicyReconciler(IAwsScopeFactory scopes, TimeProvid
         }
 
         var drift = DriftInterval(ctx.Spec);
-
-        TimeSpan? requeue = ctx.Transient ? TransientRetry
-            : ctx.Waiting ? (drift < PrerequisiteRetry ? drift : PrerequisiteRetry)
-            : drift;
+        var retry = ctx.Transient ? Retry.Backoff(TransientReason(ctx))
+            : ctx.Waiting ? Retry.After(drift < PrerequisiteRetry ? drift : PrerequisiteRetry)
+            : Retry.After(drift);
 
         var status = new SessionLoggingPolicyStatus
         {
@@ -115,30 +113,44 @@ public sealed partial class PolicyReconciler(IAwsScopeFactory scopes, TimeProvid
             Drift = ctx.Drift,
             Report = ctx.Previous.Report,
         };
-        return new ReconcileResult(status, ctx.Events, requeue, new Plan(ctx.Changes, ctx.Notes), false, ctx.Writes);
+        return new ReconcileResult(status, ctx.Events, PolicyOutcome.Reconciled, retry, new Plan(ctx.Changes, ctx.Notes), ctx.Writes);
     }
 
     private static ReconcileResult Invalid(SessionLoggingPolicy policy, IReadOnlyList<ValidationError> errors, DateTimeOffset now)
     {
         var message = "The spec is invalid; nothing is read or written in AWS until it is fixed: " + string.Join("; ", errors.Select(e => e.ToString()));
-        var c = new ConditionSet(policy.Status?.Conditions, policy.Metadata.Generation, now);
+        return InvalidSpec(policy.Metadata, policy.Status, message, errors.Select(e => "invalid " + e).ToList(), now);
+    }
+
+    /// <summary>The result for a policy whose spec cannot even be read (an older CRD, a hand-edited object): the same
+    /// decision as an invalid spec, made here once for both.</summary>
+    public static ReconcileResult Unreadable(PolicyMetadata metadata, SessionLoggingPolicyStatus? previous, string error, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        var message = $"The spec cannot be read: {error}. Nothing is read or written in AWS until it is fixed.";
+        return InvalidSpec(metadata, previous, message, [message], now);
+    }
+
+    private static ReconcileResult InvalidSpec(PolicyMetadata meta, SessionLoggingPolicyStatus? previous, string message, IReadOnlyList<string> notes, DateTimeOffset now)
+    {
+        var c = new ConditionSet(previous?.Conditions, meta.Generation, now);
         c.Set(ConditionTypes.Ready, false, "InvalidSpec", message);
         c.Set(ConditionTypes.Stalled, true, "InvalidSpec", message);
         c.Set(ConditionTypes.Reconciling, false, "InvalidSpec", "Waiting for a corrected spec.");
-        var status = (policy.Status ?? new SessionLoggingPolicyStatus()) with
+        var status = (previous ?? new SessionLoggingPolicyStatus()) with
         {
-            ObservedGeneration = policy.Metadata.Generation,
+            ObservedGeneration = meta.Generation,
             Conditions = c.ToList(),
         };
         var events = new[] { PolicyEvent.Warning("InvalidSpec", message) };
-        var plan = new Plan([], errors.Select(e => "invalid " + e).ToList());
         // A policy being deleted with a bad spec must not block deletion forever: nothing can be cleaned safely, so let it go.
-        return new ReconcileResult(status, events, null, plan, policy.Metadata.DeletionRequested, 0);
+        var outcome = meta.DeletionRequested ? PolicyOutcome.Deleted : PolicyOutcome.Invalid;
+        return new ReconcileResult(status, events, outcome, Retry.None, new Plan([], notes), 0);
     }
 
     /// <summary>The account, region and document a policy manages; two policies with the same key conflict.</summary>
     public static (string Account, string Region, string Document) OwnershipKey(SessionLoggingPolicySpec spec) =>
-        (Arn.AccountOfRole(NullIfEmpty(spec.RoleArn)) ?? "", spec.Region, spec.DocumentName);
+        (Arn.AccountOfRole(AwsScope.Of(spec).RoleArn) ?? "", spec.Region, spec.DocumentName);
 
     /// <summary>The policy that owns what <paramref name="policy"/> wants to manage, when it is another one (older by
     /// creationTimestamp, then name); null when <paramref name="policy"/> owns it.</summary>
@@ -168,14 +180,21 @@ public sealed partial class PolicyReconciler(IAwsScopeFactory scopes, TimeProvid
             ObservedGeneration = policy.Metadata.Generation,
             Conditions = c.ToList(),
         };
-        var drift = Durations.TryParse(policy.Spec.DriftCheckInterval, out var d) && d > TimeSpan.Zero ? d : TimeSpan.FromMinutes(5);
-        // A conflicting policy owns nothing in AWS, so deleting it needs no cleanup.
-        return new ReconcileResult(status, [PolicyEvent.Warning("Conflict", message)], drift, new Plan([], [message]), policy.Metadata.DeletionRequested, 0);
+        // A conflicting policy owns nothing in AWS, so deleting it needs no cleanup. Otherwise it looks again every drift
+        // interval: the owner may be deleted or moved.
+        return new ReconcileResult(status, [PolicyEvent.Warning("Conflict", message)],
+            policy.Metadata.DeletionRequested ? PolicyOutcome.Deleted : PolicyOutcome.Conflict,
+            policy.Metadata.DeletionRequested ? Retry.None : Retry.After(DriftInterval(policy.Spec)),
+            new Plan([], [message]), 0);
     }
+
+    private static string TransientReason(ReconcileContext ctx) =>
+        "AWS calls failed for a reason that may pass: " + string.Join("; ", ctx.Conditions.ToList()
+            .Where(x => x.Status == "Unknown" || x.Reason is "AwsThrottled" or "AwsUnavailable" or "AwsConflict" or "DuplicateVersionNotFound")
+            .Select(x => $"{x.Type}: {x.Reason}"));
 
     /// <summary>The policy's driftCheckInterval, 5 minutes when unset.</summary>
     internal static TimeSpan DriftInterval(SessionLoggingPolicySpec spec) =>
         Durations.TryParse(spec.DriftCheckInterval, out var d) && d > TimeSpan.Zero ? d : TimeSpan.FromMinutes(5);
 
-    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 }

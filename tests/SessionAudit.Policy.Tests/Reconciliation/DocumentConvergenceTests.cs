@@ -324,7 +324,7 @@ public sealed class DocumentConvergenceTests
 
         var result = await s.RunAsync();
 
-        Assert.True(result.DeletionComplete);
+        Assert.Equal(PolicyOutcome.Deleted, result.Outcome);
         Assert.Contains(result.Events, e => e.Reason == "DocumentNotRestored");
     }
 

@@ -50,7 +50,7 @@ public sealed class LifecycleTests
 
         var result = await s.RunAsync();
 
-        Assert.True(result.DeletionComplete);
+        Assert.Equal(PolicyOutcome.Deleted, result.Outcome);
         Assert.Empty(s.Aws.Calls);
         Assert.Single(s.Aws.Rules);
         Assert.Single(s.Aws.Grants[s.Key.Arn]);
@@ -69,7 +69,7 @@ public sealed class LifecycleTests
 
         var result = await s.RunAsync();
 
-        Assert.True(result.DeletionComplete);
+        Assert.Equal(PolicyOutcome.Deleted, result.Outcome);
         Assert.Equal(1, s.Aws.DefaultVersions[Doc]);
         Assert.Empty(s.Aws.Grants[s.Key.Arn]);
         // The rule keeps a target the operator did not make, so only our targets go and the rule stays.
@@ -99,7 +99,7 @@ public sealed class LifecycleTests
         s.Policy = s.Policy with { Metadata = s.Policy.Metadata with { DeletionRequested = true } };
         var deleted = await s.RunAsync();
 
-        Assert.True(deleted.DeletionComplete);
+        Assert.Equal(PolicyOutcome.Deleted, deleted.Outcome);
         Assert.Equal(operatorVersion, s.Aws.DefaultVersions[Doc]);
         Assert.DoesNotContain(deleted.Events, e => e.Reason == "DocumentRestored");
     }
@@ -112,7 +112,7 @@ public sealed class LifecycleTests
         var result = await s.RunAsync();
 
         Assert.Empty(s.Aws.Calls);
-        Assert.Null(result.RequeueAfter);
+        Assert.Equal((PolicyOutcome.Invalid, Retry.None), (result.Outcome, result.Retry));
         var ready = s.Condition(ConditionTypes.Ready);
         Assert.Equal(("False", "InvalidSpec"), (ready.Status, ready.Reason));
         Assert.Contains("spec.kms.keyId", ready.Message);
@@ -127,7 +127,7 @@ public sealed class LifecycleTests
 
         var result = await s.RunAsync();
 
-        Assert.Equal(TimeSpan.FromMinutes(2), result.RequeueAfter);
+        Assert.Equal(Retry.After(TimeSpan.FromMinutes(2)), result.Retry);
         Assert.Equal(new Ports.AwsScope("us-east-1", "arn:aws:iam::111122223333:role/audit", "ext-123"), s.Aws.Scopes.Single());
     }
 }

@@ -1,3 +1,4 @@
+using SessionAudit.Policy.Reconciliation;
 using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Ports;
 using SessionAudit.Policy.Tests.Fakes;
@@ -51,7 +52,7 @@ public sealed class OwnershipTests
 
         var result = await s.RunAsync();
 
-        Assert.True(result.DeletionComplete);
+        Assert.Equal(PolicyOutcome.Deleted, result.Outcome);
         Assert.Single(s.Aws.Grants[other.Arn]);
         Assert.Empty(s.Aws.Grants[s.Key.Arn]);
     }
@@ -76,7 +77,7 @@ public sealed class OwnershipTests
 
         var result = await s.RunAsync();
 
-        Assert.True(result.DeletionComplete);
+        Assert.Equal(PolicyOutcome.Deleted, result.Outcome);
         Assert.Equal(2, s.Aws.DefaultVersions["Team-Prefs"]);
         Assert.DoesNotContain("write:UpdateDocumentDefaultVersion", s.Aws.Calls);
     }

@@ -1,3 +1,4 @@
+using SessionAudit.Policy.Reconciliation;
 using System.Text.Json.Nodes;
 using SessionAudit.Policy.Conditions;
 using SessionAudit.Policy.Model;
@@ -155,7 +156,7 @@ public sealed class PrerequisiteTests
         var r1 = await denied.RunAsync();
         Assert.Equal("True", denied.Condition(ConditionTypes.Stalled).Status);
         Assert.Equal("AccessDenied", denied.Condition(ConditionTypes.S3Ready).Reason);
-        Assert.Equal(TimeSpan.FromMinutes(5), r1.RequeueAfter);
+        Assert.Equal(Retry.After(TimeSpan.FromMinutes(5)), r1.Retry);
 
         var throttled = new Scenario();
         throttled.Aws.FailOn["GetDocument"] = new AwsFailure(AwsFailureKind.Throttled, "ThrottlingException", "slow down");
@@ -163,7 +164,8 @@ public sealed class PrerequisiteTests
         Assert.Equal("True", throttled.Condition(ConditionTypes.Reconciling).Status);
         Assert.Equal("Unknown", throttled.Condition(ConditionTypes.PreferencesSynced).Status);
         Assert.Equal("False", throttled.Condition(ConditionTypes.Stalled).Status);
-        Assert.Equal(TimeSpan.FromSeconds(15), r2.RequeueAfter);
+        Assert.Equal(RetryKind.Backoff, r2.Retry.Kind);
+        Assert.Contains("PreferencesSynced: AwsThrottled", r2.Retry.Reason);
     }
 
     [Fact]
