@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SessionAudit.Sandbox.Kubernetes.Api;
+using SessionAudit.Sandbox.Kubernetes.Registry;
 using SessionAudit.Sandbox.Kubernetes.Resources;
 using SessionAudit.Sandbox.Kubernetes.Serialization;
 using SessionAudit.Sandbox.Kubernetes.Storage;

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using SessionAudit.Sandbox.Kubernetes.Discovery;
 using SessionAudit.Sandbox.Kubernetes.OpenApi;
+using SessionAudit.Sandbox.Kubernetes.Registry;
 using SessionAudit.Sandbox.Kubernetes.Resources;
 using SessionAudit.Sandbox.Kubernetes.Serialization;
 using SessionAudit.Sandbox.Kubernetes.Serialization.Protobuf;

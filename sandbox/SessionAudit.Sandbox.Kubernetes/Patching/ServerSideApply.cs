@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SessionAudit.Sandbox.Kubernetes.Api;
+using SessionAudit.Sandbox.Kubernetes.Registry;
 using SessionAudit.Sandbox.Kubernetes.Resources;
 using SessionAudit.Sandbox.Kubernetes.Serialization;
 using SessionAudit.Sandbox.Kubernetes.Storage;

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using SessionAudit.Sandbox.Kubernetes.Api;
 using SessionAudit.Sandbox.Kubernetes.Serialization;
 
-namespace SessionAudit.Sandbox.Kubernetes.Api;
+namespace SessionAudit.Sandbox.Kubernetes.Registry;
 
 /// <summary>Background cascading deletion: when an owner goes, objects whose ownerReferences name it are deleted.</summary>
 /// <remarks>Only uids ever named as owners trigger a scan, so deleting the many objects nobody owns stays cheap.</remarks>

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace SessionAudit.Sandbox.Kubernetes.Api;
+namespace SessionAudit.Sandbox.Kubernetes.Registry;
 
 /// <summary>
 /// The decoding rule of apimachinery's metav1.MicroTime: <c>time.Parse(RFC3339Micro, s)</c> with the layout

@@ -1,4 +1,4 @@
-namespace SessionAudit.Sandbox.Kubernetes.Api;
+namespace SessionAudit.Sandbox.Kubernetes.Registry;
 
 /// <summary>Query options of a write: dryRun, fieldManager, fieldValidation, force.</summary>
 internal sealed record WriteOptions(bool DryRun, string FieldManager, string FieldValidation, bool Force)

@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using SessionAudit.Sandbox.Kubernetes.Admission;
+using SessionAudit.Sandbox.Kubernetes.Api;
 using SessionAudit.Sandbox.Kubernetes.Patching;
 using SessionAudit.Sandbox.Kubernetes.Resources;
 using SessionAudit.Sandbox.Kubernetes.Serialization;
 using SessionAudit.Sandbox.Kubernetes.Storage;
 
-namespace SessionAudit.Sandbox.Kubernetes.Api;
+namespace SessionAudit.Sandbox.Kubernetes.Registry;
 
 /// <summary>The API server's generic registry: create, update, patch, delete with the real server's object semantics.</summary>
 internal sealed class ResourceService(ResourceRegistry registry, TimeProvider time, Random random)

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace SessionAudit.Sandbox.Kubernetes.Api;
+namespace SessionAudit.Sandbox.Kubernetes.Registry;
 
 /// <summary>Object name validation as apimachinery's validation package words it.</summary>
 internal static partial class Names
