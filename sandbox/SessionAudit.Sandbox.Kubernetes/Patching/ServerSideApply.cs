@@ -101,7 +101,7 @@ internal static class ServerSideApply
             {
                 if (subresource.Length > 0)
                 {
-                    throw ResourceService.NotFound(type, name);
+                    throw ObjectErrors.NotFound(type, name);
                 }
 
                 var body = (JsonObject)config.DeepClone();
