@@ -4,7 +4,6 @@ using Amazon.SimpleSystemsManagement.Model;
 using k8s;
 using SessionAudit.Aws;
 using SessionAudit.Kubernetes.Api;
-using SessionAudit.Operator.Cli;
 using SessionAudit.Operator.Hosting;
 using SessionAudit.Operator.Resources;
 using SessionAudit.Policy.Crd;
@@ -57,17 +56,15 @@ internal sealed record SandboxRun(
         using var kube = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(sandbox.Kubeconfig));
         await InstallCrdAsync(kube, ct);
 
-        var settings = new OperatorSettings
+        await using var app = OperatorRunner.Build([], o =>
         {
-            Kubeconfig = sandbox.Kubeconfig,
-            LeaderElection = false,
-            MetricsPort = 0,
-            ReportsPort = 0,
+            o.Kubeconfig = sandbox.Kubeconfig;
+            o.LeaderElection = false;
+            o.MetricsPort = 0;
+            o.ReportsPort = 0;
             // Every listener of the sandbox verb is on loopback: its APIs grant full rights to whoever holds the token.
-            MetricsAddress = System.Net.IPAddress.Loopback,
-            Concurrency = 16,
-        };
-        await using var app = OperatorRunner.Build(settings);
+            o.MetricsAddress = System.Net.IPAddress.Loopback;
+        });
         await app.StartAsync(ct);
         await Output.WriteLineAsync($"HTTP={OperatorRunner.ListeningUrl(app)}");
         await Output.WriteLineAsync($"REPORTS={OperatorRunner.ReportsUrl(app)}");
