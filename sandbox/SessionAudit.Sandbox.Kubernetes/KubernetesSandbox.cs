@@ -10,7 +10,6 @@ using Microsoft.Extensions.Logging;
 using SessionAudit.Sandbox.Kubernetes.Api;
 using SessionAudit.Sandbox.Kubernetes.Registry;
 using SessionAudit.Sandbox.Kubernetes.Resources;
-using SessionAudit.Sandbox.Kubernetes.Serialization;
 using SessionAudit.Sandbox.Kubernetes.Storage;
 
 namespace SessionAudit.Sandbox.Kubernetes;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using SessionAudit.EndToEnd.Tests.Support;
 using SessionAudit.Testing.Harness;
 using Xunit;

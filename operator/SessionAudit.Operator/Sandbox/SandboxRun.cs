@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Amazon.SimpleSystemsManagement.Model;
 using k8s;
 using SessionAudit.Aws;
-using SessionAudit.Kubernetes.Api;
 using SessionAudit.Operator.Hosting;
 using SessionAudit.Operator.Resources;
 using SessionAudit.Policy.Crd;

@@ -23,7 +23,10 @@ internal static class JsonWire
         using (var w = new Utf8JsonWriter(ms))
         {
             if (shape is null || output is null) { w.WriteStartObject(); w.WriteEndObject(); }
-            else WriteValue(w, shape, output);
+            else
+            {
+                WriteValue(w, shape, output);
+            }
         }
 
         return ms.ToArray();

@@ -31,7 +31,7 @@ internal sealed class ListEndpoint(TimeProvider time)
 
         var fieldSelector = FieldSelector.Parse(query["fieldSelector"].ToString(), type.ExtraFieldLabels);
         var filter = ObjectFilter.From(type, ns, query);
-        string? prefix = ns.Length > 0 ? ns + "/" : null;
+        var prefix = ns.Length > 0 ? ns + "/" : null;
         ListPage page;
         if (fieldSelector.Name is { } pinned && (ns.Length > 0 || !type.Namespaced))
         {

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using SessionAudit.Sandbox.Kubernetes.Registry;
-using SessionAudit.Sandbox.Kubernetes.Resources;
 using SessionAudit.Sandbox.Kubernetes.Storage;
 
 namespace SessionAudit.Sandbox.Kubernetes.Api;

@@ -26,10 +26,10 @@ internal sealed class WatchEndpoint(KubernetesSandboxOptions options)
         var query = ctx.Request.Query;
         var type = served.Type;
         var baseFilter = ObjectFilter.From(type, ns, query);
-        Func<StoredObject, bool> filter = name.Length > 0 ? o => o.Name == name && baseFilter(o) : baseFilter;
+        var filter = name.Length > 0 ? o => o.Name == name && baseFilter(o) : baseFilter;
         var sendInitial = query["sendInitialEvents"].ToString() == "true";
         var rvText = query["resourceVersion"].ToString();
-        long? from = sendInitial || rvText is "" or "0" ? null : ResourceVersions.Parse(rvText);
+        var from = sendInitial || rvText is "" or "0" ? null : ResourceVersions.Parse(rvText);
         var bookmarks = query["allowWatchBookmarks"].ToString() == "true";
         var timeout = int.TryParse(query["timeoutSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var t) && t > 0
             ? TimeSpan.FromSeconds(t)

@@ -109,7 +109,7 @@ internal static class JsonPatch
 
     private static JsonNode? Get(JsonObject root, string pointer)
     {
-        JsonNode? node = root["$"];
+        var node = root["$"];
         foreach (var t in Tokens(pointer))
         {
             node = node is null ? null : Step(node, t);

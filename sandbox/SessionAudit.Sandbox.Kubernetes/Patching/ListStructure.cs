@@ -1,4 +1,3 @@
-using SessionAudit.Sandbox.Kubernetes.Admission;
 using SessionAudit.Sandbox.Kubernetes.Resources;
 
 namespace SessionAudit.Sandbox.Kubernetes.Patching;
@@ -10,7 +9,7 @@ internal sealed class ListStructure(ResourceType type, ResourceVersionDef versio
     {
         if (type.IsCustom && version.Schema is { } schema)
         {
-            SchemaNode? node = schema.Root;
+            var node = schema.Root;
             foreach (var n in names)
             {
                 while (node?.Items is { } items && node.Type == "array")

@@ -156,7 +156,7 @@ internal static class KubernetesProtobuf
                 {
                     Expect(type, WireType.Varint, path);
                     var raw = reader.ReadVarint();
-                    long n = field.Kind == FieldKind.Int32 ? unchecked((int)raw) : unchecked((long)raw);
+                    var n = field.Kind == FieldKind.Int32 ? unchecked((int)raw) : unchecked((long)raw);
                     if (field.Repeated || field.Keep || n != 0)
                     {
                         Set(into, field, JsonValue.Create(n));
