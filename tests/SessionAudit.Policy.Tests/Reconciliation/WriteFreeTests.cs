@@ -49,7 +49,7 @@ public sealed class WriteFreeTests
         foreach (var policy in PolicyManifest.Parse(File.ReadAllText(RepositoryFiles.PathOf("deploy/examples/" + example))))
         {
             var enforce = policy with { Spec = policy.Spec with { Mode = PolicyMode.Enforce } };
-            var (aws, _) = World(enforce, drifted: true);
+            var (aws, _) = await World(enforce, drifted: true);
             var result = await new PolicyReconciler(aws, new FakeTimeProvider(Now)).ReconcileAsync(enforce, [], ReconcileMode.Apply, TestContext.Current.CancellationToken);
             Assert.True(aws.Writes > 0, $"{example}: Enforce made no write, so the write-free test proves nothing: {result.Plan}");
         }
@@ -59,7 +59,7 @@ public sealed class WriteFreeTests
 
     private static async Task AssertWriteFree(SessionLoggingPolicy policy, ReconcileMode mode, bool drifted)
     {
-        var (aws, status) = World(policy, drifted);
+        var (aws, status) = await World(policy, drifted);
         var guarded = new WritesThrow(aws);
         var reconciler = new PolicyReconciler(guarded, new FakeTimeProvider(Now));
         var result = await reconciler.ReconcileAsync(policy with { Status = status }, [], mode, TestContext.Current.CancellationToken);
@@ -81,7 +81,7 @@ public sealed class WriteFreeTests
 
     /// <summary>An account with the example's prerequisites in place. Drifted: no document, no rule, no grants, and a
     /// stale grant of the policy's on another key. Not drifted: what a first Enforce pass leaves, then a hand edit.</summary>
-    private static (FakeAws Aws, SessionLoggingPolicyStatus? Status) World(SessionLoggingPolicy policy, bool drifted)
+    private static async Task<(FakeAws Aws, SessionLoggingPolicyStatus? Status)> World(SessionLoggingPolicy policy, bool drifted)
     {
         var aws = new FakeAws();
         var spec = policy.Spec;
@@ -106,13 +106,13 @@ public sealed class WriteFreeTests
         }
 
         var old = aws.AddKey("alias/retired", KmsKeyManager.Customer);
-        var staleGrant = aws.CreateAsync(old.Arn, "arn:aws:iam::111122223333:role/gone", ["Decrypt", "GenerateDataKey"], ResourceNamesFor(policy), default).GetAwaiter().GetResult();
+        var staleGrant = await aws.CreateAsync(old.Arn, "arn:aws:iam::111122223333:role/gone", ["Decrypt", "GenerateDataKey"], Planning.ResourceNames.Grant(policy.Metadata.Name, policy.Spec), TestContext.Current.CancellationToken);
         SessionLoggingPolicyStatus status = new() { Grants = [new GrantStatus { Grantee = "arn:aws:iam::111122223333:role/gone", GrantId = staleGrant, KeyArn = old.Arn }] };
         if (!drifted)
         {
             // A first pass in Enforce makes AWS match; then someone edits the rule and the document by hand.
             var enforce = policy with { Spec = spec with { Mode = PolicyMode.Enforce }, Metadata = policy.Metadata with { DeletionRequested = false } };
-            var first = new PolicyReconciler(aws, new FakeTimeProvider(Now)).ReconcileAsync(enforce with { Status = status }, [], ReconcileMode.Apply, default).GetAwaiter().GetResult();
+            var first = await new PolicyReconciler(aws, new FakeTimeProvider(Now)).ReconcileAsync(enforce with { Status = status }, [], ReconcileMode.Apply, TestContext.Current.CancellationToken);
             status = first.Status;
             var name = spec.DocumentName;
             if (aws.Documents.TryGetValue(name, out var versions))
@@ -125,8 +125,6 @@ public sealed class WriteFreeTests
         aws.ResetCalls();
         return (aws, status);
     }
-
-    private static string ResourceNamesFor(SessionLoggingPolicy policy) => Planning.ResourceNames.Grant(policy.Metadata.Name, policy.Spec);
 
     /// <summary>The fake's reads, and writes that throw.</summary>
     private sealed class WritesThrow(FakeAws inner) : IAwsScopeFactory, IAwsEnvironment, IPreferencesDocumentPort, IKmsGrantPort, IEventRulePort
