@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SessionAudit.EndToEnd.Tests.Support;
+using SessionAudit.Operator.Sandbox;
 using SessionAudit.Testing.Harness;
 using Xunit;
 
@@ -142,7 +143,7 @@ public sealed class ReadOnlyScenarios(ReadOnlyWorld fixture) : IClassFixture<Rea
         Assert.Contains("+ rule[session-audit-planned]", result.StdOut, StringComparison.Ordinal);
         Assert.Contains("+ rule.targets[sa-", result.StdOut, StringComparison.Ordinal);
 
-        var planCalls = World.Aws.CallLog.Skip(calls).Where(c => c.AccessKeyId == TestWorld.AccessKeyId).ToList();
+        var planCalls = World.Aws.CallLog.Skip(calls).Where(c => c.AccessKeyId == SandboxWorld.AccessKeyId).ToList();
         Assert.Contains(planCalls, c => c.Operation == "GetDocument");
         Assert.Empty(planCalls.Where(c => c.IsWrite).Select(c => $"{c.Service}:{c.Operation}"));
         var described = (await World.PersonJsonAsync(["ssm", "describe-document", "--name", "E2E-Planned"], ct: Ct))!["Document"]!;
