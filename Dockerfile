@@ -15,11 +15,13 @@ COPY operator/SessionAudit.Policy/SessionAudit.Policy.csproj operator/SessionAud
 COPY operator/SessionAudit.Reporting/SessionAudit.Reporting.csproj operator/SessionAudit.Reporting/
 COPY operator/SessionAudit.Aws/SessionAudit.Aws.csproj operator/SessionAudit.Aws/
 COPY operator/SessionAudit.Kubernetes/SessionAudit.Kubernetes.csproj operator/SessionAudit.Kubernetes/
-COPY operator/SessionAudit.Sandbox.Kubernetes/SessionAudit.Sandbox.Kubernetes.csproj operator/SessionAudit.Sandbox.Kubernetes/
-COPY operator/SessionAudit.Sandbox.Aws/SessionAudit.Sandbox.Aws.csproj operator/SessionAudit.Sandbox.Aws/
+# The stand-ins are not the product, but the `session-audit sandbox` verb embeds them.
+COPY sandbox/SessionAudit.Sandbox.Kubernetes/SessionAudit.Sandbox.Kubernetes.csproj sandbox/SessionAudit.Sandbox.Kubernetes/
+COPY sandbox/SessionAudit.Sandbox.Aws/SessionAudit.Sandbox.Aws.csproj sandbox/SessionAudit.Sandbox.Aws/
 RUN dotnet restore operator/SessionAudit.Operator/SessionAudit.Operator.csproj -a $TARGETARCH
 
 COPY operator/ operator/
+COPY sandbox/ sandbox/
 # The same publish command docs/INSTALL.md gives and the test suite runs.
 RUN dotnet publish operator/SessionAudit.Operator/SessionAudit.Operator.csproj -c Release --self-contained false -p:DebugType=None -p:DebugSymbols=false \
       --no-restore -a $TARGETARCH -o /app

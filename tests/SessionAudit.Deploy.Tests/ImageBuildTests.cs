@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using SessionAudit.Deploy.Tests.Support;
 using Xunit;
 
@@ -54,6 +55,50 @@ public sealed partial class ImageBuildTests
         }
 
         Assert.DoesNotContain("operator/", ignored);
+        Assert.DoesNotContain("sandbox/", ignored);
+    }
+
+    [Fact]
+    public void Build_stage_restores_and_copies_every_project_the_operator_references()
+    {
+        var projects = ReferencedProjects("operator/SessionAudit.Operator/SessionAudit.Operator.csproj");
+        Assert.Contains("sandbox/SessionAudit.Sandbox.Kubernetes/SessionAudit.Sandbox.Kubernetes.csproj", projects); // for the sandbox verb
+        Assert.Contains("sandbox/SessionAudit.Sandbox.Aws/SessionAudit.Sandbox.Aws.csproj", projects);
+
+        var restore = Dockerfile.IndexOf("RUN dotnet restore", StringComparison.Ordinal);
+        var copies = Dockerfile.Split('\n').Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from=", StringComparison.Ordinal)).ToList();
+        foreach (var project in projects)
+        {
+            var folder = project[..(project.LastIndexOf('/') + 1)];
+            var copy = $"COPY {project} {folder}";
+            Assert.Contains(copy, copies);
+            Assert.True(Dockerfile.IndexOf(copy, StringComparison.Ordinal) < restore, $"{project} is copied before the restore");
+            var top = folder[..(folder.IndexOf('/') + 1)];
+            Assert.Contains($"COPY {top} {top}", copies); // the sources, after the restore
+        }
+    }
+
+    // The project and every project it references, transitively, as paths relative to the repository root.
+    private static SortedSet<string> ReferencedProjects(string project)
+    {
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([project]);
+        while (pending.TryPop(out var next))
+        {
+            if (!found.Add(next))
+            {
+                continue;
+            }
+
+            var path = RepoPaths.In(next.Split('/'));
+            foreach (var reference in XDocument.Load(path).Descendants("ProjectReference"))
+            {
+                var full = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, reference.Attribute("Include")!.Value));
+                pending.Push(Path.GetRelativePath(RepoPaths.Root, full).Replace('\\', '/'));
+            }
+        }
+
+        return found;
     }
 
     [GeneratedRegex(@"^USER\s+([0-9]+)(:[0-9]+)?\s*$", RegexOptions.Multiline)]

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using SessionAudit.EndToEnd.Tests.Support;
 using SessionAudit.Operator.Sandbox;
 using SessionAudit.Testing.Harness;

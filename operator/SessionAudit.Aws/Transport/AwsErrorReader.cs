@@ -30,7 +30,7 @@ internal static class AwsErrorReader
 
     internal static (string? Code, string? Message) Parse(string body, string? errorTypeHeader)
     {
-        string? code = Clean(errorTypeHeader);
+        var code = Clean(errorTypeHeader);
         string? message = null;
         var trimmed = body.AsSpan().TrimStart();
         if (trimmed.StartsWith("{"))

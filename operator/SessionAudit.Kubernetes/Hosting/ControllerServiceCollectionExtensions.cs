@@ -9,7 +9,6 @@ using SessionAudit.Kubernetes.Api;
 using SessionAudit.Kubernetes.Controller;
 using SessionAudit.Kubernetes.Events;
 using SessionAudit.Kubernetes.Informer;
-using SessionAudit.Kubernetes.LeaderElection;
 using SessionAudit.Kubernetes.Resources;
 using SessionAudit.Kubernetes.Status;
 

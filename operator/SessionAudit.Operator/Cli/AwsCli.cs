@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using SessionAudit.Aws;
 using SessionAudit.Aws.DependencyInjection;
 

@@ -11,10 +11,7 @@ public static class RunCommand
         var command = new Command("run", "Run the operator: watch SessionLoggingPolicies and drive AWS toward them.");
         var options = RunOptions.Declare(command);
         command.SetAction(async (parse, ct) =>
-        {
-            var settings = options.Read(parse);
-            return await OperatorRunner.RunAsync(settings, parse.InvocationConfiguration.Output, ct);
-        });
+            await OperatorRunner.RunAsync(options.ToConfiguration(parse), parse.InvocationConfiguration.Output, ct));
         return command;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SessionAudit.Aws.Configuration;
 using SessionAudit.Aws.DependencyInjection;
 using SessionAudit.Kubernetes.Hosting;
@@ -12,11 +13,12 @@ namespace SessionAudit.Operator.Hosting;
 /// <summary>Builds and runs the operator host: controller, AWS clients, telemetry and the HTTP endpoints.</summary>
 public static class OperatorRunner
 {
-    public static async Task<int> RunAsync(OperatorSettings settings, TextWriter output, CancellationToken ct)
+    /// <summary>Runs the operator with <paramref name="configuration"/> (the flags given, as configuration keys) until stopped.</summary>
+    public static async Task<int> RunAsync(IEnumerable<KeyValuePair<string, string?>> configuration, TextWriter output, CancellationToken ct)
     {
-        await using var app = Build(settings);
+        await using var app = Build(configuration);
         await app.StartAsync(ct);
-        if (settings.MetricsPort >= 0)
+        if (app.Services.GetRequiredService<IOptions<OperatorOptions>>().Value.MetricsPort >= 0)
         {
             await output.WriteLineAsync($"HTTP={ListeningUrl(app)}");
         }
@@ -50,11 +52,20 @@ public static class OperatorRunner
             ? $"http://{(endpoint.Address.Equals(System.Net.IPAddress.Any) || endpoint.Address.Equals(System.Net.IPAddress.IPv6Any) ? "127.0.0.1" : endpoint.Address.ToString())}:{endpoint.Port}"
             : "";
 
-    public static WebApplication Build(OperatorSettings settings, AwsClientOptions? aws = null)
+    /// <summary>
+    /// Builds the operator host from its options: <see cref="OperatorOptions"/> bound from the environment and then from
+    /// <paramref name="configuration"/> (so a flag wins), then <paramref name="configure"/>; invalid options stop it here,
+    /// before anything starts, with a message per value that names the flag.
+    /// </summary>
+    /// <exception cref="UsageException">An option is invalid.</exception>
+    public static WebApplication Build(IEnumerable<KeyValuePair<string, string?>> configuration, Action<OperatorOptions>? configure = null, AwsClientOptions? aws = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(configuration);
+        var options = ValidOptions(builder.Configuration, configure);
+        builder.Services.AddSingleton(Options.Create(options));
         builder.Logging.ClearProviders();
-        if (settings.JsonLogs)
+        if (options.JsonLogs)
         {
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
         }
@@ -67,7 +78,7 @@ public static class OperatorRunner
             });
         }
 
-        builder.Logging.SetMinimumLevel(settings.LogLevel);
+        builder.Logging.SetMinimumLevel(options.LogLevel);
         // The SDKs and HttpClient log every request at Information: too much for an operator's log.
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -77,20 +88,20 @@ public static class OperatorRunner
         builder.Services.AddSingleton(listeners);
         builder.WebHost.UseKestrel(k =>
         {
-            if (settings.MetricsPort >= 0)
+            if (options.MetricsPort >= 0)
             {
-                k.Listen(settings.MetricsAddress, settings.MetricsPort, o => listeners.Metrics = o);
+                k.Listen(options.MetricsAddress, options.MetricsPort, o => listeners.Metrics = o);
             }
             else
             {
                 k.Listen(System.Net.IPAddress.Loopback, 0, o => listeners.Metrics = o);
             }
 
-            if (settings.ReportsPort >= 0)
+            if (options.ReportsPort >= 0)
             {
                 // Session data (who connected to which instance, when) only on loopback, on connections marked as the
                 // reports listener's: other pods reach the metrics port, never this one.
-                k.Listen(System.Net.IPAddress.Loopback, settings.ReportsPort, o =>
+                k.Listen(System.Net.IPAddress.Loopback, options.ReportsPort, o =>
                 {
                     listeners.Reports = o;
                     o.Use(next => connection =>
@@ -111,24 +122,28 @@ public static class OperatorRunner
         builder.Services.AddSingleton<PolicyReports>();
         builder.Services.AddKubernetesController<SessionLoggingPolicyResource, SessionLoggingPolicyReconciler>(
             SessionLoggingPolicyResource.Descriptor,
-            o =>
-            {
-                o.Kubeconfig = settings.Kubeconfig;
-                o.Concurrency = settings.Concurrency;
-                o.Resync = settings.Resync;
-                o.EventComponent = "session-audit-operator";
-                o.FieldManager = "session-audit-operator";
-                o.LeaderElection.Enabled = settings.LeaderElection;
-                o.LeaderElection.Namespace = settings.LeaderElectionNamespace;
-                o.LeaderElection.Name = "session-audit-operator";
-                o.LeaderElection.LeaseDuration = settings.LeaseDuration;
-                o.LeaderElection.RenewDeadline = settings.RenewDeadline;
-                o.LeaderElection.RetryPeriod = settings.RetryPeriod;
-            });
+            options.ApplyTo);
 
         var app = builder.Build();
         HttpEndpoints.Map(app);
         return app;
+    }
+
+    private static OperatorOptions ValidOptions(IConfiguration configuration, Action<OperatorOptions>? configure)
+    {
+        OperatorOptions bound;
+        try
+        {
+            bound = OperatorOptions.Bind(configuration, configure);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A value from the environment that does not convert (flags are converted by the parser).
+            throw new UsageException(e.Message);
+        }
+
+        var failures = bound.Validate().ToList();
+        return failures.Count == 0 ? bound : throw new UsageException(string.Join("; ", failures));
     }
 }
 

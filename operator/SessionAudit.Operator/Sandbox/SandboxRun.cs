@@ -3,8 +3,6 @@ using System.Text.Json.Nodes;
 using Amazon.SimpleSystemsManagement.Model;
 using k8s;
 using SessionAudit.Aws;
-using SessionAudit.Kubernetes.Api;
-using SessionAudit.Operator.Cli;
 using SessionAudit.Operator.Hosting;
 using SessionAudit.Operator.Resources;
 using SessionAudit.Policy.Model;
@@ -60,7 +58,7 @@ internal sealed record SandboxRun(
         }
 
         await world.InstallCrdAsync(ct);
-        var app = await world.StartOperatorAsync(world.OperatorSettings() with { Concurrency = 16 }, ct);
+        var app = await world.StartOperatorAsync(null, ct);
         await Output.WriteLineAsync($"HTTP={OperatorRunner.ListeningUrl(app)}");
         await Output.WriteLineAsync($"REPORTS={OperatorRunner.ReportsUrl(app)}");
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using k8s;
 using k8s.Models;
-using SessionAudit.Operator.Cli;
 using SessionAudit.Operator.Hosting;
 using SessionAudit.Policy.Crd;
 using SessionAudit.Sandbox.Aws;
@@ -181,30 +180,27 @@ public sealed class SandboxWorld : IAsyncDisposable
         }
     }
 
-    /// <summary>Settings that run the operator in this process against the world: its kubeconfig, no leader election,
-    /// free ports, every listener on loopback.</summary>
-    public OperatorSettings OperatorSettings() => new()
-    {
-        Kubeconfig = Kubeconfig,
-        LeaderElection = false,
-        MetricsPort = 0,
-        ReportsPort = 0,
-        MetricsAddress = System.Net.IPAddress.Loopback,
-    };
-
     /// <summary>
-    /// Starts the operator in this process with <paramref name="settings"/> (<see cref="OperatorSettings()"/> when null).
-    /// Its AWS clients read <see cref="AwsSettings"/> from this process's environment, as `session-audit run` reads its
-    /// own, so they are set there. The world stops it on dispose.
+    /// Starts the operator in this process against the world: its kubeconfig, no leader election, free ports, every
+    /// listener on loopback, then <paramref name="configure"/>. Its AWS clients read <see cref="AwsSettings"/> from this
+    /// process's environment, as `session-audit run` reads its own, so they are set there. The world stops it on dispose.
     /// </summary>
-    public async Task<WebApplication> StartOperatorAsync(OperatorSettings? settings, CancellationToken ct)
+    public async Task<WebApplication> StartOperatorAsync(Action<OperatorOptions>? configure, CancellationToken ct)
     {
         foreach (var (k, v) in AwsSettings)
         {
             Environment.SetEnvironmentVariable(k, v);
         }
 
-        var app = OperatorRunner.Build(settings ?? OperatorSettings());
+        var app = OperatorRunner.Build([], o =>
+        {
+            o.Kubeconfig = Kubeconfig;
+            o.LeaderElection = false;
+            o.MetricsPort = 0;
+            o.ReportsPort = 0;
+            o.MetricsAddress = System.Net.IPAddress.Loopback;
+            configure?.Invoke(o);
+        });
         try
         {
             await app.StartAsync(ct);

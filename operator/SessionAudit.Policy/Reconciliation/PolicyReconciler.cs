@@ -1,3 +1,4 @@
+using SessionAudit.Policy.Concerns;
 using SessionAudit.Policy.Conditions;
 using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Planning;
@@ -8,9 +9,15 @@ namespace SessionAudit.Policy.Reconciliation;
 
 /// <summary>Drives AWS toward one SessionLoggingPolicy: observe every concern through the ports, compare with the spec,
 /// change only what differs (Enforce), and report conditions, drift, events and a plan.</summary>
-public sealed partial class PolicyReconciler(IAwsScopeFactory scopes, TimeProvider time)
+public sealed class PolicyReconciler(IAwsScopeFactory scopes, TimeProvider time)
 {
     private static readonly TimeSpan PrerequisiteRetry = TimeSpan.FromMinutes(1);
+
+    /// <summary>Out-of-band changes corrected in a row (same generation) before the operator stops fighting the other writer.</summary>
+    public const int MaxDriftCorrections = PreferencesDocument.MaxDriftCorrections;
+
+    /// <summary>Versions the operator deletes at once when the document is at SSM's version limit.</summary>
+    public const int VersionsPrunedAtLimit = PreferencesDocument.VersionsPrunedAtLimit;
 
     /// <summary>Reconciles <paramref name="policy"/>. <paramref name="others"/> are the other policies the caller knows
     /// (from its cache), used to find conflicts; the policy itself may be among them.</summary>
@@ -33,37 +40,89 @@ public sealed partial class PolicyReconciler(IAwsScopeFactory scopes, TimeProvid
             return Conflict(policy, owner, now);
         }
 
-        var write = mode == ReconcileMode.Apply && policy.Spec.Mode == PolicyMode.Enforce;
+        var facts = new PolicyFacts(policy.Metadata.Name, policy.Metadata.Uid, policy.Metadata.Generation, policy.Spec,
+            policy.Status ?? new SessionLoggingPolicyStatus(), now);
         var aws = scopes.For(AwsScope.Of(policy.Spec));
-        var ctx = new ReconcileContext(policy, aws, write, now);
-
+        // The one guard: only here may anything be written, so Observe mode and `plan` cannot write by construction.
+        var enforce = mode == ReconcileMode.Apply && policy.Spec.Mode == PolicyMode.Enforce;
         if (policy.Metadata.DeletionRequested)
         {
-            return await DeleteAsync(ctx, cancellationToken).ConfigureAwait(false);
+            return await DeleteAsync(aws, facts, enforce, cancellationToken).ConfigureAwait(false);
         }
 
-        await CheckBucketAsync(ctx, cancellationToken).ConfigureAwait(false);
-        await CheckLogGroupAsync(ctx, cancellationToken).ConfigureAwait(false);
-        await CheckKeyAsync(ctx, cancellationToken).ConfigureAwait(false);
-        await CheckTrailAsync(ctx, cancellationToken).ConfigureAwait(false);
-        await SyncDocumentAsync(ctx, cancellationToken).ConfigureAwait(false);
-        await SyncGrantsAsync(ctx, cancellationToken).ConfigureAwait(false);
-        await SyncAlertsAsync(ctx, cancellationToken).ConfigureAwait(false);
-        return Finish(ctx);
+        // Observe every concern: reads only. What one concern needs of another is passed on as a value.
+        var bucket = await BucketCheck.ObserveAsync(aws.Buckets, facts, cancellationToken).ConfigureAwait(false);
+        var logGroup = await LogGroupCheck.ObserveAsync(aws.LogGroups, facts, cancellationToken).ConfigureAwait(false);
+        var sessionKey = await SessionKeyCheck.ObserveAsync(aws.Keys, facts, cancellationToken).ConfigureAwait(false);
+        var trail = await TrailCheck.ObserveAsync(aws.Trails, facts, cancellationToken).ConfigureAwait(false);
+        var (keyCheck, key) = SessionKeyCheck.Diff(facts, sessionKey);
+        var document = await PreferencesDocument.ObserveAsync(aws.Documents, facts, cancellationToken).ConfigureAwait(false);
+        var grants = await KmsGrants.ObserveAsync(aws.Grants, facts, key, cancellationToken).ConfigureAwait(false);
+        var rule = await AlertRule.ObserveAsync(aws, facts, cancellationToken).ConfigureAwait(false);
+
+        // Plan: pure.
+        var checks = new[] { BucketCheck.Diff(facts, bucket), LogGroupCheck.Diff(facts, logGroup), keyCheck };
+        var held = checks.Select(c => c.Held).OfType<SettingGroup>().ToHashSet();
+        var (trailReport, trailInfo) = TrailCheck.Diff(facts, trail);
+        var documentDelta = PreferencesDocument.Diff(facts, held, document);
+        var grantsDelta = KmsGrants.Diff(facts, key, grants);
+        var ruleDelta = AlertRule.Diff(facts, trailInfo, rule);
+
+        // Apply, in Enforce only; each concern's verdict is its plan's when nothing is applied.
+        var (documentReport, documentStatus) = (documentDelta.Report, documentDelta.Status);
+        var (grantsReport, grantStatus) = (grantsDelta.Report, grantsDelta.Grants);
+        var (ruleReport, ruleArn) = (ruleDelta.Report, ruleDelta.RuleArn);
+        if (enforce)
+        {
+            if (documentDelta.Write is not null)
+            {
+                (documentReport, documentStatus) = await PreferencesDocument.ApplyAsync(aws.Documents, facts, held, documentDelta, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (grantsDelta.HasChanges)
+            {
+                (grantsReport, grantStatus) = await KmsGrants.ApplyAsync(aws.Grants, facts, grantsDelta, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (ruleDelta.HasChanges)
+            {
+                (ruleReport, ruleArn) = await AlertRule.ApplyAsync(aws.Rules, facts, ruleDelta, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var reports = checks.Select(c => c.Report).Append(trailReport).Append(documentReport).Append(grantsReport).Append(ruleReport).ToList();
+        var status = new SessionLoggingPolicyStatus
+        {
+            ObservedGeneration = facts.Generation,
+            Document = documentStatus ?? facts.Previous.Document,
+            RuleArn = ruleArn,
+            Grants = grantStatus is { Count: > 0 } g ? g : null,
+            LastSyncTime = now,
+            Report = facts.Previous.Report,
+        };
+        return Finish(facts, reports, status);
     }
 
-    private ReconcileResult Finish(ReconcileContext ctx)
+    private static ReconcileResult Finish(PolicyFacts facts, IReadOnlyList<ConcernReport> reports, SessionLoggingPolicyStatus status)
     {
-        var c = ctx.Conditions;
+        var c = new ConditionSet(facts.Previous.Conditions, facts.Generation, facts.Now);
+        foreach (var r in reports)
+        {
+            if (r.Condition is { } condition)
+            {
+                c.Set(r.Type, condition.Status, condition.Reason, condition.Message);
+            }
+        }
+
         // Ready names the root cause: a failing prerequisite before the concerns that wait for it (a held setting
         // group makes PreferencesSynced False only because of a prerequisite).
         var relevant = ConditionTypes.RootCauseOrder
-            .Where(t => t != ConditionTypes.AuditTrailReady || ctx.Spec.Alerts is not null)
+            .Where(t => t != ConditionTypes.AuditTrailReady || facts.Spec.Alerts is not null)
             .Select(c.Get)
             .OfType<Condition>()
             .ToList();
         var notReady = relevant.FirstOrDefault(x => x.Status != "True");
-        var observe = ctx.Spec.Mode == PolicyMode.Observe;
+        var observe = facts.Spec.Mode == PolicyMode.Observe;
         if (notReady is null)
         {
             c.Set(ConditionTypes.Ready, true, "Synced", observe
@@ -75,20 +134,23 @@ public sealed partial class PolicyReconciler(IAwsScopeFactory scopes, TimeProvid
             c.Set(ConditionTypes.Ready, false, notReady.Reason, $"{notReady.Type}: {notReady.Message}");
         }
 
-        if (ctx.StalledBecause.Count > 0)
+        var stalled = reports.SelectMany(r => r.Stalled).ToList();
+        if (stalled.Count > 0)
         {
-            c.Set(ConditionTypes.Stalled, true, "NeedsUserAction", string.Join("; ", ctx.StalledBecause));
+            c.Set(ConditionTypes.Stalled, true, "NeedsUserAction", string.Join("; ", stalled));
         }
         else
         {
             c.Set(ConditionTypes.Stalled, false, "Progressing", "Nothing blocks progress.");
         }
 
-        if (ctx.Transient)
+        var transient = reports.Where(r => r.Transient).ToList();
+        var waiting = reports.Any(r => r.Waiting);
+        if (transient.Count > 0)
         {
             c.Set(ConditionTypes.Reconciling, true, "Retrying", "An AWS call failed for a reason that may pass (throttling, unavailability, concurrent change); the operator retries.");
         }
-        else if (ctx.Waiting)
+        else if (waiting)
         {
             c.Set(ConditionTypes.Reconciling, true, "WaitingForPrerequisites", "Some settings wait for their prerequisites (see the conditions that are not True); the operator checks again.");
         }
@@ -97,23 +159,65 @@ public sealed partial class PolicyReconciler(IAwsScopeFactory scopes, TimeProvid
             c.Set(ConditionTypes.Reconciling, false, "Converged", observe ? "Observed; nothing is changed in Observe mode." : "Every concern was observed and converged.");
         }
 
-        var drift = DriftInterval(ctx.Spec);
-        var retry = ctx.Transient ? Retry.Backoff(TransientReason(ctx))
-            : ctx.Waiting ? Retry.After(drift < PrerequisiteRetry ? drift : PrerequisiteRetry)
+        var drift = DriftInterval(facts.Spec);
+        var retry = transient.Count > 0
+            ? Retry.Backoff("AWS calls failed for a reason that may pass: " + string.Join("; ", transient.Select(r => $"{r.Type}: {r.Condition?.Reason}")))
+            : waiting ? Retry.After(drift < PrerequisiteRetry ? drift : PrerequisiteRetry)
             : Retry.After(drift);
-
-        var status = new SessionLoggingPolicyStatus
+        status = status with
         {
-            ObservedGeneration = ctx.Meta.Generation,
             Conditions = c.ToList(),
-            Document = ctx.Document ?? ctx.Previous.Document,
-            RuleArn = ctx.RuleArn,
-            Grants = ctx.Grants is { Count: > 0 } g ? g : null,
-            LastSyncTime = ctx.Now,
-            Drift = ctx.Drift,
-            Report = ctx.Previous.Report,
+            Drift = reports.SelectMany(r => r.Drift).ToList(),
         };
-        return new ReconcileResult(status, ctx.Events, PolicyOutcome.Reconciled, retry, new Plan(ctx.Changes, ctx.Notes), ctx.Writes);
+        var plan = new Plan(reports.SelectMany(r => r.Changes).ToList(), reports.SelectMany(r => r.Notes).ToList());
+        return new ReconcileResult(status, reports.SelectMany(r => r.Events).ToList(), PolicyOutcome.Reconciled, retry, plan, reports.Sum(r => r.Writes));
+    }
+
+    /// <summary>Deletion: Retain keeps AWS as it is; Delete removes what the policy owns, found by deterministic names and
+    /// ownership markers in AWS, and restores the document's earlier default. Plans with reads only; writes in Enforce.</summary>
+    private static async Task<ReconcileResult> DeleteAsync(IAwsEnvironment aws, PolicyFacts facts, bool enforce, CancellationToken ct)
+    {
+        var status = facts.Previous with { ObservedGeneration = facts.Generation };
+        if (facts.Spec.DeletionPolicy == DeletionPolicy.Retain || facts.Spec.Mode == PolicyMode.Observe)
+        {
+            var why = facts.Spec.DeletionPolicy == DeletionPolicy.Retain
+                ? "deletionPolicy is Retain: the document, rule, targets and grants stay in AWS."
+                : "Observe mode never changed AWS, so deletion changes nothing.";
+            var released = enforce || facts.Spec.Mode == PolicyMode.Observe;
+            return new ReconcileResult(status, [PolicyEvent.Normal("Retained", why)], released ? PolicyOutcome.Deleted : PolicyOutcome.Reconciled, Retry.None, new Plan([], [why]), 0);
+        }
+
+        var report = new ConcernReport(ConditionTypes.Ready);
+        try
+        {
+            var removal = await AlertRule.PlanRemovalAsync(aws.Rules, facts, ct).ConfigureAwait(false);
+            AlertRule.PlanRemoval(report, removal);
+            var grants = await KmsGrants.PlanCleanupAsync(aws, facts, report, ct).ConfigureAwait(false);
+            var restore = await PreferencesDocument.PlanCleanupAsync(aws.Documents, facts, report, ct).ConfigureAwait(false);
+            if (enforce)
+            {
+                await AlertRule.RemoveAsync(aws.Rules, removal, report, ct).ConfigureAwait(false);
+                await KmsGrants.CleanupAsync(aws.Grants, grants, report, ct).ConfigureAwait(false);
+                if (restore is not null)
+                {
+                    await PreferencesDocument.CleanupAsync(aws.Documents, restore, report, ct).ConfigureAwait(false);
+                }
+            }
+
+            status = status with { RuleArn = null, Grants = null };
+            return new ReconcileResult(status, report.Events, enforce ? PolicyOutcome.Deleted : PolicyOutcome.Reconciled, Retry.None,
+                new Plan(report.Changes, report.Notes), report.Writes);
+        }
+        catch (AwsFailure f)
+        {
+            report.Failed(f, "Cleaning up AWS for deletion", facts.Spec.RoleArn);
+            var c = new ConditionSet(facts.Previous.Conditions, facts.Generation, facts.Now);
+            c.Set(ConditionTypes.Ready, report.Condition!.Value.Status, report.Condition.Value.Reason, report.Condition.Value.Message);
+            c.Set(ConditionTypes.Reconciling, f.IsTransient, f.IsTransient ? "Retrying" : "CleanupBlocked", "Deletion waits for the cleanup to succeed.");
+            // The runtime's backoff paces the retries (a permission fixed later is picked up within its maximum delay).
+            return new ReconcileResult(status with { Conditions = c.ToList() }, report.Events, PolicyOutcome.Reconciled,
+                Retry.Backoff($"cleanup for deletion failed: {f.Code ?? f.Kind.ToString()}"), new Plan(report.Changes, report.Notes), report.Writes);
+        }
     }
 
     private static ReconcileResult Invalid(SessionLoggingPolicy policy, IReadOnlyList<ValidationError> errors, DateTimeOffset now)
@@ -187,11 +291,6 @@ public sealed partial class PolicyReconciler(IAwsScopeFactory scopes, TimeProvid
             policy.Metadata.DeletionRequested ? Retry.None : Retry.After(DriftInterval(policy.Spec)),
             new Plan([], [message]), 0);
     }
-
-    private static string TransientReason(ReconcileContext ctx) =>
-        "AWS calls failed for a reason that may pass: " + string.Join("; ", ctx.Conditions.ToList()
-            .Where(x => x.Status == "Unknown" || x.Reason is "AwsThrottled" or "AwsUnavailable" or "AwsConflict" or "DuplicateVersionNotFound")
-            .Select(x => $"{x.Type}: {x.Reason}"));
 
     /// <summary>The policy's driftCheckInterval, 5 minutes when unset.</summary>
     internal static TimeSpan DriftInterval(SessionLoggingPolicySpec spec) =>

@@ -1,4 +1,3 @@
-using SessionAudit.Aws.Configuration;
 using SessionAudit.Aws.Credentials;
 using SessionAudit.Aws.Tests.Support;
 using SessionAudit.Policy.Ports;

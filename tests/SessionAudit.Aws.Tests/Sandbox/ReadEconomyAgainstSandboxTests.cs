@@ -3,7 +3,6 @@ using SessionAudit.Aws.Tests.Support;
 using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Ports;
 using SessionAudit.Policy.Reconciliation;
-using SessionAudit.Sandbox.Aws;
 using Xunit;
 
 namespace SessionAudit.Aws.Tests.Sandbox;

@@ -1,5 +1,4 @@
 using Amazon.Runtime;
-using Microsoft.Extensions.Time.Testing;
 using SessionAudit.Aws.Configuration;
 using SessionAudit.Aws.Credentials;
 using SessionAudit.Aws.Telemetry;

@@ -37,7 +37,7 @@ internal static class Manifests
     /// <summary>Reads a dotted path such as spec.template.spec.containers[0].image.</summary>
     public static JsonNode? At(this JsonNode node, string path)
     {
-        JsonNode? current = node;
+        var current = node;
         foreach (var part in path.Split('.'))
         {
             var name = part;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using SessionAudit.Kubernetes.Resources;
 using Xunit;
 

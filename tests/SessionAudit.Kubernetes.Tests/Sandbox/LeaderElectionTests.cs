@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using SessionAudit.Kubernetes.Controller;
 using SessionAudit.Kubernetes.Hosting;
 using SessionAudit.Kubernetes.Resources;

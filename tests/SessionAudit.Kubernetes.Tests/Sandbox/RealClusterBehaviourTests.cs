@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using SessionAudit.Kubernetes.Api;
 using SessionAudit.Kubernetes.Controller;
 using SessionAudit.Kubernetes.Hosting;
 using SessionAudit.Kubernetes.Informer;

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using SessionAudit.Policy.Conditions;
 using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Ports;
-using SessionAudit.Policy.Reconciliation;
 using SessionAudit.Policy.Tests.Fakes;
 using Xunit;
 

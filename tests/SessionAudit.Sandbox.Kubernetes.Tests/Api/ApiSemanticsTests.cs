@@ -141,7 +141,7 @@ public sealed class ApiSemanticsTests
         var first = await SendAsync(s.Http, HttpMethod.Get, ConfigMaps + "?limit=2");
         var token = first["metadata"]!["continue"]!.GetValue<string>();
         names.AddRange(first["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
-        string? next = token;
+        var next = token;
         while (next is not null)
         {
             var page = await SendAsync(s.Http, HttpMethod.Get, $"{ConfigMaps}?limit=2&continue={next}");

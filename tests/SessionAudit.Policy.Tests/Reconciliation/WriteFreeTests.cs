@@ -1,0 +1,172 @@
+using Microsoft.Extensions.Time.Testing;
+using SessionAudit.Policy.Model;
+using SessionAudit.Policy.Ports;
+using SessionAudit.Policy.Reconciliation;
+using SessionAudit.Policy.Tests.Fakes;
+using Xunit;
+
+namespace SessionAudit.Policy.Tests.Reconciliation;
+
+/// <summary>Observe mode and `plan` write nothing by construction: the reconciler is given ports whose every write
+/// throws, over every shipped example, with AWS far from the spec (so there is something to change in every concern).</summary>
+public sealed class WriteFreeTests
+{
+    public static TheoryData<string> Examples()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(RepositoryFiles.PathOf("deploy/examples"), "*.yaml")
+                     .Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal))
+                     .Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public async Task Observe_mode_and_plan_never_call_a_write_port(string example)
+    {
+        foreach (var policy in PolicyManifest.Parse(File.ReadAllText(RepositoryFiles.PathOf("deploy/examples/" + example))))
+        {
+            var observe = policy with { Spec = policy.Spec with { Mode = PolicyMode.Observe } };
+            await AssertWriteFree(observe, ReconcileMode.Apply, drifted: true);
+            await AssertWriteFree(policy, ReconcileMode.DryRun, drifted: true);
+            await AssertWriteFree(policy, ReconcileMode.DryRun, drifted: false);
+
+            // Deleting, with a grant of the policy's own in AWS to revoke.
+            var deleting = policy with { Spec = policy.Spec with { DeletionPolicy = DeletionPolicy.Delete }, Metadata = policy.Metadata with { DeletionRequested = true } };
+            await AssertWriteFree(deleting, ReconcileMode.DryRun, drifted: true);
+        }
+    }
+
+    /// <summary>The guard is not vacuous: the same worlds in Enforce do write (and so would throw).</summary>
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public async Task Enforce_on_the_same_world_does_write(string example)
+    {
+        foreach (var policy in PolicyManifest.Parse(File.ReadAllText(RepositoryFiles.PathOf("deploy/examples/" + example))))
+        {
+            var enforce = policy with { Spec = policy.Spec with { Mode = PolicyMode.Enforce } };
+            var (aws, _) = World(enforce, drifted: true);
+            var result = await new PolicyReconciler(aws, new FakeTimeProvider(Now)).ReconcileAsync(enforce, [], ReconcileMode.Apply, TestContext.Current.CancellationToken);
+            Assert.True(aws.Writes > 0, $"{example}: Enforce made no write, so the write-free test proves nothing: {result.Plan}");
+        }
+    }
+
+    private static readonly DateTimeOffset Now = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static async Task AssertWriteFree(SessionLoggingPolicy policy, ReconcileMode mode, bool drifted)
+    {
+        var (aws, status) = World(policy, drifted);
+        var guarded = new WritesThrow(aws);
+        var reconciler = new PolicyReconciler(guarded, new FakeTimeProvider(Now));
+        var result = await reconciler.ReconcileAsync(policy with { Status = status }, [], mode, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, aws.Writes);
+        Assert.Equal(0, result.Writes);
+        if (mode == ReconcileMode.DryRun && policy.Spec.Mode == PolicyMode.Enforce)
+        {
+            // A dry run never lets the finalizer go: the cleanup it plans has not happened.
+            Assert.NotEqual(PolicyOutcome.Deleted, result.Outcome);
+        }
+
+        // (Deleting an Observe-mode policy plans nothing by design: it never changed AWS.)
+        if (!(policy.Metadata.DeletionRequested && policy.Spec.Mode == PolicyMode.Observe))
+        {
+            Assert.True(result.Plan.Changes.Count > 0, $"{mode} drifted={drifted} deleting={policy.Metadata.DeletionRequested}: nothing planned, so nothing was tested: {result.Plan}");
+        }
+    }
+
+    /// <summary>An account with the example's prerequisites in place. Drifted: no document, no rule, no grants, and a
+    /// stale grant of the policy's on another key. Not drifted: what a first Enforce pass leaves, then a hand edit.</summary>
+    private static (FakeAws Aws, SessionLoggingPolicyStatus? Status) World(SessionLoggingPolicy policy, bool drifted)
+    {
+        var aws = new FakeAws();
+        var spec = policy.Spec;
+        if (spec.S3?.BucketName is { } bucket)
+        {
+            aws.Buckets[bucket] = new BucketInfo(bucket, true, "aws:kms");
+        }
+
+        if (spec.CloudWatch?.LogGroupName is { } group)
+        {
+            aws.LogGroups[group] = new LogGroupInfo(group, $"arn:aws:kms:{spec.Region}:{FakeAws.Account}:key/logs");
+        }
+
+        if (spec.Kms?.KeyId is { } keyId)
+        {
+            aws.AddKey(keyId, KmsKeyManager.Customer);
+        }
+
+        foreach (var arn in (spec.Alerts?.SnsTopicArns ?? []).Concat(spec.Alerts?.LambdaFunctionArns ?? []).Concat((spec.Alerts?.CodePipelines ?? []).Select(p => p.Arn)))
+        {
+            aws.ExistingTargets.Add(arn);
+        }
+
+        var old = aws.AddKey("alias/retired", KmsKeyManager.Customer);
+        var staleGrant = aws.CreateAsync(old.Arn, "arn:aws:iam::111122223333:role/gone", ["Decrypt", "GenerateDataKey"], ResourceNamesFor(policy), default).GetAwaiter().GetResult();
+        SessionLoggingPolicyStatus status = new() { Grants = [new GrantStatus { Grantee = "arn:aws:iam::111122223333:role/gone", GrantId = staleGrant, KeyArn = old.Arn }] };
+        if (!drifted)
+        {
+            // A first pass in Enforce makes AWS match; then someone edits the rule and the document by hand.
+            var enforce = policy with { Spec = spec with { Mode = PolicyMode.Enforce }, Metadata = policy.Metadata with { DeletionRequested = false } };
+            var first = new PolicyReconciler(aws, new FakeTimeProvider(Now)).ReconcileAsync(enforce with { Status = status }, [], ReconcileMode.Apply, default).GetAwaiter().GetResult();
+            status = first.Status;
+            var name = spec.DocumentName;
+            if (aws.Documents.TryGetValue(name, out var versions))
+            {
+                versions.Add("{\"schemaVersion\":\"1.0\",\"sessionType\":\"Standard_Stream\",\"inputs\":{}}");
+                aws.DefaultVersions[name] = versions.Count;
+            }
+        }
+
+        aws.ResetCalls();
+        return (aws, status);
+    }
+
+    private static string ResourceNamesFor(SessionLoggingPolicy policy) => Planning.ResourceNames.Grant(policy.Metadata.Name, policy.Spec);
+
+    /// <summary>The fake's reads, and writes that throw.</summary>
+    private sealed class WritesThrow(FakeAws inner) : IAwsScopeFactory, IAwsEnvironment, IPreferencesDocumentPort, IKmsGrantPort, IEventRulePort
+    {
+        public AwsScope Scope => inner.Scope;
+        public ICallerIdentityPort Identity => inner;
+        public IPreferencesDocumentPort Documents => this;
+        public IS3BucketPort Buckets => inner;
+        public ILogGroupPort LogGroups => inner;
+        public IKmsKeyPort Keys => inner;
+        public IKmsGrantPort Grants => this;
+        public ICloudTrailPort Trails => inner;
+        public IAlertTargetPort AlertTargets => inner;
+        public IEventRulePort Rules => this;
+
+        public IAwsEnvironment For(AwsScope scope)
+        {
+            inner.For(scope);
+            return this;
+        }
+
+        private static InvalidOperationException Write(string what) => new($"{what} was called in a mode that must not write");
+
+        public Task<DocumentSnapshot?> GetAsync(string name, CancellationToken cancellationToken) => ((IPreferencesDocumentPort)inner).GetAsync(name, cancellationToken);
+        public Task<string> GetVersionContentAsync(string name, string version, CancellationToken cancellationToken) => inner.GetVersionContentAsync(name, version, cancellationToken);
+        public Task<IReadOnlyList<DocumentVersionInfo>> ListVersionsAsync(string name, CancellationToken cancellationToken) => inner.ListVersionsAsync(name, cancellationToken);
+        public Task<string> CreateAsync(string name, string content, string? versionName, CancellationToken cancellationToken) => throw Write("ssm:CreateDocument");
+        public Task<string?> UpdateAsync(string name, string content, string? versionName, CancellationToken cancellationToken) => throw Write("ssm:UpdateDocument");
+        public Task SetDefaultVersionAsync(string name, string version, CancellationToken cancellationToken) => throw Write("ssm:UpdateDocumentDefaultVersion");
+        public Task DeleteVersionAsync(string name, string version, CancellationToken cancellationToken) => throw Write("ssm:DeleteDocument");
+
+        public Task<IReadOnlyList<KmsGrant>> ListAsync(string keyArn, CancellationToken cancellationToken) => inner.ListAsync(keyArn, cancellationToken);
+        public Task<string> CreateAsync(string keyArn, string granteePrincipal, IReadOnlyList<string> operations, string name, CancellationToken cancellationToken) => throw Write("kms:CreateGrant");
+        public Task RetireAsync(string keyArn, string grantId, CancellationToken cancellationToken) => throw Write("kms:RevokeGrant");
+
+        public Task<EventRuleInfo?> DescribeAsync(string ruleName, CancellationToken cancellationToken) => ((IEventRulePort)inner).DescribeAsync(ruleName, cancellationToken);
+        public Task<string> PutAsync(EventRuleDefinition rule, CancellationToken cancellationToken) => throw Write("events:PutRule");
+        public Task DeleteAsync(string ruleName, CancellationToken cancellationToken) => throw Write("events:DeleteRule");
+        public Task<IReadOnlyList<EventTarget>> ListTargetsAsync(string ruleName, CancellationToken cancellationToken) => inner.ListTargetsAsync(ruleName, cancellationToken);
+        public Task PutTargetsAsync(string ruleName, IReadOnlyList<EventTarget> targets, CancellationToken cancellationToken) => throw Write("events:PutTargets");
+        public Task RemoveTargetsAsync(string ruleName, IReadOnlyList<string> targetIds, CancellationToken cancellationToken) => throw Write("events:RemoveTargets");
+    }
+}
