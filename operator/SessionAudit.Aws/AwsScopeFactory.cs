@@ -60,6 +60,9 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
     /// <summary>The report's session-history and managed-node source for a scope.</summary>
     public ISessionActivitySource SessionActivity(AwsScope scope) => Get(scope).Activity;
 
+    /// <summary>Where the report's files are written for a scope.</summary>
+    public IReportExportPort ReportExport(AwsScope scope) => Get(scope).Export;
+
     /// <summary>The low-level clients of a scope.</summary>
     public AwsClients Clients(AwsScope scope) => Get(scope).Clients;
 
@@ -67,7 +70,7 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
         _scopes.GetOrAdd(Normalize(scope), s => new Lazy<Entry>(() =>
         {
             var clients = new AwsClients(s, _options, _credentials, _sdk, _endpoints, Runner, _primaryHandler);
-            return new Entry(clients, new AwsEnvironment(clients), new SessionActivityAdapter(clients));
+            return new Entry(clients, new AwsEnvironment(clients), new SessionActivityAdapter(clients), new ReportExportAdapter(clients));
         })).Value;
 
     // An empty external id and none are the same scope.
@@ -94,5 +97,5 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
         }
     }
 
-    private sealed record Entry(AwsClients Clients, IAwsEnvironment Environment, ISessionActivitySource Activity);
+    private sealed record Entry(AwsClients Clients, IAwsEnvironment Environment, ISessionActivitySource Activity, IReportExportPort Export);
 }

@@ -75,10 +75,9 @@ public sealed class CoverageWorld : IAsyncLifetime
         world = await TestWorld.StartAsync(Seed, installCrd: true, cts.Token);
         world.AddPerson();
         await world.ApplyAsync("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: session-audit-system\n", ct: cts.Token);
-        var kubeconfig = world.Kubernetes.WriteKubeconfig(Path.Combine(world.Directory, "operator-kubeconfig"), ServiceAccount);
-        process = await world.StartOperatorWithArgsAsync(
-            ["--kubeconfig", kubeconfig, "--leader-elect=true", "--leader-election-namespace", "kube-system", "--metrics-port", "0", "--reports-port", "0", "--resync", "5s"],
-            cts.Token);
+        var kubeconfig = world.Sandbox.WriteKubeconfig("operator-kubeconfig", ServiceAccount);
+        process = await world.StartOperatorAsync(
+            "5s", ["--leader-election-namespace", "kube-system"], kubeconfig: kubeconfig, leaderElection: true, ct: cts.Token);
     }
 
     /// <summary>Runs the lifecycle once; later callers wait for the first.</summary>

@@ -1,4 +1,5 @@
 using SessionAudit.EndToEnd.Tests.Support;
+using SessionAudit.Operator.Sandbox;
 using SessionAudit.Testing.Harness;
 using Xunit;
 
@@ -141,7 +142,7 @@ public sealed class ReadOnlyScenarios(ReadOnlyWorld fixture) : IClassFixture<Rea
         Assert.Contains("+ rule[session-audit-planned]", result.StdOut, StringComparison.Ordinal);
         Assert.Contains("+ rule.targets[sa-", result.StdOut, StringComparison.Ordinal);
 
-        var planCalls = World.Aws.CallLog.Skip(calls).Where(c => c.AccessKeyId == TestWorld.AccessKeyId).ToList();
+        var planCalls = World.Aws.CallLog.Skip(calls).Where(c => c.AccessKeyId == SandboxWorld.AccessKeyId).ToList();
         Assert.Contains(planCalls, c => c.Operation == "GetDocument");
         Assert.Empty(planCalls.Where(c => c.IsWrite).Select(c => $"{c.Service}:{c.Operation}"));
         var described = (await World.PersonJsonAsync(["ssm", "describe-document", "--name", "E2E-Planned"], ct: Ct))!["Document"]!;

@@ -19,7 +19,7 @@ public sealed class AwsFaultTests
             world.Aws.Faults.Set(s, null, new AwsFault { ThrottleShare = 0.3, ServerErrorShare = 0.1 });
         }
 
-        await using var op = await StartOperatorAsync(world, "10m");
+        await using var op = await world.StartOperatorAsync("10m", ct: Ct);
         string[] names = ["aws-fault-a", "aws-fault-b", "aws-fault-c"];
         await ApplyAsync(world, [.. names.Select(n => NewPolicy(n))]);
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SessionAudit.Operator.Sandbox;
 using SessionAudit.Sandbox.Aws;
 using SessionAudit.Testing.Harness;
 using Xunit;
@@ -20,7 +21,7 @@ public sealed class AwsRestartTests
             StateFile = stateFile,
             AccessKeyAccounts = new Dictionary<string, string>
             {
-                [TestWorld.AccessKeyId] = TestWorld.Account,
+                [SandboxWorld.AccessKeyId] = SandboxWorld.Account,
                 [PolicyWorld.PersonAccessKeyId] = PolicyWorld.PersonArn,
             },
         };
@@ -30,7 +31,7 @@ public sealed class AwsRestartTests
         {
             aws.ApplySeed(Seed);
             var endpoint = aws.Url.ToString().TrimEnd('/');
-            await using var op = await StartOperatorAsync(world, "5s", new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = endpoint });
+            await using var op = await world.StartOperatorAsync("5s", extraEnv: new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = endpoint }, ct: Ct);
             string[] names = ["restart-a", "restart-b"];
             await ApplyAsync(world, [.. names.Select(n => NewPolicy(n))]);
             foreach (var n in names)
@@ -78,7 +79,7 @@ public sealed class AwsRestartTests
         var env = new Dictionary<string, string?>
         {
             ["AWS_ACCESS_KEY_ID"] = PolicyWorld.PersonAccessKeyId,
-            ["AWS_SECRET_ACCESS_KEY"] = TestWorld.SecretAccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = SandboxWorld.SecretAccessKey,
             ["AWS_REGION"] = Region,
             ["AWS_DEFAULT_REGION"] = Region,
             ["AWS_EC2_METADATA_DISABLED"] = "true",

@@ -105,7 +105,7 @@ public sealed class BadInputPropertyTests
     public async Task Random_specs_never_crash_the_operator_and_invalid_ones_end_with_a_reason_and_no_AWS_write()
     {
         await using var world = await StartAsync();
-        await using var op = await StartOperatorAsync(world, "10m");
+        await using var op = await world.StartOperatorAsync("10m", ct: Ct);
         using var http = world.Kubernetes.CreateHttpClient();
         var counter = 0;
 

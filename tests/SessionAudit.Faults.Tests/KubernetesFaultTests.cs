@@ -15,7 +15,7 @@ public sealed class KubernetesFaultTests
     public async Task Watches_cut_every_two_seconds_still_deliver_every_change()
     {
         await using var world = await StartAsync();
-        await using var op = await StartOperatorAsync(world, "10m");
+        await using var op = await world.StartOperatorAsync("10m", ct: Ct);
         string[] names = ["watch-cut-a", "watch-cut-b", "watch-cut-c"];
         await using (Repeat(TimeSpan.FromSeconds(2), world.Kubernetes.Faults.DropAllWatches))
         {
@@ -34,7 +34,7 @@ public sealed class KubernetesFaultTests
     public async Task Expired_resource_versions_force_a_relist_and_nothing_is_missed()
     {
         await using var world = await StartAsync();
-        await using var op = await StartOperatorAsync(world, "10m");
+        await using var op = await world.StartOperatorAsync("10m", ct: Ct);
         string[] names = ["expired-a", "expired-b", "expired-c"];
         await using (Repeat(TimeSpan.FromSeconds(3), () =>
         {
@@ -75,7 +75,7 @@ public sealed class KubernetesFaultTests
 
         // Every status write conflicts until several have been refused; then half of them, while the policies converge.
         world.Kubernetes.Faults.WriteConflictShare = 1.0;
-        await using var op = await StartOperatorAsync(world, "10m");
+        await using var op = await world.StartOperatorAsync("10m", ct: Ct);
         await Eventually.WaitAsync(
             () => Task.FromResult(world.Kubernetes.RequestLog.Count(r => r.Subresource == "status" && r.StatusCode == 409)),
             n => n >= 2 * names.Length,

@@ -17,7 +17,7 @@ public sealed class ProcessFaultTests
         // Slow KMS and EventBridge, so the kill lands between the document and the grants and targets.
         world.Aws.Faults.Set("kms", null, new AwsFault { Latency = TimeSpan.FromMilliseconds(400) });
         world.Aws.Faults.Set("events", null, new AwsFault { Latency = TimeSpan.FromMilliseconds(400) });
-        await using var first = await StartOperatorAsync(world, "10m");
+        await using var first = await world.StartOperatorAsync("10m", ct: Ct);
         string[] names = ["killed-a", "killed-b", "killed-c"];
         await ApplyAsync(world, [.. names.Select(n => NewPolicy(n))]);
         await Eventually.WaitAsync(
@@ -30,7 +30,7 @@ public sealed class ProcessFaultTests
         var writesBeforeKill = world.OperatorCalls().Count(c => c.IsWrite && c.Succeeded);
 
         world.Aws.Faults.Clear();
-        await using var second = await StartOperatorAsync(world, "10m");
+        await using var second = await world.StartOperatorAsync("10m", ct: Ct);
         await AssertConvergedAsync(world, names.ToDictionary(n => n, _ => 20));
 
         // The restarted operator found what the killed one had made (grants by name, targets by id) and made only the rest.
@@ -94,13 +94,12 @@ public sealed class ProcessFaultTests
     /// <summary>One replica with its own identity (its own kubeconfig user), leader election on, short Lease timings.</summary>
     private static OperatorProcess StartReplica(TestWorld world, string identity, TimeSpan lease, TimeSpan retry)
     {
-        var kubeconfig = world.Kubernetes.WriteKubeconfig(Path.Combine(world.Directory, identity + ".kubeconfig"), identity);
+        var kubeconfig = world.Sandbox.WriteKubeconfig(identity + ".kubeconfig", identity);
         var s = (TimeSpan t) => ((int)t.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
         return OperatorProcess.Start(
             [
-                "run", "--kubeconfig", kubeconfig, "--leader-elect=true", "--leader-election-namespace", "default",
+                .. world.Sandbox.RunArguments("10m", kubeconfig, leaderElection: true), "--leader-election-namespace", "default",
                 "--lease-duration", s(lease), "--renew-deadline", s(lease - TimeSpan.FromSeconds(2)), "--retry-period", s(retry),
-                "--metrics-port", "0", "--reports-port", "0", "--resync", "10m",
             ],
             world.AwsEnvironment);
     }

@@ -6,6 +6,7 @@ using SessionAudit.Bench.World;
 using SessionAudit.Kubernetes.Hosting;
 using SessionAudit.Kubernetes.Informer;
 using SessionAudit.Operator.Resources;
+using SessionAudit.Testing.Harness;
 
 namespace SessionAudit.Bench.Micro;
 
@@ -62,7 +63,7 @@ public static class InformerMemory
             var target = world.Kubernetes.ResourceVersion;
             world.Kubernetes.Faults.ExpireResourceVersions();
             world.Kubernetes.Faults.DropAllWatches();
-            if (!await PolicyWatch.WaitUntilAsync(() => long.TryParse(informer.LastResourceVersion, out var listed) && listed >= target, TimeSpan.FromSeconds(30), ct))
+            if (!await Eventually.WithinAsync(() => long.TryParse(informer.LastResourceVersion, out var listed) && listed >= target, TimeSpan.FromSeconds(30), ct))
             {
                 throw new TimeoutException($"the informer did not relist at {target} (last list at {informer.LastResourceVersion})");
             }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SessionAudit.Bench.Output;
+using SessionAudit.Testing.Harness;
 using static SessionAudit.Bench.Scenarios.ScenarioContext;
 
 namespace SessionAudit.Bench.Scenarios;
@@ -71,7 +72,7 @@ public static class ChangeLatencyScenario
 
     private static async Task<double?> PolicyWatchWait(Running run, string name, long generation, CancellationToken ct)
     {
-        await World.PolicyWatch.WaitUntilAsync(() => run.Watch.ReadyAt(name, generation) is not null, TimeSpan.FromSeconds(30), ct);
+        await Eventually.WithinAsync(() => run.Watch.ReadyAt(name, generation) is not null, TimeSpan.FromSeconds(30), ct);
         return run.Watch.ReadyAt(name, generation);
     }
 }

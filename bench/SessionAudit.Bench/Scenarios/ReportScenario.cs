@@ -56,7 +56,7 @@ public static class ReportScenario
 
     private static async Task<(double Seconds, double PeakMb, int Exit)> RunReportAsync(AwsSandbox aws, string format, string output, CancellationToken ct)
     {
-        var exe = BenchOperatorProcess.Executable;
+        var exe = OperatorRun.Executable;
         var psi = new ProcessStartInfo(exe.EndsWith(".dll", StringComparison.Ordinal) ? "dotnet" : exe)
         {
             RedirectStandardOutput = true,

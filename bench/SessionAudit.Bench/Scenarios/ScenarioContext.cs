@@ -1,6 +1,7 @@
 using System.Globalization;
 using SessionAudit.Bench.Output;
 using SessionAudit.Bench.World;
+using SessionAudit.Testing.Harness;
 
 namespace SessionAudit.Bench.Scenarios;
 
@@ -32,7 +33,7 @@ public sealed class ScenarioContext(BenchOptions options, BenchClock clock, Text
         var sent = await run.World.CreatePoliciesAsync(0, n, Clock, ct, driftCheckInterval: driftCheckInterval);
         var created = Clock.Now - t0;
         Log($"created {n} policies in {created:0.0}s; waiting for Ready");
-        var all = await PolicyWatch.WaitUntilAsync(() => run.Watch.ReadyCount >= n, timeout, ct);
+        var all = await Eventually.WithinAsync(() => run.Watch.ReadyCount >= n, timeout, ct);
         var latencies = new List<double>();
         var last = t0;
         foreach (var (name, at) in sent)

@@ -1,5 +1,6 @@
 using SessionAudit.Bench.Output;
 using SessionAudit.Bench.World;
+using SessionAudit.Testing.Harness;
 using static SessionAudit.Bench.Scenarios.ScenarioContext;
 
 namespace SessionAudit.Bench.Scenarios;
@@ -25,7 +26,7 @@ public static class StartupScenario
             var calls = world.Aws.CallLog.Count;
             await using var op = await OperatorRun.StartAsync(world, c.Clock, c.Options.Concurrency, "5m", c.Options.OperatorEnvironment, ct);
             serving.Add(op.ServingAt - op.StartedAt);
-            if (await PolicyWatch.WaitUntilAsync(() => world.Aws.CallLog.Count > calls, TimeSpan.FromSeconds(30), ct))
+            if (await Eventually.WithinAsync(() => world.Aws.CallLog.Count > calls, TimeSpan.FromSeconds(30), ct))
             {
                 firsts.Add(c.Clock.FromUtc(world.Aws.CallLog[calls].Time) - op.StartedAt);
             }

@@ -1,43 +1,40 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using SessionAudit.Operator.Sandbox;
 using SessionAudit.Sandbox.Aws;
 using SessionAudit.Sandbox.Kubernetes;
-using SessionAudit.Testing.Harness;
 
 namespace SessionAudit.Bench.World;
 
 /// <summary>
-/// Both sandboxes in this process, seeded for a spread of accounts and regions, the CRD installed with kubectl, and
-/// policies created over plain HTTP (kubectl per object would measure kubectl). The operator runs as its own process
-/// (<see cref="OperatorRun"/>), so its memory is its own.
+/// A <see cref="SandboxWorld"/> (both stand-ins in this process and the CRD) seeded for a spread of accounts and
+/// regions, with policies created over plain HTTP (kubectl per object would measure kubectl). The operator runs as its
+/// own process (<see cref="OperatorRun"/>), so its memory is its own.
 /// </summary>
 public sealed class BenchWorld : IAsyncDisposable
 {
-    public const string AccessKeyId = "AKIABENCHOPERATOR000";
-    public const string OwnAccount = "111122223333";
+    public const string OwnAccount = SandboxWorld.Account;
     public const string Group = "sessionaudit.io";
     public const string Version = "v1alpha1";
     public const string Plural = "sessionloggingpolicies";
 
     private readonly HttpClient http;
 
-    private BenchWorld(KubernetesSandbox kubernetes, AwsSandbox aws, string directory, int accounts, int regions)
+    private BenchWorld(SandboxWorld sandbox, int accounts, int regions)
     {
-        Kubernetes = kubernetes;
-        Aws = aws;
-        Directory = directory;
+        Sandbox = sandbox;
         Accounts = accounts;
         Regions = regions;
-        http = kubernetes.CreateHttpClient("bench-admin");
-        OperatorKubeconfig = kubernetes.WriteKubeconfig(Path.Combine(directory, "operator.kubeconfig"), "system:serviceaccount:session-audit:session-audit-operator");
+        http = sandbox.Kubernetes.CreateHttpClient(SandboxWorld.AdminIdentity);
+        OperatorKubeconfig = sandbox.WriteKubeconfig("operator.kubeconfig", "system:serviceaccount:session-audit:session-audit-operator");
     }
 
-    public KubernetesSandbox Kubernetes { get; }
+    public SandboxWorld Sandbox { get; }
 
-    public AwsSandbox Aws { get; }
+    public KubernetesSandbox Kubernetes => Sandbox.Kubernetes;
 
-    public string Directory { get; }
+    public AwsSandbox Aws => Sandbox.Aws;
 
     public int Accounts { get; }
 
@@ -50,37 +47,20 @@ public sealed class BenchWorld : IAsyncDisposable
 
     public string CollectionPath => $"apis/{Group}/{Version}/{Plural}";
 
-    /// <summary>What the operator process needs to call the AWS sandbox.</summary>
-    public IReadOnlyDictionary<string, string?> AwsEnvironment => new Dictionary<string, string?>
-    {
-        ["AWS_ENDPOINT_URL"] = Aws.Url.ToString().TrimEnd('/'),
-        ["AWS_ACCESS_KEY_ID"] = AccessKeyId,
-        ["AWS_SECRET_ACCESS_KEY"] = "bench-secret",
-        ["AWS_REGION"] = "us-east-1",
-        ["AWS_EC2_METADATA_DISABLED"] = "true",
-        ["AWS_CONFIG_FILE"] = "/dev/null",
-        ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
-    };
-
     public static async Task<BenchWorld> StartAsync(int accounts, int regions, CancellationToken ct)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "session-audit-bench-" + Guid.NewGuid().ToString("N")[..10]);
-        System.IO.Directory.CreateDirectory(directory);
-
-        // etcd compacts by time (5 minutes), not by count: keep enough history that 10,000 creates plus their status
-        // writes inside one minute never expire a watch, as on a real API server.
-        var kubernetes = await KubernetesSandbox.StartAsync(new KubernetesSandboxOptions { WatchHistory = 400_000, RequestLogCapacity = 400_000 }, ct);
-        var aws = await AwsSandbox.StartAsync(
-            new AwsSandboxOptions { AccessKeyAccounts = new Dictionary<string, string> { [AccessKeyId] = OwnAccount }, RandomSeed = 8 },
+        var sandbox = await SandboxWorld.StartAsync(
+            new SandboxWorldOptions
+            {
+                // etcd compacts by time (5 minutes), not by count: keep enough history that 10,000 creates plus their status
+                // writes inside one minute never expire a watch, as on a real API server.
+                Kubernetes = new KubernetesSandboxOptions { WatchHistory = 400_000, RequestLogCapacity = 400_000 },
+                Aws = new AwsSandboxOptions { RandomSeed = 8 },
+                Seed = Seed(accounts, regions),
+                InstallCrd = true,
+            },
             ct);
-        aws.ApplySeed(Seed(accounts, regions));
-        var adminKubeconfig = kubernetes.WriteKubeconfig(Path.Combine(directory, "admin.kubeconfig"), "bench-admin");
-        var world = new BenchWorld(kubernetes, aws, directory, accounts, regions);
-        var crd = Path.Combine(Tools.RepoRoot, "deploy", "crd", "sessionloggingpolicies.sessionaudit.io.yaml");
-        (await Tool.RunAsync(Tools.Kubectl, ["--kubeconfig", adminKubeconfig, "apply", "-f", crd], ct: ct)).EnsureSuccess("kubectl apply crd");
-        (await Tool.RunAsync(Tools.Kubectl, ["--kubeconfig", adminKubeconfig, "wait", "--for=condition=Established", "crd/" + Plural + "." + Group, "--timeout=30s"], ct: ct))
-            .EnsureSuccess("kubectl wait crd");
-        return world;
+        return new BenchWorld(sandbox, accounts, regions);
     }
 
     /// <summary>Account number <paramref name="index"/>: the operator's own first, then accounts reached through a role.</summary>
@@ -199,15 +179,7 @@ public sealed class BenchWorld : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         http.Dispose();
-        await Aws.DisposeAsync();
-        await Kubernetes.DisposeAsync();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await Sandbox.DisposeAsync();
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SessionAudit.Testing.Harness;
 
 namespace SessionAudit.Bench.World;
 
@@ -7,7 +8,7 @@ public sealed class OperatorRun : IAsyncDisposable
 {
     private static readonly HttpClient Scraper = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    private OperatorRun(BenchOperatorProcess process, string metricsUrl, double startedAt, double servingAt)
+    private OperatorRun(OperatorProcess process, string metricsUrl, double startedAt, double servingAt)
     {
         Process = process;
         MetricsUrl = metricsUrl;
@@ -15,7 +16,14 @@ public sealed class OperatorRun : IAsyncDisposable
         ServingAt = servingAt;
     }
 
-    public BenchOperatorProcess Process { get; }
+    /// <summary>The operator build the bench runs: SESSION_AUDIT_BENCH_OPERATOR (a published build, e.g. ReadyToRun), or the
+    /// session-audit.dll next to the bench.</summary>
+    public static string Executable =>
+        Environment.GetEnvironmentVariable("SESSION_AUDIT_BENCH_OPERATOR") is { Length: > 0 } path
+            ? path
+            : Path.Combine(AppContext.BaseDirectory, "session-audit.dll");
+
+    public OperatorProcess Process { get; }
 
     public string MetricsUrl { get; }
 
@@ -28,7 +36,7 @@ public sealed class OperatorRun : IAsyncDisposable
     public static async Task<OperatorRun> StartAsync(
         BenchWorld world, BenchClock clock, int concurrency, string resync, IReadOnlyDictionary<string, string?> extraEnv, CancellationToken ct, string? kubeconfig = null, bool leaderElect = false)
     {
-        var env = new Dictionary<string, string?>(world.AwsEnvironment);
+        var env = world.Sandbox.ProcessEnvironment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal);
         foreach (var (k, v) in extraEnv)
         {
             env[k] = v;
@@ -36,11 +44,11 @@ public sealed class OperatorRun : IAsyncDisposable
 
         string[] args =
         [
-            "run", "--kubeconfig", kubeconfig ?? world.OperatorKubeconfig, $"--leader-elect={(leaderElect ? "true" : "false")}",
-            "--metrics-port", "0", "--reports-port", "0", "--resync", resync, "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--log-level", "Warning",
+            .. world.Sandbox.RunArguments(resync, kubeconfig ?? world.OperatorKubeconfig, leaderElect),
+            "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--log-level", "Warning",
         ];
         var started = clock.Now;
-        var process = BenchOperatorProcess.Start(args, env);
+        var process = OperatorProcess.Start(args, env, Executable);
         var url = await process.WaitForLineAsync("HTTP=", TimeSpan.FromSeconds(60), ct);
         var serving = clock.Now;
         url = url.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');

@@ -47,23 +47,6 @@ public sealed class PolicyWatch : IAsyncDisposable
         loop = Task.Run(() => RunAsync(rv, stop.Token), CancellationToken.None);
     }
 
-    /// <summary>Waits until <paramref name="done"/> holds; false on timeout.</summary>
-    public static async Task<bool> WaitUntilAsync(Func<bool> done, TimeSpan timeout, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!done())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(20, ct);
-        }
-
-        return true;
-    }
-
     private async Task RunAsync(string rv, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)

@@ -43,11 +43,11 @@ public static class SandboxCommand
         {
             var seedFile = parse.GetValue(seed) is { } s
                 ? (s.Exists ? s.FullName : throw new UsageException($"--seed: {s.FullName} does not exist"))
-                : EmbeddedSandbox.FindRepositoryFile(Path.Combine("deploy", "sandbox", "seed-example.yaml"));
+                : FindRepositoryFile(Path.Combine("deploy", "sandbox", "seed-example.yaml"));
             var examplesDir = parse.GetValue(noExamples) ? null
                 : parse.GetValue(examples) is { } e
                     ? (e.Exists ? e.FullName : throw new UsageException($"--examples: {e.FullName} does not exist"))
-                    : EmbeddedSandbox.FindRepositoryFile(Path.Combine("deploy", "examples"));
+                    : FindRepositoryFile(Path.Combine("deploy", "examples"));
             var dir = SandboxStateDirectory.Prepare(parse.GetValue(stateDir)?.FullName);
             var run = new SandboxRun(
                 parse.InvocationConfiguration.Output,
@@ -61,5 +61,23 @@ public static class SandboxCommand
             return await run.ExecuteAsync(ct);
         });
         return command;
+    }
+
+    /// <summary>Where the repository's example files are, looked up from the working directory and the program's folder.</summary>
+    private static string? FindRepositoryFile(string relative)
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, relative);
+                if (File.Exists(candidate) || Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
     }
 }

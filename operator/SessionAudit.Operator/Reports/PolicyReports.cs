@@ -1,20 +1,20 @@
-using Amazon.S3.Model;
 using SessionAudit.Aws;
-using SessionAudit.Aws.Configuration;
 using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Ports;
 using SessionAudit.Policy.Reconciliation;
+using SessionAudit.Policy.Reports;
 using SessionAudit.Reporting.Engine;
+using SessionAudit.Reporting.Export;
 using SessionAudit.Reporting.Model;
 using SessionAudit.Reporting.Rendering;
 using PolicySummary = SessionAudit.Policy.Model.ReportSummary;
-using PolicyWindow = SessionAudit.Policy.Model.ReportWindow;
 
 namespace SessionAudit.Operator.Reports;
 
 /// <summary>
-/// Refreshes a policy's session report on its own interval (not on every reconcile): the summary for status,
-/// the HTML for the HTTP endpoint, and the JSON and HTML files in S3 when the policy asks for them.
+/// Refreshes a policy's session report when <see cref="ReportSchedule"/> says it is due (not on every reconcile): the
+/// summary for status, the HTML for the HTTP endpoint, and the JSON and HTML files through the export port when the
+/// policy asks for them.
 /// </summary>
 public sealed partial class PolicyReports(AwsScopeFactory aws, ReportStore store, TimeProvider time, ILogger<PolicyReports> log)
 {
@@ -24,15 +24,11 @@ public sealed partial class PolicyReports(AwsScopeFactory aws, ReportStore store
     public async Task<Refresh> RefreshIfDueAsync(SessionLoggingPolicy policy, PolicySummary? previous, CancellationToken ct)
     {
         var spec = policy.Spec.Report ?? throw new ArgumentException("the policy asks for no report", nameof(policy));
-        var interval = Durations.TryParse(spec.Interval, out var i) && i > TimeSpan.Zero ? i : TimeSpan.FromHours(1);
-        var now = time.GetUtcNow();
         var name = policy.Metadata.Name;
-        var dueAt = previous?.LastReportTime is { } last && previous.Window?.Days == spec.LookbackDays && store.Get(name) is not null
-            ? last + interval
-            : now;
-        if (dueAt > now)
+        var dueIn = ReportSchedule.DueIn(spec, previous, store.Get(name) is not null, time.GetUtcNow());
+        if (dueIn > TimeSpan.Zero)
         {
-            return new Refresh(null, dueAt - now, []);
+            return new Refresh(null, dueIn, []);
         }
 
         var scope = AwsScope.Of(policy.Spec);
@@ -56,18 +52,16 @@ public sealed partial class PolicyReports(AwsScopeFactory aws, ReportStore store
             var events = new List<PolicyEvent>();
             if (spec.S3 is { } target)
             {
-                var exported = await ExportAsync(scope, target, report, html, ct);
-                events.Add(exported);
+                events.Add(await ExportAsync(scope, target, report, html, ct));
             }
 
             LogRefreshed(log, name, report.Summary.Total, report.Summary.Unlogged);
-            return new Refresh(ToStatus(report.Summary), interval, events);
+            return new Refresh(ReportStatus.From(report.Summary), ReportSchedule.Interval(spec), events);
         }
         catch (AwsFailure failure)
         {
             LogFailed(log, name, failure.Message);
-            var retry = failure.IsTransient ? TimeSpan.FromMinutes(1) : interval;
-            return new Refresh(null, retry, [PolicyEvent.Warning("ReportFailed", $"The session report could not be made: {failure.Message}")]);
+            return new Refresh(null, ReportSchedule.RetryIn(spec, failure.IsTransient), [PolicyEvent.Warning("ReportFailed", $"The session report could not be made: {failure.Message}")]);
         }
     }
 
@@ -75,45 +69,17 @@ public sealed partial class PolicyReports(AwsScopeFactory aws, ReportStore store
 
     private async Task<PolicyEvent> ExportAsync(AwsScope scope, ReportS3Spec target, SessionReport report, string html, CancellationToken ct)
     {
-        var clients = aws.Clients(scope);
         var prefix = target.KeyPrefix ?? "";
-        using var json = new MemoryStream();
-        await JsonReportWriter.WriteAsync(report, json, ct);
         try
         {
-            await Put(clients, target.BucketName, prefix + "report.json", "application/json", json.ToArray(), ct);
-            await Put(clients, target.BucketName, prefix + "report.html", "text/html; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(html), ct);
-            return PolicyEvent.Normal("ReportExported", $"Session report written to s3://{target.BucketName}/{prefix}report.json and report.html.");
+            await ReportExport.WriteAsync(aws.ReportExport(scope), report, html, target.BucketName, prefix, ct);
+            return PolicyEvent.Normal("ReportExported", $"Session report written to s3://{target.BucketName}/{prefix}{ReportExport.JsonName} and {ReportExport.HtmlName}.");
         }
         catch (AwsFailure failure)
         {
             return PolicyEvent.Warning("ReportExportFailed", $"The session report could not be written to s3://{target.BucketName}/{prefix}: {failure.Message}");
         }
     }
-
-    private static Task<PutObjectResponse> Put(AwsClients clients, string bucket, string key, string contentType, byte[] body, CancellationToken ct) =>
-        clients.RunAsync(AwsService.S3, "PutObject", c => clients.S3.PutObjectAsync(
-            new PutObjectRequest
-            {
-                BucketName = bucket,
-                Key = key,
-                ContentType = contentType,
-                InputStream = new MemoryStream(body),
-            },
-            c), ct);
-
-    private static PolicySummary ToStatus(Reporting.Model.ReportSummary s) => new()
-    {
-        Window = new PolicyWindow { From = s.Window.Start, To = s.Window.End, Days = s.Window.Days },
-        Total = s.Total,
-        ByStatus = s.ByStatus.ToDictionary(kv => kv.Key, kv => (long)kv.Value, StringComparer.Ordinal),
-        DistinctTargets = s.DistinctTargets,
-        DistinctOwners = s.DistinctOwners,
-        Unlogged = s.Unlogged,
-        ReadinessWarnings = s.ReadinessWarnings,
-        LastReportTime = s.LastReportTime,
-    };
-
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session report for {Policy}: {Total} sessions, {Unlogged} not logged")]
     private static partial void LogRefreshed(ILogger logger, string policy, int total, int unlogged);

@@ -5,9 +5,10 @@ using k8s;
 using SessionAudit.Aws;
 using SessionAudit.Operator.Hosting;
 using SessionAudit.Operator.Resources;
-using SessionAudit.Policy.Crd;
 using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Ports;
+using SessionAudit.Sandbox.Aws;
+using SessionAudit.Sandbox.Kubernetes;
 
 namespace SessionAudit.Operator.Sandbox;
 
@@ -29,14 +30,23 @@ internal sealed record SandboxRun(
         // The stand-ins leave signals to their host process; this command is that process.
         using var signal = new ShutdownSignal(cancellation);
         var ct = signal.Token;
-        await using var sandbox = await EmbeddedSandbox.StartAsync(K8sPort, AwsPort, SeedFile, StateDirectory, KeepState, ct);
-        await Output.WriteLineAsync($"KUBECONFIG={sandbox.Kubeconfig}");
-        foreach (var (k, v) in sandbox.AwsEnvironment)
+        await using var world = await SandboxWorld.StartAsync(
+            new SandboxWorldOptions
+            {
+                Directory = StateDirectory,
+                // No anonymous access: the stand-in evaluates no RBAC, so an anonymous identity would have every right.
+                Kubernetes = new KubernetesSandboxOptions { Port = K8sPort, AnonymousIdentity = null },
+                Aws = new AwsSandboxOptions { Port = AwsPort, SeedFile = SeedFile },
+                KeepAwsState = KeepState,
+            },
+            ct);
+        await Output.WriteLineAsync($"KUBECONFIG={world.Kubeconfig}");
+        foreach (var (k, v) in world.AwsSettings)
         {
             await Output.WriteLineAsync($"{k}={v}");
         }
 
-        var env = SandboxEnvFile.Write(StateDirectory, sandbox.Kubeconfig, sandbox.AwsEnvironment);
+        var env = SandboxEnvFile.Write(StateDirectory, world.Kubeconfig, world.AwsSettings);
         await Output.WriteLineAsync($"ENV_FILE={env}");
         await Output.WriteLineAsync(SeedFile is null ? "# AWS sandbox: empty world (no seed file found)" : $"# AWS sandbox seeded from {SeedFile}");
         await Output.WriteLineAsync($"# in another shell: source {env}   then: kubectl get slp; aws_sandbox s3api list-buckets");
@@ -47,42 +57,27 @@ internal sealed record SandboxRun(
             return 0;
         }
 
-        foreach (var (k, v) in sandbox.AwsEnvironment)
-        {
-            Environment.SetEnvironmentVariable(k, v);
-        }
-
-        using var kube = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(sandbox.Kubeconfig));
-        await InstallCrdAsync(kube, ct);
-
-        await using var app = OperatorRunner.Build([], o =>
-        {
-            o.Kubeconfig = sandbox.Kubeconfig;
-            o.LeaderElection = false;
-            o.MetricsPort = 0;
-            o.ReportsPort = 0;
-            // Every listener of the sandbox verb is on loopback: its APIs grant full rights to whoever holds the token.
-            o.MetricsAddress = System.Net.IPAddress.Loopback;
-        });
-        await app.StartAsync(ct);
+        await world.InstallCrdAsync(ct);
+        var app = await world.StartOperatorAsync(null, ct);
         await Output.WriteLineAsync($"HTTP={OperatorRunner.ListeningUrl(app)}");
         await Output.WriteLineAsync($"REPORTS={OperatorRunner.ReportsUrl(app)}");
 
+        using var kube = world.NewKubernetesClient();
         var applied = ExamplesDirectory is null ? [] : await ApplyExamplesAsync(kube, ExamplesDirectory, ct);
         if (applied.Count > 0)
         {
             await ShowAsync(kube, applied, app.Services.GetRequiredService<AwsScopeFactory>(), ct);
         }
 
-        await Output.WriteLineAsync($"# operator running; try: KUBECONFIG={sandbox.Kubeconfig} kubectl get slp   (Ctrl+C stops)");
+        await Output.WriteLineAsync($"# operator running; try: KUBECONFIG={world.Kubeconfig} kubectl get slp   (Ctrl+C stops)");
         // The operator's host owns Ctrl+C and SIGTERM once it runs (its console lifetime swallows the signal and
-        // stops the host), so wait for its stopping as well as for the command line's cancellation.
+        // stops the host), so wait for its stopping as well as for the command line's cancellation. The world stops
+        // the operator, then the stand-ins.
         using (var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping))
         {
             await WaitForStopAsync(stopping.Token);
         }
 
-        await app.StopAsync(CancellationToken.None);
         return 0;
     }
 
@@ -94,24 +89,6 @@ internal sealed record SandboxRun(
         }
         catch (OperationCanceledException)
         {
-        }
-    }
-
-    private static async Task InstallCrdAsync(k8s.Kubernetes kube, CancellationToken ct)
-    {
-        var crd = KubernetesYaml.Deserialize<k8s.Models.V1CustomResourceDefinition>(CrdGenerator.Generate());
-        await kube.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: ct);
-        // The API server serves the new resource once the CRD is Established.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            var current = await kube.ApiextensionsV1.ReadCustomResourceDefinitionAsync(crd.Metadata.Name, cancellationToken: ct);
-            if (current.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true || DateTime.UtcNow > deadline)
-            {
-                return;
-            }
-
-            await Task.Delay(50, ct);
         }
     }
 

@@ -30,14 +30,14 @@ public abstract class OperatorWorld : IAsyncLifetime
         world.AddPerson();
         if (StartOperator)
         {
-            process = await world.StartOperatorWithResyncAsync("5s", ct: cts.Token);
+            process = await world.StartOperatorAsync("5s", ct: cts.Token);
         }
     }
 
     /// <summary>Starts the operator later (when <see cref="StartOperator"/> is false).</summary>
     public async Task<OperatorProcess> StartOperatorNowAsync(CancellationToken ct)
     {
-        process = await World.StartOperatorWithResyncAsync("5s", ct: ct);
+        process = await World.StartOperatorAsync("5s", ct: ct);
         return process;
     }
 

@@ -71,30 +71,6 @@ public static class FaultWorld
         return world;
     }
 
-    /// <summary>`session-audit run` against the world (no leader election, a free HTTP port, the given resync), once it serves.
-    /// The caller disposes it (before the world).</summary>
-    public static async Task<OperatorProcess> StartOperatorAsync(TestWorld world, string resync, IReadOnlyDictionary<string, string?>? env = null)
-    {
-        var all = new Dictionary<string, string?>(world.AwsEnvironment);
-        foreach (var (k, v) in env ?? new Dictionary<string, string?>())
-        {
-            all[k] = v;
-        }
-
-        var op = OperatorProcess.Start(["run", "--kubeconfig", world.Kubeconfig, "--leader-elect=false", "--metrics-port", "0", "--reports-port", "0", "--resync", resync], all);
-        try
-        {
-            await op.WaitForLineAsync("HTTP=", TimeSpan.FromSeconds(60), Ct);
-        }
-        catch
-        {
-            await op.DisposeAsync();
-            throw;
-        }
-
-        return op;
-    }
-
     /// <summary>Creates or updates policies with kubectl apply, one call per policy, all at once. (One call with a v1
     /// List fails client-side validation against the sandbox's OpenAPI document; see the report.)</summary>
     public static Task ApplyAsync(TestWorld world, params JsonObject[] policies) =>

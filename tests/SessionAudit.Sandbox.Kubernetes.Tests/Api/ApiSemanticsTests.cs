@@ -78,11 +78,11 @@ public sealed class ApiSemanticsTests
         s.Sandbox.Faults.ExpireResourceVersions();
 
         await using var watch = await WatchStream.OpenAsync(s.Http, $"{ConfigMaps}?watch=true&resourceVersion={Rv(a)}&allowWatchBookmarks=true");
-        await Eventually.TrueAsync(() => watch.Ended, TimeSpan.FromSeconds(10), "the expired watch to end");
+        await Eventually.TrueAsync(() => watch.Ended, TimeSpan.FromSeconds(10), "the expired watch to end", TestContext.Current.CancellationToken);
         var relist = await SendAsync(s.Http, HttpMethod.Get, ConfigMaps);
         await using var resumed = await WatchStream.OpenAsync(s.Http, $"{ConfigMaps}?watch=true&resourceVersion={Rv(relist)}");
         await CreateConfigMapAsync(s.Http, "b");
-        await Eventually.TrueAsync(() => resumed.Events.Count == 1, TimeSpan.FromSeconds(10), "the relisted watch to see a change");
+        await Eventually.TrueAsync(() => resumed.Events.Count == 1, TimeSpan.FromSeconds(10), "the relisted watch to see a change", TestContext.Current.CancellationToken);
 
         var error = Assert.Single(watch.Events);
         Assert.Equal("ERROR", error["type"]!.GetValue<string>());
@@ -100,10 +100,10 @@ public sealed class ApiSemanticsTests
         var list = await SendAsync(s.Http, HttpMethod.Get, ConfigMaps);
 
         await using var watch = await WatchStream.OpenAsync(s.Http, $"{ConfigMaps}?watch=1&resourceVersion={Rv(list)}&allowWatchBookmarks=true&timeoutSeconds=300");
-        await Eventually.TrueAsync(() => s.Sandbox.OpenWatches == 1, TimeSpan.FromSeconds(10), "the watch to open");
+        await Eventually.TrueAsync(() => s.Sandbox.OpenWatches == 1, TimeSpan.FromSeconds(10), "the watch to open", TestContext.Current.CancellationToken);
         var after = await CreateConfigMapAsync(s.Http, "after");
         time.Advance(TimeSpan.FromSeconds(11));
-        await Eventually.TrueAsync(() => watch.Events.Count >= 2, TimeSpan.FromSeconds(10), "an event and a bookmark");
+        await Eventually.TrueAsync(() => watch.Events.Count >= 2, TimeSpan.FromSeconds(10), "an event and a bookmark", TestContext.Current.CancellationToken);
 
         var events = watch.Events.ToList();
         Assert.Equal(["ADDED", "BOOKMARK"], events.Select(e => e["type"]!.GetValue<string>()));
@@ -117,12 +117,12 @@ public sealed class ApiSemanticsTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var s = await SandboxScope.StartAsync(new KubernetesSandboxOptions { Time = time });
         await using var watch = await WatchStream.OpenAsync(s.Http, $"{ConfigMaps}?watch=true&timeoutSeconds=30");
-        await Eventually.TrueAsync(() => s.Sandbox.OpenWatches == 1, TimeSpan.FromSeconds(10), "the watch to open");
+        await Eventually.TrueAsync(() => s.Sandbox.OpenWatches == 1, TimeSpan.FromSeconds(10), "the watch to open", TestContext.Current.CancellationToken);
 
         time.Advance(TimeSpan.FromSeconds(29));
         var stillOpen = !watch.Ended;
         time.Advance(TimeSpan.FromSeconds(2));
-        await Eventually.TrueAsync(() => watch.Ended, TimeSpan.FromSeconds(10), "the watch to end");
+        await Eventually.TrueAsync(() => watch.Ended, TimeSpan.FromSeconds(10), "the watch to end", TestContext.Current.CancellationToken);
 
         Assert.True(stillOpen);
         Assert.Equal(0, s.Sandbox.OpenWatches);
@@ -226,7 +226,7 @@ public sealed class ApiSemanticsTests
         await CreateConfigMapAsync(s.Http, "a");
 
         await using var watch = await WatchStream.OpenAsync(s.Http, $"{ConfigMaps}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true");
-        await Eventually.TrueAsync(() => watch.Events.Count >= 2, TimeSpan.FromSeconds(10), "initial events");
+        await Eventually.TrueAsync(() => watch.Events.Count >= 2, TimeSpan.FromSeconds(10), "initial events", TestContext.Current.CancellationToken);
 
         var bookmark = watch.Events.ElementAt(1);
         Assert.Equal("ADDED", watch.Events.First()["type"]!.GetValue<string>());

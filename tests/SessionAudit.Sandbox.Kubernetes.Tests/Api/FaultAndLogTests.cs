@@ -19,11 +19,11 @@ public sealed class FaultAndLogTests
         await using var s = await SandboxScope.StartAsync();
         await using var one = await WatchStream.OpenAsync(s.Http, ConfigMaps + "?watch=true");
         await using var two = await WatchStream.OpenAsync(s.Http, "/api/v1/namespaces?watch=true");
-        await Eventually.TrueAsync(() => s.Sandbox.OpenWatches == 2, TimeSpan.FromSeconds(10), "two watches");
+        await Eventually.TrueAsync(() => s.Sandbox.OpenWatches == 2, TimeSpan.FromSeconds(10), "two watches", TestContext.Current.CancellationToken);
 
         s.Sandbox.Faults.DropAllWatches();
 
-        await Eventually.TrueAsync(() => one.Ended && two.Ended, TimeSpan.FromSeconds(10), "both watches to end");
+        await Eventually.TrueAsync(() => one.Ended && two.Ended, TimeSpan.FromSeconds(10), "both watches to end", TestContext.Current.CancellationToken);
         Assert.Equal(0, s.Sandbox.OpenWatches);
     }
 
@@ -72,7 +72,7 @@ public sealed class FaultAndLogTests
         s.Sandbox.Faults.Latency = TimeSpan.FromSeconds(5);
 
         var pending = s.Http.GetAsync(ConfigMaps, TestContext.Current.CancellationToken);
-        await Eventually.TrueAsync(() => s.Sandbox.RequestsInFlight == 1, TimeSpan.FromSeconds(10), "the request to arrive");
+        await Eventually.TrueAsync(() => s.Sandbox.RequestsInFlight == 1, TimeSpan.FromSeconds(10), "the request to arrive", TestContext.Current.CancellationToken);
         var heldBeforeAdvance = !pending.IsCompleted;
         time.Advance(TimeSpan.FromSeconds(5));
         using var response = await pending.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);

@@ -69,17 +69,17 @@ public sealed class RealServerRefusalTests
     {
         await using var s = await SandboxScope.StartAsync();
         await using var failed = await WatchStream.OpenAsync(s.Http, "/api/v1/namespaces/default/configmaps?watch=true");
-        await Eventually.TrueAsync(() => s.Sandbox.OpenWatches == 1, TimeSpan.FromSeconds(10), "watch open");
+        await Eventually.TrueAsync(() => s.Sandbox.OpenWatches == 1, TimeSpan.FromSeconds(10), "watch open", TestContext.Current.CancellationToken);
         s.Sandbox.Faults.FailAllWatches();
-        await Eventually.TrueAsync(() => failed.Ended, TimeSpan.FromSeconds(10), "failed watch ends");
+        await Eventually.TrueAsync(() => failed.Ended, TimeSpan.FromSeconds(10), "failed watch ends", TestContext.Current.CancellationToken);
         var error = Assert.Single(failed.Events);
         Assert.Equal("ERROR", (string?)error["type"]);
         Assert.Equal(500, (int?)error["object"]!["code"]);
 
         await using var reset = await WatchStream.OpenAsync(s.Http, "/api/v1/namespaces/default/configmaps?watch=true");
-        await Eventually.TrueAsync(() => s.Sandbox.OpenWatches == 1, TimeSpan.FromSeconds(10), "watch open");
+        await Eventually.TrueAsync(() => s.Sandbox.OpenWatches == 1, TimeSpan.FromSeconds(10), "watch open", TestContext.Current.CancellationToken);
         s.Sandbox.Faults.ResetAllWatches();
-        await Eventually.TrueAsync(() => reset.Ended, TimeSpan.FromSeconds(10), "reset watch ends");
+        await Eventually.TrueAsync(() => reset.Ended, TimeSpan.FromSeconds(10), "reset watch ends", TestContext.Current.CancellationToken);
         Assert.Empty(reset.Events);
     }
 

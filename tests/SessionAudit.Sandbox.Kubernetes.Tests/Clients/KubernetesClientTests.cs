@@ -67,11 +67,11 @@ public sealed class KubernetesClientTests
             }
         }, ct);
 #pragma warning restore CS0618
-        await Eventually.TrueAsync(() => s.Sandbox.OpenWatches == 1, TimeSpan.FromSeconds(10), "the client's watch");
+        await Eventually.TrueAsync(() => s.Sandbox.OpenWatches == 1, TimeSpan.FromSeconds(10), "the client's watch", TestContext.Current.CancellationToken);
 
         await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
             new V1Patch("""{"status":{"observedGeneration":1}}""", V1Patch.PatchType.MergePatch), "example.com", "v1", "default", "widgets", "alpha", cancellationToken: ct);
-        await Eventually.TrueAsync(() => seen.Any(e => e.Type == WatchEventType.Modified), TimeSpan.FromSeconds(10), "the status change");
+        await Eventually.TrueAsync(() => seen.Any(e => e.Type == WatchEventType.Modified), TimeSpan.FromSeconds(10), "the status change", TestContext.Current.CancellationToken);
         await stop.CancelAsync();
         await watching;
 

@@ -25,13 +25,13 @@ public sealed class KubectlWatchTests
         var lines = Collect(watch);
         try
         {
-            await Eventually.TrueAsync(() => lines.Any(l => l.StartsWith("alpha", StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "the initial row");
-            await Eventually.TrueAsync(() => s.Sandbox.OpenWatches > 0, TimeSpan.FromSeconds(20), "kubectl's watch");
+            await Eventually.TrueAsync(() => lines.Any(l => l.StartsWith("alpha", StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "the initial row", TestContext.Current.CancellationToken);
+            await Eventually.TrueAsync(() => s.Sandbox.OpenWatches > 0, TimeSpan.FromSeconds(20), "kubectl's watch", TestContext.Current.CancellationToken);
 
             (await s.Kubectl.RunAsync("patch", "widget", "alpha", "--type=merge", "-p", """{"spec":{"size":7}}""")).Succeeded();
-            await Eventually.TrueAsync(() => lines.Any(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^alpha\s+7\s")), TimeSpan.FromSeconds(20), "the modified row");
+            await Eventually.TrueAsync(() => lines.Any(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^alpha\s+7\s")), TimeSpan.FromSeconds(20), "the modified row", TestContext.Current.CancellationToken);
             (await s.Kubectl.RunAsync("apply", "-f", s.Manifest("b.yaml", Manifests.Widget("beta", 1)))).Succeeded();
-            await Eventually.TrueAsync(() => lines.Any(l => l.StartsWith("beta", StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "the added row");
+            await Eventually.TrueAsync(() => lines.Any(l => l.StartsWith("beta", StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "the added row", TestContext.Current.CancellationToken);
         }
         finally
         {
@@ -48,7 +48,7 @@ public sealed class KubectlWatchTests
         (await s.Kubectl.RunAsync("patch", "widget", "alpha", "--type=merge", "-p", """{"spec":{"size":4}}""")).Succeeded();
         using var wait = s.Kubectl.Start("wait", "--for=condition=Ready", "widget/alpha", "--timeout=60s");
         var output = Collect(wait);
-        await Eventually.TrueAsync(() => s.Sandbox.RequestLog.Any(r => r.Verb == "watch" && r.Resource == "widgets"), TimeSpan.FromSeconds(20), "kubectl wait to watch");
+        await Eventually.TrueAsync(() => s.Sandbox.RequestLog.Any(r => r.Verb == "watch" && r.Resource == "widgets"), TimeSpan.FromSeconds(20), "kubectl wait to watch", TestContext.Current.CancellationToken);
 
         // Ready, but observed at the previous generation: kubectl must keep waiting.
         (await s.Kubectl.RunAsync("patch", "widget", "alpha", "--subresource=status", "--type=merge", "-p", ReadyStatus(1))).Succeeded();

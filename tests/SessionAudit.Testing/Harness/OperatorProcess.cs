@@ -9,6 +9,7 @@ public sealed class OperatorProcess : IAsyncDisposable
     private readonly Process process;
     private readonly ConcurrentQueue<string> lines = new();
     private readonly SemaphoreSlim lineAdded = new(0);
+    private int disposed;
 
     private OperatorProcess(Process process)
     {
@@ -21,15 +22,23 @@ public sealed class OperatorProcess : IAsyncDisposable
 
     public IReadOnlyCollection<string> Output => lines.ToArray();
 
-    public static OperatorProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env = null)
+    /// <summary>Starts <paramref name="executable"/> (the session-audit.dll next to the caller when null; a .dll runs with
+    /// `dotnet`, anything else, such as a published build, directly) with <paramref name="args"/>.</summary>
+    public static OperatorProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env = null, string? executable = null)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var exe = executable ?? Tools.OperatorDll;
+        var isDll = exe.EndsWith(".dll", StringComparison.Ordinal);
+        var psi = new ProcessStartInfo(isDll ? "dotnet" : exe)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(Tools.OperatorDll);
+        if (isDll)
+        {
+            psi.ArgumentList.Add(exe);
+        }
+
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
@@ -43,7 +52,7 @@ public sealed class OperatorProcess : IAsyncDisposable
             }
         }
 
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start session-audit");
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + exe);
         var result = new OperatorProcess(process);
         process.OutputDataReceived += (_, e) => result.Add(e.Data);
         process.ErrorDataReceived += (_, e) => result.Add(e.Data);
@@ -106,8 +115,14 @@ public sealed class OperatorProcess : IAsyncDisposable
         return process.ExitCode;
     }
 
+    /// <summary>Kills the process if it still runs; a second call does nothing (a test and its world may both dispose it).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SessionAudit.Operator.Sandbox;
 using SessionAudit.Sandbox.Aws;
 
 namespace SessionAudit.Testing.Harness;
@@ -13,7 +14,7 @@ public static class PolicyWorld
     /// <summary>A second access key in the operator's account: a person using the AWS CLI next to the operator.</summary>
     public const string PersonAccessKeyId = "AKIATESTPERSON000000";
 
-    public const string PersonArn = "arn:aws:iam::" + TestWorld.Account + ":user/test-person";
+    public const string PersonArn = "arn:aws:iam::" + SandboxWorld.Account + ":user/test-person";
 
     /// <summary>Lets <see cref="PersonCliAsync"/> authenticate: maps <see cref="PersonAccessKeyId"/> to <see cref="PersonArn"/>.</summary>
     public static void AddPerson(this TestWorld world) =>
@@ -112,32 +113,6 @@ public static class PolicyWorld
             .Where(e => (string?)e["involvedObject"]?["kind"] == "SessionLoggingPolicy")
             .Select(e => ((string?)e["reason"] ?? "", (string?)e["type"] ?? "", (string?)e["message"] ?? ""))
             .ToList();
-    }
-
-    /// <summary>
-    /// Starts `session-audit run` against <paramref name="world"/> like <see cref="TestWorld.StartOperatorAsync"/>, but with
-    /// its own <paramref name="resync"/> (the CLI takes each flag once, so it cannot be overridden through extra args).
-    /// The caller owns the process and disposes it.
-    /// </summary>
-    public static Task<OperatorProcess> StartOperatorWithResyncAsync(this TestWorld world, string resync, IEnumerable<string>? extraArgs = null, CancellationToken ct = default) =>
-        world.StartOperatorWithArgsAsync(["--kubeconfig", world.Kubeconfig, "--leader-elect=false", "--metrics-port", "0", "--reports-port", "0", "--resync", resync, .. extraArgs ?? []], ct);
-
-    /// <summary>Starts `session-audit run` with exactly <paramref name="args"/> (kubeconfig, leader election, port, resync are
-    /// the caller's) and the world's AWS environment; waits until it serves. The caller owns the process.</summary>
-    public static async Task<OperatorProcess> StartOperatorWithArgsAsync(this TestWorld world, IEnumerable<string> args, CancellationToken ct = default)
-    {
-        var process = OperatorProcess.Start(["run", .. args], world.AwsEnvironment);
-        try
-        {
-            await process.WaitForLineAsync("HTTP=", TimeSpan.FromSeconds(60), ct);
-        }
-        catch
-        {
-            await process.DisposeAsync();
-            throw;
-        }
-
-        return process;
     }
 
     /// <summary>Waits until the operator has called <paramref name="operation"/> at least <paramref name="count"/> times since
