@@ -11,7 +11,7 @@ namespace SessionAudit.Kubernetes.Status;
 /// nothing is sent when the status is unchanged, and a 409 re-reads the object: the mutation runs again on it when its
 /// uid and generation are those the status was computed from, else nothing is written (<see cref="StatusWriteOutcome.Stale"/>).
 /// </summary>
-public sealed class StatusWriter<T>
+public sealed class StatusWriter<T> : IStatusWriter<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly KubernetesApi api;

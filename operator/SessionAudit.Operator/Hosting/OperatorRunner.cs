@@ -109,7 +109,8 @@ public static class OperatorRunner
         builder.Services.AddSingleton<PolicyReconciler>();
         builder.Services.AddSingleton<ReportStore>();
         builder.Services.AddSingleton<PolicyReports>();
-        builder.Services.AddKubernetesController<SessionLoggingPolicyResource, SessionLoggingPolicyReconciler>(
+        builder.Services.AddSingleton<IPolicyReports, PolicyReportsAdapter>();
+        builder.Services.AddFinalizingKubernetesController<SessionLoggingPolicyResource, SessionLoggingPolicyReconciler>(
             SessionLoggingPolicyResource.Descriptor,
             o =>
             {

@@ -35,7 +35,7 @@ public sealed class ReconcileLog
 }
 
 /// <summary>Level-based test reconciler: reads the cache, writes observedGeneration/observedSize and Ready through /status.</summary>
-public sealed class WidgetReconciler(IResourceCache<Widget> cache, StatusWriter<Widget> status, ReconcileLog log, TimeProvider time) : IReconciler<Widget>
+public sealed class WidgetReconciler(IResourceCache<Widget> cache, IStatusWriter<Widget> status, ReconcileLog log, TimeProvider time) : IReconciler<Widget>
 {
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest req, CancellationToken ct)
     {
