@@ -56,13 +56,15 @@ public static class OperatorRunner
         builder.Logging.ClearProviders();
         if (settings.JsonLogs)
         {
-            builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+            // Scopes carry the controller's {controller, key, reconcileId}: every line of a reconcile names its policy.
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         }
         else
         {
             builder.Logging.AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
+                o.IncludeScopes = true;
                 o.TimestampFormat = "HH:mm:ss ";
             });
         }
@@ -117,6 +119,10 @@ public static class OperatorRunner
                 o.Kubeconfig = settings.Kubeconfig;
                 o.Concurrency = settings.Concurrency;
                 o.Resync = settings.Resync;
+                // A due session report is made inside the reconcile: 100,000 sessions take about 50 s at the client's
+                // rate limit (docs/PERFORMANCE.md), so the runtime's default of 2 minutes would cancel a report of some
+                // 250,000 sessions on every attempt.
+                o.ReconcileTimeout = TimeSpan.FromMinutes(10);
                 o.EventComponent = "session-audit-operator";
                 o.FieldManager = "session-audit-operator";
                 o.LeaderElection.Enabled = settings.LeaderElection;
