@@ -2,7 +2,6 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionAudit.Kubernetes.Api;
@@ -64,15 +63,6 @@ public static class ControllerServiceCollectionExtensions
         services.TryAddScoped<IReconciler<TResource>, TReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<ControllerHost<TResource>>());
         return services;
-    }
-
-    /// <summary>The same, on a host builder.</summary>
-    public static IHostBuilder UseKubernetesController<TResource, TReconciler>(this IHostBuilder builder, ResourceDescriptor resource, Action<ControllerOptions>? configure = null)
-        where TResource : class, IKubernetesObject<V1ObjectMeta>
-        where TReconciler : class, IReconciler<TResource>
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        return builder.ConfigureServices(s => s.AddKubernetesController<TResource, TReconciler>(resource, configure));
     }
 
     /// <summary>

@@ -29,9 +29,9 @@ public sealed class StatusWriter<T> : IStatusWriter<T>
 
     /// <summary>
     /// Applies <paramref name="mutate"/> to a copy of <paramref name="obj"/> (it sets the status: observedGeneration,
-    /// conditions through <see cref="Conditions.Set"/>...) and writes the result if the status changed. The mutation
-    /// must be idempotent: it runs again on a fresh copy after a conflict that changed neither uid nor generation.
-    /// <paramref name="obj"/> is never modified. On <see cref="StatusWriteOutcome.Stale"/> reconcile again.
+    /// conditions...) and writes the result if the status changed. The mutation must be idempotent: it runs again on a
+    /// fresh copy after a conflict that changed neither uid nor generation. <paramref name="obj"/> is never modified.
+    /// On <see cref="StatusWriteOutcome.Stale"/> reconcile again.
     /// </summary>
     public async Task<StatusWriteResult<T>> WriteAsync(T obj, Action<T> mutate, CancellationToken ct)
     {

@@ -70,7 +70,7 @@ public sealed partial class WidgetReconciler(IResourceCache<Widget> cache, IStat
                     x.Status.ObservedGeneration = x.Metadata.Generation;
                     x.Status.ObservedSize = x.Spec.Size;
                     x.Status.Conditions ??= [];
-                    Conditions.Set(x.Status.Conditions, "Ready", Conditions.True, "Reconciled", $"size {x.Spec.Size}", x.Metadata.Generation, now);
+                    WidgetConditions.Set(x.Status.Conditions, "Ready", "True", "Reconciled", $"size {x.Spec.Size}", x.Metadata.Generation, now);
                 },
                 ct);
             return ReconcileResult.Success();
