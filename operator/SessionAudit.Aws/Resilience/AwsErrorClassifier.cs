@@ -1,4 +1,3 @@
-using System.Net;
 using Amazon.Runtime;
 using Polly.Timeout;
 using SessionAudit.Aws.Transport;
@@ -125,6 +124,4 @@ public static class AwsErrorClassifier
         AwsFailureKind.Conflict => "conflict",
         _ => "unavailable",
     };
-
-    internal static bool IsServerError(HttpStatusCode code) => (int)code >= 500;
 }

@@ -159,21 +159,38 @@ public sealed class Controller<T> : IInformerHandler<T>
 
     private async Task ReconcileOneAsync(ResourceKey key, QueuePriority priority, CancellationToken ct)
     {
+        var keyText = key.ToString();
+        var reconcileId = Guid.NewGuid().ToString();
+
+        // Every line logged inside (the reconciler's, its clients') names the object and this reconcile: the scope lives
+        // in the logger factory's scope provider, shared by every logger it made, and flows with the async context.
+        using var scope = logger.BeginScope(new ReconcileLogScope(resource.Kind, keyText, reconcileId));
         using var activity = ControllerTelemetry.ActivitySource.StartActivity($"reconcile {resource.Kind}", ActivityKind.Internal);
         activity?.SetTag("k8s.resource.kind", resource.Kind);
-        activity?.SetTag("k8s.resource.key", key.ToString());
+        activity?.SetTag("k8s.resource.key", keyText);
+        activity?.SetTag("k8s.reconcile.id", reconcileId);
         var retries = Queue.Retries(key);
         var started = time.GetTimestamp();
+        using var deadline = new CancellationTokenSource(options.ReconcileTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         ReconcileResult result;
+        var timedOut = false;
         string outcome;
         try
         {
-            result = await reconciler.ReconcileAsync(new ReconcileRequest(key, retries), ct).ConfigureAwait(false);
+            result = await reconciler.ReconcileAsync(new ReconcileRequest(key, retries), linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+            // Shutdown or lost leadership: the next run relists and reconciles the key again.
             Record(activity, started, "canceled");
             return;
+        }
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested)
+        {
+            // The reconcile's own deadline, not a stop: a retry with backoff, as any transient failure.
+            timedOut = true;
+            result = ReconcileResult.Transient(new TimeoutException($"the reconcile did not finish within {options.ReconcileTimeout}", e));
         }
         catch (Exception e)
         {
@@ -196,13 +213,22 @@ public sealed class Controller<T> : IInformerHandler<T>
                 Queue.Forget(key);
                 terminal[key] = 0;
                 outcome = "terminal";
-                RuntimeLog.ReconcileTerminal(logger, resource.Kind, key.ToString(), result.Error);
+                RuntimeLog.ReconcileTerminal(logger, resource.Kind, keyText, result.Error);
                 break;
             default:
                 // A retry keeps the lane of the attempt that failed: a failing change stays ahead of resyncs.
                 Queue.AddRateLimited(key, priority);
-                outcome = "transient";
-                RuntimeLog.ReconcileTransient(logger, resource.Kind, key.ToString(), retries + 1, result.Error);
+                if (timedOut)
+                {
+                    outcome = "timeout";
+                    RuntimeLog.ReconcileTimedOut(logger, resource.Kind, keyText, options.ReconcileTimeout, retries + 1);
+                }
+                else
+                {
+                    outcome = "transient";
+                    RuntimeLog.ReconcileTransient(logger, resource.Kind, keyText, retries + 1, result.Error);
+                }
+
                 break;
         }
 

@@ -19,6 +19,9 @@ public sealed record ControllerOptions
     /// <summary>Every cached object is reconciled again this often, for drift detection.</summary>
     public TimeSpan Resync { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Deadline of one reconcile: its token is cancelled then, and the key is retried with backoff.</summary>
+    public TimeSpan ReconcileTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Deadline of each API request (watches excepted).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -43,6 +46,7 @@ public sealed record ControllerOptions
         if (Concurrency < 1) yield return "Concurrency must be at least 1";
         if (Resync < TimeSpan.FromSeconds(1)) yield return "Resync must be at least 1s";
         if (RequestTimeout <= TimeSpan.Zero) yield return "RequestTimeout must be positive";
+        if (ReconcileTimeout <= TimeSpan.Zero || ReconcileTimeout.TotalMilliseconds > int.MaxValue) yield return "ReconcileTimeout must be positive and under 24 days";
         if (string.IsNullOrWhiteSpace(EventComponent)) yield return "EventComponent must not be empty";
         if (FieldManager is { } fm && (fm.Length is 0 or > 128 || fm.Any(char.IsControl))) yield return "FieldManager must be 1-128 printable characters";
         foreach (var m in LeaderElection?.Validate() ?? ["LeaderElection is required"]) yield return m;

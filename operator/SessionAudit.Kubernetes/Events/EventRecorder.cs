@@ -14,7 +14,7 @@ namespace SessionAudit.Kubernetes.Events;
 /// bumps `count` and `lastTimestamp` of the existing Event instead of creating another; a per-object spam filter
 /// drops floods. Events about cluster-scoped objects go to namespace `default`, where kubectl describe looks.
 /// </summary>
-public sealed class EventRecorder
+public sealed class EventRecorder : IEventRecorder
 {
     private const int MaxAggregates = 4096;
     private readonly KubernetesApi api;

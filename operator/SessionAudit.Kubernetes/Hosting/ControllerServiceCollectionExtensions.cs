@@ -2,7 +2,6 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionAudit.Kubernetes.Api;
@@ -20,7 +19,7 @@ public static class ControllerServiceCollectionExtensions
     /// <summary>
     /// Registers a controller for <paramref name="resource"/> reconciled by <typeparamref name="TReconciler"/> (scoped, one
     /// scope per reconcile), with everything a reconciler may inject: <see cref="IResourceCache{T}"/>,
-    /// <see cref="StatusWriter{T}"/>, <see cref="Finalizers{T}"/>, <see cref="EventRecorder"/>, <see cref="KubernetesApi"/>,
+    /// <see cref="IStatusWriter{T}"/>, <see cref="IFinalizers{T}"/>, <see cref="IEventRecorder"/>, <see cref="KubernetesApi"/>,
     /// <see cref="ILeadershipStatus"/>. Options are validated when the host starts. One controller per host.
     /// <paramref name="handlers"/> join the HTTP pipeline of the API client.
     /// </summary>
@@ -48,7 +47,9 @@ public static class ControllerServiceCollectionExtensions
         services.TryAddSingleton<ResourceCache<TResource>>();
         services.TryAddSingleton<IResourceCache<TResource>>(sp => sp.GetRequiredService<ResourceCache<TResource>>());
         services.TryAddSingleton(sp => new StatusWriter<TResource>(sp.GetRequiredService<KubernetesApi>(), resource));
+        services.TryAddSingleton<IStatusWriter<TResource>>(sp => sp.GetRequiredService<StatusWriter<TResource>>());
         services.TryAddSingleton(sp => new Finalizers<TResource>(sp.GetRequiredService<KubernetesApi>(), resource));
+        services.TryAddSingleton<IFinalizers<TResource>>(sp => sp.GetRequiredService<Finalizers<TResource>>());
         services.TryAddSingleton<ControllerHost<TResource>>();
         services.TryAddSingleton<ILeadershipStatus>(sp => sp.GetRequiredService<ControllerHost<TResource>>());
         services.TryAddSingleton(sp => new EventRecorder(
@@ -57,18 +58,28 @@ public static class ControllerServiceCollectionExtensions
             sp.GetRequiredService<ILeadershipStatus>().Identity,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<EventRecorder>()));
+        services.TryAddSingleton<IEventRecorder>(sp => sp.GetRequiredService<EventRecorder>());
         services.TryAddScoped<IReconciler<TResource>, TReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<ControllerHost<TResource>>());
         return services;
     }
 
-    /// <summary>The same, on a host builder.</summary>
-    public static IHostBuilder UseKubernetesController<TResource, TReconciler>(this IHostBuilder builder, ResourceDescriptor resource, Action<ControllerOptions>? configure = null)
+    /// <summary>
+    /// Registers a controller whose objects carry <typeparamref name="TReconciler"/>'s finalizer: the runtime
+    /// (<see cref="FinalizingReconciler{T}"/>) reads each object from the cache, attaches the finalizer before the first
+    /// reconcile, calls the delete path while the object is being deleted, and removes the finalizer when that path is
+    /// done. Otherwise as <see cref="AddKubernetesController{TResource, TReconciler}"/>.
+    /// </summary>
+    public static IServiceCollection AddFinalizingKubernetesController<TResource, TReconciler>(
+        this IServiceCollection services,
+        ResourceDescriptor resource,
+        Action<ControllerOptions>? configure = null,
+        Func<IServiceProvider, DelegatingHandler[]>? handlers = null)
         where TResource : class, IKubernetesObject<V1ObjectMeta>
-        where TReconciler : class, IReconciler<TResource>
+        where TReconciler : class, IFinalizingReconciler<TResource>
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        return builder.ConfigureServices(s => s.AddKubernetesController<TResource, TReconciler>(resource, configure));
+        services.TryAddScoped<IFinalizingReconciler<TResource>, TReconciler>();
+        return services.AddKubernetesController<TResource, FinalizingReconciler<TResource>>(resource, configure, handlers);
     }
 
     private sealed class ControllerOptionsValidator : IValidateOptions<ControllerOptions>

@@ -10,7 +10,7 @@ namespace SessionAudit.Kubernetes.Status;
 /// Finalizer helpers. Add one before touching external state; remove it as the last, uncancellable step once
 /// cleanup succeeded. Both are compare-and-swap merge patches (the list replaces whole), retried on conflict.
 /// </summary>
-public sealed class Finalizers<T>
+public sealed class Finalizers<T> : IFinalizers<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private const int MaxAttempts = 5;

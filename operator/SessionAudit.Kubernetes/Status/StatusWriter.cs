@@ -11,7 +11,7 @@ namespace SessionAudit.Kubernetes.Status;
 /// nothing is sent when the status is unchanged, and a 409 re-reads the object: the mutation runs again on it when its
 /// uid and generation are those the status was computed from, else nothing is written (<see cref="StatusWriteOutcome.Stale"/>).
 /// </summary>
-public sealed class StatusWriter<T>
+public sealed class StatusWriter<T> : IStatusWriter<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly KubernetesApi api;
@@ -29,9 +29,9 @@ public sealed class StatusWriter<T>
 
     /// <summary>
     /// Applies <paramref name="mutate"/> to a copy of <paramref name="obj"/> (it sets the status: observedGeneration,
-    /// conditions through <see cref="Conditions.Set"/>...) and writes the result if the status changed. The mutation
-    /// must be idempotent: it runs again on a fresh copy after a conflict that changed neither uid nor generation.
-    /// <paramref name="obj"/> is never modified. On <see cref="StatusWriteOutcome.Stale"/> reconcile again.
+    /// conditions...) and writes the result if the status changed. The mutation must be idempotent: it runs again on a
+    /// fresh copy after a conflict that changed neither uid nor generation. <paramref name="obj"/> is never modified.
+    /// On <see cref="StatusWriteOutcome.Stale"/> reconcile again.
     /// </summary>
     public async Task<StatusWriteResult<T>> WriteAsync(T obj, Action<T> mutate, CancellationToken ct)
     {

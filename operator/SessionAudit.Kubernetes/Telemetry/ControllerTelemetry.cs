@@ -21,7 +21,7 @@ public static class ControllerTelemetry
     internal static readonly Counter<long> QueueRetries = Meter.CreateCounter<long>("sessionaudit.controller.queue.retries", "{key}", "Rate-limited re-adds after transient failures.");
     internal static readonly Counter<long> ResyncKeys = Meter.CreateCounter<long>("sessionaudit.controller.resync.keys", "{key}", "Keys seen by the periodic resync, by action (queued, skipped_pending: its own delayed add comes first, skipped_terminal).");
     internal static readonly Histogram<double> ReconcileDuration = Meter.CreateHistogram<double>("sessionaudit.controller.reconcile.duration", "s", "Duration of reconciles, by outcome.");
-    internal static readonly Counter<long> Reconciles = Meter.CreateCounter<long>("sessionaudit.controller.reconcile.count", "{reconcile}", "Reconciles, by outcome (success, requeue_after, transient, terminal, canceled).");
+    internal static readonly Counter<long> Reconciles = Meter.CreateCounter<long>("sessionaudit.controller.reconcile.count", "{reconcile}", "Reconciles, by outcome (success, requeue_after, transient, timeout, terminal, canceled).");
     internal static readonly Counter<long> WatchRestarts = Meter.CreateCounter<long>("sessionaudit.controller.watch.restarts", "{watch}", "Watches re-opened, by reason.");
     internal static readonly Counter<long> Relists = Meter.CreateCounter<long>("sessionaudit.controller.relists", "{list}", "Full lists, by reason (initial, expired).");
     internal static readonly Counter<long> LeaderTransitions = Meter.CreateCounter<long>("sessionaudit.controller.leader.transitions", "{transition}", "Leadership gained or lost by this process.");

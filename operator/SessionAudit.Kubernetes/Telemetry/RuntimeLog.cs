@@ -35,6 +35,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(1106, LogLevel.Debug, "Resync of {Kind}: {Queued} keys queued, {Pending} left to their own requeue due before the next resync, {Terminal} terminal")]
     public static partial void Resynced(ILogger logger, string kind, int queued, int pending, int terminal);
 
+    [LoggerMessage(1107, LogLevel.Warning, "Reconcile of {Kind} {Key} did not finish within {Timeout} and was cancelled (attempt {Retries}); retrying with backoff")]
+    public static partial void ReconcileTimedOut(ILogger logger, string kind, string key, TimeSpan timeout, int retries);
+
     [LoggerMessage(1201, LogLevel.Information, "{Identity} became leader of Lease {Lease}")]
     public static partial void LeadershipAcquired(ILogger logger, string identity, string lease);
 

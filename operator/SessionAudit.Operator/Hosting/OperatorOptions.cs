@@ -108,6 +108,10 @@ public sealed record OperatorOptions
         controller.Kubeconfig = Kubeconfig;
         controller.Concurrency = Concurrency;
         controller.Resync = Resync;
+        // A due session report is made inside the reconcile: 100,000 sessions take about 50 s at the client's rate
+        // limit (docs/PERFORMANCE.md), so the runtime's default of 2 minutes would cancel a report of some 250,000
+        // sessions on every attempt.
+        controller.ReconcileTimeout = TimeSpan.FromMinutes(10);
         controller.EventComponent = Component;
         controller.FieldManager = Component;
         controller.LeaderElection.Enabled = LeaderElection;

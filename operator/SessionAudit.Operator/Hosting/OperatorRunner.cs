@@ -67,13 +67,15 @@ public static class OperatorRunner
         builder.Logging.ClearProviders();
         if (options.JsonLogs)
         {
-            builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+            // Scopes carry the controller's {controller, key, reconcileId}: every line of a reconcile names its policy.
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         }
         else
         {
             builder.Logging.AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
+                o.IncludeScopes = true;
                 o.TimestampFormat = "HH:mm:ss ";
             });
         }
@@ -120,7 +122,8 @@ public static class OperatorRunner
         builder.Services.AddSingleton<PolicyReconciler>();
         builder.Services.AddSingleton<ReportStore>();
         builder.Services.AddSingleton<PolicyReports>();
-        builder.Services.AddKubernetesController<SessionLoggingPolicyResource, SessionLoggingPolicyReconciler>(
+        builder.Services.AddSingleton<IPolicyReports, PolicyReportsAdapter>();
+        builder.Services.AddFinalizingKubernetesController<SessionLoggingPolicyResource, SessionLoggingPolicyReconciler>(
             SessionLoggingPolicyResource.Descriptor,
             options.ApplyTo);
 

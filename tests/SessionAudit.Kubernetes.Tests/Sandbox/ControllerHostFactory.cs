@@ -9,10 +9,16 @@ namespace SessionAudit.Kubernetes.Tests.Sandbox;
 /// <summary>Builds a generic host running the Widget controller against the sandbox as one identity.</summary>
 public static class ControllerHostFactory
 {
-    public static IHost Build(SandboxEnv env, string identity, ReconcileLog log, Action<ControllerOptions> configure, DelegatingHandler? handler = null, SessionAudit.Kubernetes.Resources.ResourceDescriptor? resource = null, string? kubeconfig = null)
+    public static IHost Build(SandboxEnv env, string identity, ReconcileLog log, Action<ControllerOptions> configure, DelegatingHandler? handler = null, SessionAudit.Kubernetes.Resources.ResourceDescriptor? resource = null, string? kubeconfig = null, ILoggerProvider? logs = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        }
+
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(log);
         kubeconfig ??= env.Kubeconfig(identity);

@@ -12,7 +12,7 @@ public sealed class ControllerSemanticsTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
     /// <summary>size &lt; 0 fails terminally, size 5 polls every 100 ms, anything else writes status and succeeds.</summary>
-    private sealed class ScriptedReconciler(IResourceCache<Widget> cache, StatusWriter<Widget> status) : IReconciler<Widget>
+    private sealed class ScriptedReconciler(IResourceCache<Widget> cache, IStatusWriter<Widget> status) : IReconciler<Widget>
     {
         public ConcurrentDictionary<string, int> Calls { get; } = new();
 

@@ -16,7 +16,7 @@ public sealed class StatusFinalizerEventTests
         w.Status.ObservedGeneration = w.Metadata.Generation;
         w.Status.ObservedSize = w.Spec.Size;
         w.Status.Conditions ??= [];
-        Conditions.Set(w.Status.Conditions, "Ready", Conditions.True, "Reconciled", "ok", w.Metadata.Generation, now);
+        WidgetConditions.Set(w.Status.Conditions, "Ready", "True", "Reconciled", "ok", w.Metadata.Generation, now);
     };
 
     [Fact]

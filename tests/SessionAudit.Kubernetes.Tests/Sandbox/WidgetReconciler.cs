@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using SessionAudit.Kubernetes.Api;
 using SessionAudit.Kubernetes.Controller;
 using SessionAudit.Kubernetes.Informer;
@@ -35,13 +36,14 @@ public sealed class ReconcileLog
 }
 
 /// <summary>Level-based test reconciler: reads the cache, writes observedGeneration/observedSize and Ready through /status.</summary>
-public sealed class WidgetReconciler(IResourceCache<Widget> cache, StatusWriter<Widget> status, ReconcileLog log, TimeProvider time) : IReconciler<Widget>
+public sealed partial class WidgetReconciler(IResourceCache<Widget> cache, IStatusWriter<Widget> status, ReconcileLog log, TimeProvider time, ILogger<WidgetReconciler> logger) : IReconciler<Widget>
 {
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest req, CancellationToken ct)
     {
         var key = req.Key.ToString();
         log.Enter(key);
         log.Keys.Enqueue(key);
+        LogReconciling(logger, req.Retries);
         try
         {
             if (log.Hold is { } hold)
@@ -68,7 +70,7 @@ public sealed class WidgetReconciler(IResourceCache<Widget> cache, StatusWriter<
                     x.Status.ObservedGeneration = x.Metadata.Generation;
                     x.Status.ObservedSize = x.Spec.Size;
                     x.Status.Conditions ??= [];
-                    Conditions.Set(x.Status.Conditions, "Ready", Conditions.True, "Reconciled", $"size {x.Spec.Size}", x.Metadata.Generation, now);
+                    WidgetConditions.Set(x.Status.Conditions, "Ready", "True", "Reconciled", $"size {x.Spec.Size}", x.Metadata.Generation, now);
                 },
                 ct);
             return ReconcileResult.Success();
@@ -82,4 +84,7 @@ public sealed class WidgetReconciler(IResourceCache<Widget> cache, StatusWriter<
             log.Exit(key);
         }
     }
+
+    [LoggerMessage(1, LogLevel.Information, "Reconciling a widget (retries {Retries})")]
+    private static partial void LogReconciling(ILogger logger, int retries);
 }

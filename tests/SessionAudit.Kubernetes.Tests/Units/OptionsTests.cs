@@ -17,6 +17,7 @@ public sealed class OptionsTests
         Assert.Equal(TimeSpan.FromSeconds(2), o.LeaderElection.RetryPeriod);
         Assert.Equal(10, o.QueueRateLimits.Qps);
         Assert.Equal(100, o.QueueRateLimits.Burst);
+        Assert.Equal(TimeSpan.FromMinutes(2), o.ReconcileTimeout);
     }
 
     [Fact]
@@ -25,11 +26,13 @@ public sealed class OptionsTests
         var o = new ControllerOptions
         {
             Concurrency = 0,
+            ReconcileTimeout = TimeSpan.Zero,
             LeaderElection = new LeaderElectionOptions { LeaseDuration = TimeSpan.FromSeconds(5), RenewDeadline = TimeSpan.FromSeconds(10) },
         };
         var errors = o.Validate().ToList();
         Assert.Contains(errors, e => e.Contains("Concurrency", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("LeaseDuration", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("ReconcileTimeout", StringComparison.Ordinal));
     }
 
     [Fact]
