@@ -27,6 +27,9 @@ public sealed class SessionFlowCliTests : IDisposable
         var aws = WithPlugin(new AwsCli(sb.Url, Alice));
         await aws.OkAsync("events", "put-rule", "--name", "session-activity", "--event-pattern", EventsCliTests.SessionPattern);
         await aws.OkAsync("events", "put-targets", "--rule", "session-activity", "--targets", """[{"Id":"sns","Arn":"arn:aws:sns:us-east-1:111122223333:session-activity"}]""");
+        // A new topic lets only its owner account publish; the rule needs a statement for events.amazonaws.com.
+        await aws.OkAsync("sns", "set-topic-attributes", "--topic-arn", "arn:aws:sns:us-east-1:111122223333:session-activity", "--attribute-name", "Policy", "--attribute-value",
+            """{"Version":"2012-10-17","Statement":[{"Sid":"events","Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sns:Publish","Resource":"arn:aws:sns:us-east-1:111122223333:session-activity","Condition":{"ArnEquals":{"aws:SourceArn":"arn:aws:events:us-east-1:111122223333:rule/session-activity"}}}]}""");
 
         var started = await aws.RunAsync("ssm", "start-session", "--target", "i-0a1b2c3d4e5f60002", "--reason", "patching");
         Assert.True(started.ExitCode == 0, started.Stderr);

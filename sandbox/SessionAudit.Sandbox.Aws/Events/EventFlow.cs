@@ -103,14 +103,17 @@ internal static class EventFlow
         {
             case "sns":
                 kind = AwsDeliveryKind.Sns;
-                if (state.Topics.TryGetValue(resource, out var topic)) topic.MessageCount++;
-                else error = $"Topic {arn} does not exist";
+                if (!state.Topics.TryGetValue(resource, out var topic)) error = $"Topic {arn} does not exist";
+                else error = SnsRefusal(state, topic, RuleContext(ctx, rule));
+                if (error is null) topic!.MessageCount++;
                 break;
             case "lambda":
                 kind = AwsDeliveryKind.Lambda;
                 string fn = resource.StartsWith("function:", StringComparison.Ordinal) ? resource["function:".Length..].Split(':')[0] : resource;
-                if (state.Functions.TryGetValue(fn, out var f)) f.Invocations++;
-                else error = $"Function {arn} does not exist";
+                if (!state.Functions.TryGetValue(fn, out var f)) error = $"Function {arn} does not exist";
+                else if (!ResourcePolicy.Allows(f.Policy, EventsPrincipal, "lambda:InvokeFunction", f.Arn, RuleContext(ctx, rule))) error = $"The function policy of {f.Arn} does not allow {EventsPrincipal} to call lambda:InvokeFunction for rule {rule.Name} (FailedInvocations)";
+
+                if (error is null) f!.Invocations++;
                 break;
             case "codepipeline":
                 kind = AwsDeliveryKind.CodePipeline;
@@ -133,6 +136,46 @@ internal static class EventFlow
         }
 
         ctx.Core.Deliver(new AwsDelivery(ctx.Now, ctx.Account, ctx.Region, kind, arn, rule.Name, id, payload, error is null, error));
+    }
+
+    /// <summary>The service principal EventBridge delivers as to targets allowed by resource policies.</summary>
+    public const string EventsPrincipal = "events.amazonaws.com";
+
+    /// <summary>The request context of a delivery: the rule's ARN and account (aws:SourceArn, aws:SourceAccount).</summary>
+    private static Dictionary<string, string> RuleContext(CallContext ctx, EventRule rule) => new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["aws:SourceArn"] = ctx.Arn("events", "rule/" + rule.Name),
+        ["aws:SourceAccount"] = ctx.Account,
+    };
+
+    /// <summary>Why EventBridge cannot publish to a topic, or null when it can: a FIFO topic, a topic encrypted with the
+    /// AWS managed key aws/sns (its key policy cannot be changed to let events.amazonaws.com use it), or a topic policy
+    /// that does not allow events.amazonaws.com sns:Publish for this rule.</summary>
+    private static string? SnsRefusal(RegionState state, SnsTopic topic, IReadOnlyDictionary<string, string> context)
+    {
+        if (topic.Arn.EndsWith(".fifo", StringComparison.Ordinal) || topic.Attributes.GetValueOrDefault("FifoTopic") == "true")
+        {
+            return $"Topic {topic.Arn} is a FIFO topic, which is not a valid target for this rule (FailedInvocations)";
+        }
+
+        if (topic.Attributes.GetValueOrDefault("KmsMasterKeyId") is { Length: > 0 } key && IsAwsSnsKey(state, key))
+        {
+            return $"Topic {topic.Arn} is encrypted with the AWS managed key aws/sns, which {EventsPrincipal} may not use (FailedInvocations)";
+        }
+
+        if (!ResourcePolicy.Allows(topic.Attributes.GetValueOrDefault("Policy"), EventsPrincipal, "sns:Publish", topic.Arn, context))
+        {
+            return $"The topic policy of {topic.Arn} does not allow {EventsPrincipal} to call sns:Publish for this rule (FailedInvocations)";
+        }
+
+        return null;
+    }
+
+    private static bool IsAwsSnsKey(RegionState state, string key)
+    {
+        if (key == "alias/aws/sns" || key.EndsWith(":alias/aws/sns", StringComparison.Ordinal)) return true;
+        string id = key.Contains(":key/", StringComparison.Ordinal) ? key[(key.IndexOf(":key/", StringComparison.Ordinal) + 5)..] : key;
+        return state.Aliases.TryGetValue("alias/aws/sns", out var managed) && managed == id;
     }
 
     private static string Payload(JsonObject target, JsonObject evt, string text)

@@ -97,7 +97,14 @@ internal static class SeedApplier
             };
         }
 
-        foreach (var t in r.Topics) state.Topics[t.Name] = new SnsTopic { Arn = ctx.Arn("sns", t.Name) };
+        foreach (var t in r.Topics)
+        {
+            var topic = SnsService.NewTopic(ctx.Arn("sns", t.Name));
+            if (t.Policy is not null) topic.Attributes["Policy"] = t.Policy;
+            if (t.KmsMasterKeyId is not null) topic.Attributes["KmsMasterKeyId"] = t.KmsMasterKeyId;
+            state.Topics[t.Name] = topic;
+        }
+
         foreach (var f in r.Functions)
         {
             state.Functions[f.Name] = new LambdaFunction
@@ -109,6 +116,8 @@ internal static class SeedApplier
                 Handler = f.Handler,
                 Description = f.Description,
                 LastModified = ctx.Now.AddDays(-30),
+                Policy = f.Policy,
+                PolicyRevision = f.Policy is null ? null : ctx.Core.Uuid(),
             };
         }
 

@@ -21,7 +21,7 @@ internal sealed class RegionSeed
     public List<BucketSeed> Buckets { get; set; } = [];
     public List<LogGroupSeed> LogGroups { get; set; } = [];
     public List<TrailSeed> Trails { get; set; } = [];
-    public List<NameSeed> Topics { get; set; } = [];
+    public List<TopicSeed> Topics { get; set; } = [];
     public List<FunctionSeed> Functions { get; set; } = [];
     public List<PipelineSeed> Pipelines { get; set; } = [];
     public List<DocumentSeed> Documents { get; set; } = [];
@@ -71,6 +71,15 @@ internal sealed class NameSeed
     public string Name { get; set; } = "";
 }
 
+internal sealed class TopicSeed
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>The topic policy JSON; SNS's default (owner account only) when absent.</summary>
+    public string? Policy { get; set; }
+    public string? KmsMasterKeyId { get; set; }
+}
+
 internal sealed class FunctionSeed
 {
     public string Name { get; set; } = "";
@@ -78,6 +87,9 @@ internal sealed class FunctionSeed
     public string? Role { get; set; }
     public string Handler { get; set; } = "index.handler";
     public string? Description { get; set; }
+
+    /// <summary>The function's resource policy JSON; none when absent (nothing but the owner may invoke it).</summary>
+    public string? Policy { get; set; }
 }
 
 internal sealed class PipelineSeed

@@ -215,6 +215,8 @@ internal sealed class Dispatcher(SandboxCore core)
             {
                 Protocol.Json => new WireResponse(200, "application/x-amz-json-1.1", JsonWire.Write(op.Output, output)) { Headers = { new("x-amzn-RequestId", requestId) } },
                 Protocol.Query => QueryWire.Write(service, op, output, requestId),
+                // A 204 (RemovePermission) carries no body: HTTP forbids one.
+                Protocol.RestJson when op.ResponseCode == 204 => WireResponse.Empty(204),
                 Protocol.RestJson => new WireResponse(op.ResponseCode, "application/json", JsonWire.Write(op.Output, output)) { Headers = { new("x-amzn-RequestId", requestId) } },
                 _ => ctx.Raw ?? WireResponse.Empty(op.ResponseCode),
             };

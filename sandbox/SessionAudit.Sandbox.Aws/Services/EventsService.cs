@@ -127,6 +127,18 @@ internal static class EventsService
             string arn = t.Req("Arn");
             if (NeedsRole(arn) && t.Str("RoleArn") is null) throw new AwsException("ValidationException", $"Parameter(s) RoleArn must be specified for target: {t.Str("Id")}.");
             if (arn.Split(':').Length < 6) throw new AwsException("ValidationException", $"Parameter {arn} is not valid. Reason: Provided Arn is not in correct format.");
+            // botocore events RunCommandParameters.RunCommandTargets: "Currently, we support including only one RunCommandTarget block".
+            if ((t["RunCommandParameters"] as JsonObject)?["RunCommandTargets"] is JsonArray { Count: > 1 })
+            {
+                throw new AwsException("ValidationException", $"Parameter RunCommandParameters is not valid for target {t.Str("Id")}. Reason: only one RunCommandTarget block is supported.");
+            }
+
+            // botocore events Target.Input: "Valid JSON text passed to the target".
+            if (t.Str("Input") is { } text)
+            {
+                try { JsonNode.Parse(text); }
+                catch (JsonException) { throw new AwsException("ValidationException", $"Parameter Input is not valid for target {t.Str("Id")}. Reason: Input is not valid JSON text."); }
+            }
         }
 
         int after = rule.Targets.Select(x => x.Str("Id")).Union(targets.Select(x => x.Str("Id"))).Count();

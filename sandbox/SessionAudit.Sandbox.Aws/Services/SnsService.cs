@@ -8,10 +8,52 @@ namespace SessionAudit.Sandbox.Aws.Services;
 /// <summary>SNS topics; Publish and rule deliveries are recorded as deliveries.</summary>
 internal static class SnsService
 {
+    /// <summary>Largest topic policy SNS accepts (Amazon SNS API permissions reference, "Policy quotas": 30 KB).</summary>
+    public const int MaxPolicyBytes = 30 * 1024;
+
+    /// <summary>Most statements in a topic policy (same page: 100).</summary>
+    public const int MaxPolicyStatements = 100;
+
+    /// <summary>Attributes SetTopicAttributes accepts (botocore sns SetTopicAttributesInput.AttributeName documentation).</summary>
+    private static readonly HashSet<string> SettableAttributes = new(StringComparer.Ordinal)
+    {
+        "DeliveryPolicy", "DisplayName", "Policy", "TracingConfig", "KmsMasterKeyId", "SignatureVersion", "ContentBasedDeduplication",
+        "ArchivePolicy", "FifoThroughputScope", "ApplicationSuccessFeedbackRoleArn", "ApplicationSuccessFeedbackSampleRate",
+        "ApplicationFailureFeedbackRoleArn", "HTTPSuccessFeedbackRoleArn", "HTTPSuccessFeedbackSampleRate", "HTTPFailureFeedbackRoleArn",
+        "LambdaSuccessFeedbackRoleArn", "LambdaSuccessFeedbackSampleRate", "LambdaFailureFeedbackRoleArn", "SQSSuccessFeedbackRoleArn",
+        "SQSSuccessFeedbackSampleRate", "SQSFailureFeedbackRoleArn", "FirehoseSuccessFeedbackRoleArn", "FirehoseSuccessFeedbackSampleRate",
+        "FirehoseFailureFeedbackRoleArn",
+    };
+
+    /// <summary>The policy SNS gives a new topic: the owner account only (AWS:SourceOwner), so no service principal
+    /// such as events.amazonaws.com may publish until a statement allows it.</summary>
+    public static string DefaultPolicy(string topicArn)
+    {
+        string account = topicArn.Split(':')[4];
+        return "{\"Version\":\"2008-10-17\",\"Id\":\"__default_policy_ID\",\"Statement\":[{\"Sid\":\"__default_statement_ID\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},"
+            + "\"Action\":[\"SNS:GetTopicAttributes\",\"SNS:SetTopicAttributes\",\"SNS:AddPermission\",\"SNS:RemovePermission\",\"SNS:DeleteTopic\",\"SNS:Subscribe\",\"SNS:ListSubscriptionsByTopic\",\"SNS:Publish\"],"
+            + "\"Resource\":\"" + topicArn + "\",\"Condition\":{\"StringEquals\":{\"AWS:SourceOwner\":\"" + account + "\"}}}]}";
+    }
+
+    /// <summary>A new topic's attributes: the default policy, and FifoTopic for a .fifo name.</summary>
+    public static SnsTopic NewTopic(string arn)
+    {
+        var topic = new SnsTopic { Arn = arn };
+        topic.Attributes["Policy"] = DefaultPolicy(arn);
+        if (arn.EndsWith(".fifo", StringComparison.Ordinal))
+        {
+            topic.Attributes["FifoTopic"] = "true";
+            topic.Attributes["ContentBasedDeduplication"] = "false";
+        }
+
+        return topic;
+    }
+
     public static void Register(HandlerTable t)
     {
         t.Add("sns", "CreateTopic", CreateTopic);
         t.Add("sns", "GetTopicAttributes", GetTopicAttributes);
+        t.Add("sns", "SetTopicAttributes", SetTopicAttributes);
         t.Add("sns", "ListTopics", ListTopics);
         t.Add("sns", "Publish", Publish);
         t.Add("sns", "DeleteTopic", DeleteTopic);
@@ -27,10 +69,15 @@ internal static class SnsService
 
         if (!ctx.State.Topics.TryGetValue(name, out var topic))
         {
-            topic = new SnsTopic { Arn = ctx.Arn("sns", name) };
+            topic = NewTopic(ctx.Arn("sns", name));
             if (input["Attributes"] is JsonObject attrs)
             {
-                foreach (var (k, v) in attrs) topic.Attributes[k] = v?.GetValue<string>() ?? "";
+                foreach (var (k, v) in attrs)
+                {
+                    string value = v?.GetValue<string>() ?? "";
+                    if (k == "Policy") CheckPolicy(value);
+                    topic.Attributes[k] = value;
+                }
             }
 
             ctx.State.Topics[name] = topic;
@@ -59,10 +106,44 @@ internal static class SnsService
             ["SubscriptionsPending"] = "0",
             ["SubscriptionsDeleted"] = "0",
             ["EffectiveDeliveryPolicy"] = """{"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":20,"maxDelayTarget":20,"numRetries":3,"numMaxDelayRetries":0,"numNoDelayRetries":0,"numMinDelayRetries":0,"backoffFunction":"linear"},"disableSubscriptionOverrides":false}}""",
-            ["Policy"] = t.Attributes.GetValueOrDefault("Policy", """{"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{"Sid":"__default_statement_ID","Effect":"Allow","Principal":{"AWS":"*"},"Action":["SNS:Publish","SNS:Subscribe"],"Resource":""" + "\"" + t.Arn + "\",\"Condition\":{\"StringEquals\":{\"AWS:SourceOwner\":\"" + t.Arn.Split(':')[4] + "\"}}}]}"),
+            ["Policy"] = t.Attributes.GetValueOrDefault("Policy") ?? DefaultPolicy(t.Arn),
         };
         foreach (var (k, v) in t.Attributes) attrs[k] = v;
         return new JsonObject { ["Attributes"] = attrs };
+    }
+
+    private static JsonObject? SetTopicAttributes(CallContext ctx, JsonObject input)
+    {
+        var t = Find(ctx, input.Req("TopicArn"));
+        string name = input.Req("AttributeName");
+        if (!SettableAttributes.Contains(name)) throw new AwsException("InvalidParameterException", "Invalid parameter: AttributeName");
+        string value = input.Str("AttributeValue") ?? "";
+        if (name == "Policy") CheckPolicy(value);
+        if (name is "ContentBasedDeduplication" or "FifoThroughputScope" && !t.Arn.EndsWith(".fifo", StringComparison.Ordinal))
+        {
+            throw new AwsException("InvalidParameterException", $"Invalid parameter: Attributes Reason: {name} is only valid for FIFO topics");
+        }
+
+        if (name == "KmsMasterKeyId" && value.Length == 0) t.Attributes.Remove(name);
+        else t.Attributes[name] = value;
+        return null;
+    }
+
+    /// <summary>A topic policy must be a JSON policy document within SNS's quotas.</summary>
+    private static void CheckPolicy(string policy)
+    {
+        JsonNode? doc;
+        try { doc = JsonNode.Parse(policy); }
+        catch (System.Text.Json.JsonException) { throw new AwsException("InvalidParameterException", "Invalid parameter: Policy Error: null"); }
+        if (doc is not JsonObject o || o["Statement"] is not (JsonArray or JsonObject))
+        {
+            throw new AwsException("InvalidParameterException", "Invalid parameter: Policy Error: Statement is missing");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(policy) > MaxPolicyBytes || (o["Statement"] is JsonArray a && a.Count > MaxPolicyStatements))
+        {
+            throw new AwsException("InvalidParameterException", "Invalid parameter: Policy Error: the policy exceeds the topic policy quotas (30 KB, 100 statements)");
+        }
     }
 
     private static JsonObject? ListTopics(CallContext ctx, JsonObject input)

@@ -227,6 +227,12 @@ internal sealed class LambdaFunction
     public long CodeSize { get; set; }
     public string CodeSha256 { get; set; } = "";
     public int Invocations { get; set; }
+
+    /// <summary>The resource policy (AddPermission statements), null when there is none.</summary>
+    public string? Policy { get; set; }
+
+    /// <summary>The policy's RevisionId, changed by every AddPermission and RemovePermission.</summary>
+    public string? PolicyRevision { get; set; }
 }
 
 /// <summary>A CodePipeline pipeline (a registry entry; no stages run).</summary>
