@@ -21,8 +21,10 @@ public sealed class AlertWorld : OperatorWorld
                   - {name: e2e-trail, bucket: e2e-alerts-trail, logging: true}
                 topics:
                   - {name: e2e-session-alerts}
+                  - {name: e2e-owner-only}
                 functions:
                   - {name: e2e-session-handler}
+                  - {name: e2e-no-policy}
                 pipelines:
                   - {name: e2e-remediation}
                 instances:
@@ -144,7 +146,8 @@ public sealed class AlertScenarios(AlertWorld fixture) : IClassFixture<AlertWorl
 
         await World.WaitForConditionAsync("alerts-diff", "AlertsReady", "True", ct: Ct);
         var writes = World.OperatorWritesSince(since).Select(c => c.Operation).ToList();
-        Assert.Equal(["RemoveTargets"], writes);
+        // The Lambda target leaves the rule, and the operator's statement leaves its policy.
+        Assert.Equal(["RemoveTargets", "RemovePermission"], writes);
     }
 
     [Fact]
@@ -174,5 +177,117 @@ public sealed class AlertScenarios(AlertWorld fixture) : IClassFixture<AlertWorl
         Assert.Equal("ENABLED", (string?)rule!["State"]);
         Assert.Single(await TargetsAsync("session-audit-alerts-west", "us-west-2"));
         Assert.Contains(await World.PolicyEventsAsync("alerts-west", Ct), e => e.Reason == "NoLoggingTrail" && e.Type == "Warning");
+    }
+
+    private static string PermissionPolicy(string name, string target, bool manage) => $$"""
+        apiVersion: sessionaudit.io/v1alpha1
+        kind: SessionLoggingPolicy
+        metadata:
+          name: {{name}}
+        spec:
+          region: us-east-1
+          documentName: E2E-{{name}}
+          alerts:
+            events: [StartSession]
+            {{target}}
+            managePermissions: {{(manage ? "true" : "false")}}
+        """;
+
+    /// <summary>A person starts a session; returns what reached <paramref name="arn"/> through the policy's rule since.</summary>
+    private async Task<IReadOnlyList<AwsDelivery>> StartSessionAsync(string rule, string arn)
+    {
+        World.Aws.ClearDeliveries();
+        await World.PersonCliAsync(["ssm", "start-session", "--target", Instance], check: false, ct: Ct);
+        return await Eventually.WaitAsync(
+            () => Task.FromResult<IReadOnlyList<AwsDelivery>>(World.Aws.Deliveries.Where(d => d.RuleName == rule && d.TargetArn == arn).ToList()),
+            d => d.Count >= 1,
+            TimeSpan.FromSeconds(10), $"EventBridge's attempt to deliver to {arn}", Ct);
+    }
+
+    [Theory]
+    [InlineData("sns")]
+    [InlineData("lambda")]
+    public async Task A_target_whose_policy_does_not_allow_EventBridge_is_reported_with_managePermissions_false_and_given_the_operators_statement_otherwise(string kind)
+    {
+        var name = "alerts-perm-" + kind;
+        var rule = "session-audit-" + name;
+        var ruleArn = "arn:aws:events:us-east-1:111122223333:rule/" + rule;
+        var arn = kind == "sns" ? "arn:aws:sns:us-east-1:111122223333:e2e-owner-only" : "arn:aws:lambda:us-east-1:111122223333:function:e2e-no-policy";
+        var target = kind == "sns" ? $"snsTopicArns: [\"{arn}\"]" : $"lambdaFunctionArns: [\"{arn}\"]";
+
+        // Only reported: the rule and its target are made, EventBridge's delivery fails, AlertsReady says what to add.
+        await World.ApplyAsync(PermissionPolicy(name, target, manage: false), ct: Ct);
+        var policy = await World.WaitForConditionAsync(name, "AlertsReady", "False", "DeliveryNotAllowed", ct: Ct);
+        var message = (string?)PolicyWorld.Condition(policy, "AlertsReady")!["message"];
+        Assert.Contains("events.amazonaws.com", message, StringComparison.Ordinal);
+        Assert.Contains(ruleArn, message, StringComparison.Ordinal);
+        Assert.Single(await TargetsAsync(rule));
+        var before = await StartSessionAsync(rule, arn);
+        Assert.All(before, d => Assert.False(d.Delivered));
+
+        // Managed: the operator adds its one statement, and the next session is delivered exactly once.
+        await World.ApplyAsync(PermissionPolicy(name, target, manage: true), ct: Ct);
+        await World.WaitForConditionAsync(name, "AlertsReady", "True", "RuleReady", ct: Ct);
+        var after = await StartSessionAsync(rule, arn);
+        var delivered = Assert.Single(after);
+        Assert.True(delivered.Delivered, delivered.Error);
+        Assert.Contains("StartSession", delivered.Payload, StringComparison.Ordinal);
+
+        var statements = JsonNode.Parse(kind == "sns"
+            ? (string)(await World.PersonJsonAsync(["sns", "get-topic-attributes", "--topic-arn", arn], ct: Ct))!["Attributes"]!["Policy"]!
+            : (string)(await World.PersonJsonAsync(["lambda", "get-policy", "--function-name", arn], ct: Ct))!["Policy"]!)!["Statement"]!.AsArray();
+        var ours = Assert.Single(statements, st => (string?)st!["Sid"] == rule)!;
+        Assert.Equal("events.amazonaws.com", (string?)ours["Principal"]!["Service"]);
+        if (kind == "sns")
+        {
+            // The topic's own statement is still there.
+            Assert.Contains(statements, st => (string?)st!["Sid"] == "__default_statement_ID");
+        }
+    }
+
+    [Fact]
+    public async Task A_Run_Command_targets_parameters_are_its_Input_in_list_targets_by_rule()
+    {
+        await World.ApplyAsync($$"""
+            apiVersion: sessionaudit.io/v1alpha1
+            kind: SessionLoggingPolicy
+            metadata:
+              name: alerts-run
+            spec:
+              region: us-east-1
+              documentName: E2E-Alerts-Run
+              alerts:
+                events: [StartSession]
+                runCommands:
+                  - documentName: AWS-RunShellScript
+                    roleArn: "{{CommandRole}}"
+                    targets: [{key: InstanceIds, values: ["{{Instance}}"]}]
+                    parameters:
+                      commands: ["logger -t session-audit session started"]
+                      executionTimeout: ["60"]
+            """, ct: Ct);
+        await World.WaitForConditionAsync("alerts-run", "AlertsReady", "True", "RuleReady", ct: Ct);
+
+        var target = Assert.Single(await TargetsAsync("session-audit-alerts-run"))!;
+        var input = JsonNode.Parse((string)target["Input"]!)!;
+        Assert.Equal(["logger -t session-audit session started"], input["commands"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal(["60"], input["executionTimeout"]!.AsArray().Select(v => (string)v!));
+
+        var tooMany = await World.ApplyAsync($$"""
+            apiVersion: sessionaudit.io/v1alpha1
+            kind: SessionLoggingPolicy
+            metadata:
+              name: alerts-run
+            spec:
+              region: us-east-1
+              documentName: E2E-Alerts-Run
+              alerts:
+                runCommands:
+                  - documentName: AWS-RunShellScript
+                    roleArn: "{{CommandRole}}"
+                    targets: [{key: InstanceIds, values: ["{{Instance}}"]}, {key: "tag:Role", values: [web]}]
+            """, check: false, ct: Ct);
+        Assert.NotEqual(0, tooMany.ExitCode);
+        Assert.Contains("targets", tooMany.StdErr, StringComparison.Ordinal);
     }
 }

@@ -99,6 +99,7 @@ internal sealed class EventRuleAdapter(AwsClients clients) : IEventRulePort
         Id = t.Id,
         Arn = t.Arn,
         RoleArn = t.RoleArn,
+        Input = t.Input,
         RunCommandParameters = t.RunCommandTargets is { Count: > 0 } rc
             ? new RunCommandParameters { RunCommandTargets = [.. rc.Select(x => new WireRunCommandTarget { Key = x.Key, Values = [.. x.Values] })] }
             : null,
@@ -108,5 +109,6 @@ internal sealed class EventRuleAdapter(AwsClients clients) : IEventRulePort
         t.Id,
         t.Arn,
         t.RoleArn,
-        t.RunCommandParameters?.RunCommandTargets.Select(x => new Policy.Ports.RunCommandTarget(x.Key, x.Values)).ToArray());
+        t.RunCommandParameters?.RunCommandTargets.Select(x => new Policy.Ports.RunCommandTarget(x.Key, x.Values)).ToArray(),
+        t.Input);
 }

@@ -21,6 +21,23 @@ public sealed class AwsRestJsonProtocol
         return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Sends <paramref name="method"/> to <paramref name="pathAndQuery"/> (already escaped) with an optional JSON body and returns the JSON body (empty for 204).</summary>
+    public async Task<string> SendAsync(HttpMethod method, string operation, string pathAndQuery, string? jsonBody, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(method, Channel.Resolve(pathAndQuery));
+        if (jsonBody is not null)
+        {
+            message.Content = new StringContent(jsonBody, System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var response = await Channel.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (!AwsErrorReader.IsSuccess(response.StatusCode))
+        {
+            throw await AwsErrorReader.ReadAsync(Channel, operation, response, cancellationToken).ConfigureAwait(false);
+        }
+        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Escapes one URI label the way botocore does for non-greedy labels (everything but unreserved characters).</summary>
     public static string EscapeLabel(string value) => Uri.EscapeDataString(value);
 }

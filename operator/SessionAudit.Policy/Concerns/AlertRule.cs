@@ -13,14 +13,35 @@ namespace SessionAudit.Policy.Concerns;
 /// <param name="NotOwned">A rule of that name exists that this policy did not create: it is left alone.</param>
 /// <param name="Owned">The operator's targets on the rule (target id prefix).</param>
 /// <param name="Foreign">Targets the operator did not create: while there are any, the rule itself stays.</param>
-internal sealed record RuleRemoval(string RuleName, EventRuleInfo? Rule, bool NotOwned, IReadOnlyList<EventTarget> Owned, int Foreign)
+/// <param name="Permissions">The operator's statements on the owned SNS and Lambda targets, to remove.</param>
+internal sealed record RuleRemoval(string RuleName, EventRuleInfo? Rule, bool NotOwned, IReadOnlyList<EventTarget> Owned, int Foreign, IReadOnlyList<PermissionWrite> Permissions)
 {
     /// <summary>True when the rule goes (or is already gone, or never was the policy's).</summary>
     public bool RuleGoes => Foreign == 0;
 
     /// <summary>True when removing it writes anything.</summary>
-    public bool HasWrites => Rule is not null;
+    public bool HasWrites => Rule is not null || Permissions.Count > 0;
 }
+
+/// <summary>What one SNS or Lambda target's resource policy says, as read this pass.</summary>
+/// <param name="Arn">Target ARN.</param>
+/// <param name="Kind">SNS topic or Lambda function.</param>
+/// <param name="SpecPath">Where in the spec it comes from (or the rule target it was, for one leaving).</param>
+/// <param name="Exists">False when AWS says the topic or function does not exist.</param>
+/// <param name="Policy">The topic or function policy JSON; null when none.</param>
+/// <param name="KmsMasterKeyId">The topic's key; null when unencrypted (and for functions).</param>
+/// <param name="Fifo">A FIFO topic.</param>
+internal sealed record TargetAccess(string Arn, AlertTargetKind Kind, string SpecPath, bool Exists, string? Policy, string? KmsMasterKeyId, bool Fifo);
+
+/// <summary>One write to a target's resource policy: the operator's statement added (or replaced) or removed.</summary>
+/// <param name="Kind">SNS topic or Lambda function.</param>
+/// <param name="Arn">Target ARN.</param>
+/// <param name="SpecPath">Where in the spec it comes from.</param>
+/// <param name="Add">True to add the statement, false to remove it.</param>
+/// <param name="TopicPolicy">SNS: the whole policy to write (read-modify-write of what was read).</param>
+/// <param name="ReplacesStatement">Lambda add: a statement of the operator's Sid exists that does not allow the rule, removed first.</param>
+/// <param name="Grant">What is granted, as the user would add it (the statement, or the AWS CLI command).</param>
+internal sealed record PermissionWrite(AlertTargetKind Kind, string Arn, string SpecPath, bool Add, string? TopicPolicy, bool ReplacesStatement, string Grant);
 
 /// <summary>What the alert rule concern read.</summary>
 /// <param name="Rule">DescribeRule; null when absent.</param>
@@ -30,6 +51,9 @@ internal sealed record RuleRemoval(string RuleName, EventRuleInfo? Rule, bool No
 /// <param name="Missing">Desired targets about to be written whose resource does not exist.</param>
 /// <param name="Failure">A later read failed.</param>
 /// <param name="Removal">Alerts were removed from the spec: what removing the rule takes down (null when there is nothing to look at).</param>
+/// <param name="RuleArn">The rule's ARN (known before it exists); null when not needed.</param>
+/// <param name="Access">Each desired SNS and Lambda target's resource policy, read every pass.</param>
+/// <param name="Leaving">The resource policies of the operator's SNS and Lambda targets about to leave the rule.</param>
 internal sealed record RuleObservation(
     EventRuleInfo? Rule,
     AwsFailure? DescribeFailure,
@@ -37,7 +61,10 @@ internal sealed record RuleObservation(
     IReadOnlyList<EventTarget> Targets,
     IReadOnlySet<string> Missing,
     AwsFailure? Failure,
-    RuleRemoval? Removal);
+    RuleRemoval? Removal,
+    string? RuleArn = null,
+    IReadOnlyList<TargetAccess>? Access = null,
+    IReadOnlyList<TargetAccess>? Leaving = null);
 
 /// <summary>The alert rule concern's plan.</summary>
 /// <param name="Report">Plan and drift, with the verdict that holds when nothing is applied.</param>
@@ -48,6 +75,7 @@ internal sealed record RuleObservation(
 /// <param name="Removal">The rule's removal (alerts no longer in the spec).</param>
 /// <param name="ProblemEvents">Warnings that hold whether or not anything is applied.</param>
 /// <param name="ReadyMessage">The verdict once applied, when no problem stands.</param>
+/// <param name="Permissions">Statements to add to target policies (before the targets are put) and to remove (after).</param>
 internal sealed record RuleDelta(
     ConcernReport Report,
     string? RuleArn,
@@ -57,10 +85,11 @@ internal sealed record RuleDelta(
     IReadOnlyList<DesiredTarget> Ready,
     RuleRemoval? Removal,
     IReadOnlyList<PolicyEvent> ProblemEvents,
-    string? ReadyMessage)
+    string? ReadyMessage,
+    IReadOnlyList<PermissionWrite>? Permissions = null)
 {
     /// <summary>True when Apply has something to write.</summary>
-    public bool HasChanges => Put is not null || Remove.Count > 0 || Ready.Count > 0 || Removal is { HasWrites: true };
+    public bool HasChanges => Put is not null || Remove.Count > 0 || Ready.Count > 0 || Removal is { HasWrites: true } || Permissions is { Count: > 0 };
 }
 
 /// <summary>The session activity rule (S7, S8): only the operator's own rule and targets are ever changed.</summary>
@@ -83,7 +112,7 @@ internal static class AlertRule
 
             try
             {
-                var removal = await PlanRemovalAsync(aws.Rules, policy, ct).ConfigureAwait(false);
+                var removal = await PlanRemovalAsync(aws, policy, ct).ConfigureAwait(false);
                 return new RuleObservation(null, null, [], [], none, null, removal);
             }
             catch (AwsFailure f)
@@ -101,7 +130,8 @@ internal static class AlertRule
         try
         {
             string? account = null;
-            if (AlertRuleDesign.NeedsAccount(alerts))
+            var delivered = (alerts.SnsTopicArns?.Count ?? 0) + (alerts.LambdaFunctionArns?.Count ?? 0) > 0;
+            if (AlertRuleDesign.NeedsAccount(alerts) || (delivered && rule.Value?.Arn is not { Length: > 0 }))
             {
                 account = Arn.AccountOfRole(policy.Spec.RoleArn) ?? await aws.Identity.GetAccountIdAsync(ct).ConfigureAwait(false);
             }
@@ -109,15 +139,40 @@ internal static class AlertRule
             var desired = AlertRuleDesign.Targets(alerts, policy.Spec.Region, account);
             var targets = rule.Value is null ? [] : await aws.Rules.ListTargetsAsync(ruleName, ct).ConfigureAwait(false);
             var missing = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var target in ToPut(desired, targets))
+            // SNS and Lambda targets: their resource policies decide delivery, so they are read every pass (which also
+            // notices a target deleted since). Other targets are checked for existence only before they are put.
+            var access = new List<TargetAccess>();
+            foreach (var target in desired.Where(d => d.Kind is AlertTargetKind.SnsTopic or AlertTargetKind.LambdaFunction))
             {
-                if (target.Kind is { } kind && !await aws.AlertTargets.ExistsAsync(kind, target.Target.Arn, ct).ConfigureAwait(false))
+                var read = await ReadAccessAsync(aws.AlertTargets, target.Kind!.Value, target.Target.Arn, target.SpecPath, ct).ConfigureAwait(false);
+                access.Add(read);
+                if (!read.Exists)
+                {
+                    missing.Add(read.Arn);
+                }
+            }
+
+            foreach (var target in ToPut(desired, targets).Where(d => d.Kind is AlertTargetKind.CodePipeline))
+            {
+                if (!await aws.AlertTargets.ExistsAsync(target.Kind!.Value, target.Target.Arn, ct).ConfigureAwait(false))
                 {
                     missing.Add(target.Target.Arn);
                 }
             }
 
-            return new RuleObservation(rule.Value, null, desired, targets, missing, null, null);
+            var desiredArns = desired.Select(d => d.Target.Arn).ToHashSet(StringComparer.Ordinal);
+            var leaving = new List<TargetAccess>();
+            foreach (var t in targets.Where(t => t.Id.StartsWith(ResourceNames.TargetIdPrefix, StringComparison.Ordinal) && !desiredArns.Contains(t.Arn)))
+            {
+                if (DeliveredKind(t.Arn) is { } kind)
+                {
+                    leaving.Add(await ReadAccessAsync(aws.AlertTargets, kind, t.Arn, $"rule.targets[{t.Id}]", ct).ConfigureAwait(false));
+                }
+            }
+
+            var ruleArn = rule.Value?.Arn is { Length: > 0 } known ? known
+                : account is null ? null : TargetPermissions.RuleArn(policy.Spec.Region, account, ruleName);
+            return new RuleObservation(rule.Value, null, desired, targets, missing, null, null, ruleArn, access, leaving);
         }
         catch (AwsFailure f)
         {
@@ -232,6 +287,19 @@ internal static class AlertRule
             }
         }
 
+        // A target already on the rule that was deleted since: EventBridge's deliveries to it fail.
+        foreach (var gone in (observed.Access ?? []).Where(a => !a.Exists && !toPut.Any(t => t.Target.Arn == a.Arn)))
+        {
+            var message = $"{gone.SpecPath}: {gone.Arn} no longer exists; EventBridge's deliveries to it fail until it is re-created or removed from the policy.";
+            problems.Add(message);
+            problemEvents.Add(PolicyEvent.Warning("TargetNotFound", message));
+            report.Waiting = true;
+        }
+
+        var (permissions, blocked, blockedReason) = PlanPermissions(alerts, ruleName, observed, report);
+        problems.AddRange(blocked);
+        problemEvents.AddRange(blocked.Select(b => PolicyEvent.Warning(blockedReason!, b)));
+
         var tooMany = foreign.Count + desired.Count > PolicyValidator.MaxTargets;
         if (tooMany)
         {
@@ -249,16 +317,17 @@ internal static class AlertRule
         foreach (var t in toPut)
         {
             var had = existing.FirstOrDefault(e => e.Id == t.Target.Id);
-            report.Plan("rule", had is null ? ChangeAction.Create : ChangeAction.Update, $"rule.targets[{t.Target.Id}]", had?.Arn, t.Target.Arn + (t.Target.RoleArn is { } role ? $" (role {role})" : ""));
+            report.Plan("rule", had is null ? ChangeAction.Create : ChangeAction.Update, $"rule.targets[{t.Target.Id}]", had?.Arn,
+                t.Target.Arn + (t.Target.RoleArn is { } role ? $" (role {role})" : "") + (t.Target.Input is { } input ? $" (input {input})" : ""));
             report.Drift.Add($"rule.targets[{t.Target.Id}]");
         }
 
         report.Events.AddRange(problemEvents);
-        var pending = ruleChanges.Count + toRemove.Count + toPut.Count + (rule is null ? 1 : 0);
+        var pending = ruleChanges.Count + toRemove.Count + toPut.Count + (rule is null ? 1 : 0) + permissions.Count;
         string? readyMessage = null;
         if (problems.Count > 0)
         {
-            report.Set(false, tooMany ? "TooManyTargets" : "TargetNotFound", string.Join(" ", problems));
+            report.Set(false, tooMany ? "TooManyTargets" : blocked.Count > 0 && blocked.Count == problems.Count ? blockedReason! : "TargetNotFound", string.Join(" ", problems));
         }
         else
         {
@@ -277,21 +346,190 @@ internal static class AlertRule
         }
 
         var put = rule is null || ruleChanges.Count > 0 ? new EventRuleDefinition(ruleName, pattern, "ENABLED", description) : null;
-        return new RuleDelta(report, rule?.Arn, put, rule is null, toRemove, ready, null, problemEvents, readyMessage);
+        return new RuleDelta(report, rule?.Arn, put, rule is null, toRemove, ready, null, problemEvents, readyMessage, permissions);
+    }
+
+    /// <summary>Judges each SNS and Lambda target's resource policy: the statements to add (managePermissions) or
+    /// to remove (targets leaving the rule), and what stops delivery whatever the operator does, or that it may not
+    /// fix (managePermissions false). Adds the plan entries and drift; pure.</summary>
+    private static (List<PermissionWrite> Writes, List<string> Blocked, string? Reason) PlanPermissions(
+        AlertsSpec alerts, string ruleName, RuleObservation observed, ConcernReport report)
+    {
+        var writes = new List<PermissionWrite>();
+        var blocked = new List<string>();
+        string? reason = null;
+        var manage = alerts.ManagePermissions != false;
+        var sid = TargetPermissions.StatementId(ruleName);
+        var ruleArn = observed.RuleArn;
+        var account = ruleArn?.Split(':')[4] ?? "";
+        foreach (var a in (observed.Access ?? []).Where(a => a.Exists))
+        {
+            void Block(string why, string message)
+            {
+                reason ??= why;
+                blocked.Add(message);
+                report.Stalled.Add($"AlertsReady: {why} ({a.Arn})");
+            }
+
+            if (a.Kind == AlertTargetKind.SnsTopic && a.Fifo)
+            {
+                Block("TargetCannotReceive", $"{a.SpecPath}: {a.Arn} is a FIFO topic; EventBridge does not deliver these events to FIFO topics. Use a standard topic.");
+                continue;
+            }
+
+            if (a.Kind == AlertTargetKind.SnsTopic && TargetPermissions.IsAwsManagedSnsKey(a.KmsMasterKeyId))
+            {
+                Block("TargetCannotReceive", $"{a.SpecPath}: {a.Arn} is encrypted with the AWS managed key alias/aws/sns, whose key policy cannot let {TargetPermissions.EventsPrincipal} use it, so EventBridge can never publish to it. Encrypt the topic with a customer managed key whose key policy allows {TargetPermissions.EventsPrincipal} kms:GenerateDataKey and kms:Decrypt.");
+                continue;
+            }
+
+            // A customer managed key: EventBridge publishes only if its key policy lets events.amazonaws.com use it,
+            // which the operator does not read; the statement is still planned, but delivery is not promised.
+            if (a.Kind == AlertTargetKind.SnsTopic && a.KmsMasterKeyId is { } customerKey)
+            {
+                Block("KeyPolicyNotVerified", $"{a.SpecPath}: {a.Arn} is encrypted with the customer managed key {customerKey}; EventBridge can publish to it only if that key policy allows {TargetPermissions.EventsPrincipal} kms:GenerateDataKey and kms:Decrypt, which the operator does not read, so it cannot confirm alerts reach the topic. Check that key policy, or use an unencrypted topic.");
+            }
+
+            if (ruleArn is null)
+            {
+                continue;
+            }
+
+            var sns = a.Kind == AlertTargetKind.SnsTopic;
+            var action = sns ? TargetPermissions.SnsPublish : TargetPermissions.LambdaInvoke;
+            if (TargetPermissions.Allows(a.Policy, action, Resources(a.Arn), ruleArn, account))
+            {
+                continue;
+            }
+
+            var statement = TargetPermissions.TopicStatement(ruleName, a.Arn, ruleArn);
+            var grant = sns ? statement : TargetPermissions.LambdaCommand(ruleName, a.Arn, ruleArn);
+            if (!manage)
+            {
+                Block("DeliveryNotAllowed", sns
+                    ? $"{a.SpecPath}: the topic policy of {a.Arn} does not let {TargetPermissions.EventsPrincipal} publish (sns:Publish) for rule {ruleArn}, so EventBridge's deliveries fail silently. managePermissions is false: add this statement to the topic policy: {statement}"
+                    : $"{a.SpecPath}: the function policy of {a.Arn} does not let {TargetPermissions.EventsPrincipal} invoke it (lambda:InvokeFunction) for rule {ruleArn}, so EventBridge's deliveries fail silently. managePermissions is false: run {grant}");
+                continue;
+            }
+
+            // The policy the write leads to must allow: a Deny of someone else's would make every pass rewrite it in vain.
+            var after = TargetPermissions.WithStatement(a.Policy, sid, sns ? statement : TargetPermissions.FunctionStatement(ruleName, a.Arn, ruleArn));
+            if (!TargetPermissions.Allows(after, action, Resources(a.Arn), ruleArn, account))
+            {
+                Block("DeliveryNotAllowed", $"{a.SpecPath}: a statement in the policy of {a.Arn} denies {TargetPermissions.EventsPrincipal} {action} for rule {ruleArn}; the operator does not remove others' statements. Remove that Deny.");
+                continue;
+            }
+
+            var path = $"{a.SpecPath}.policy.statement[{sid}]";
+            report.Plan("permission", ChangeAction.Create, path, null, grant);
+            report.Drift.Add(path);
+            writes.Add(new PermissionWrite(a.Kind, a.Arn, a.SpecPath, true, sns ? after : null, !sns && TargetPermissions.HasStatement(a.Policy, sid), grant));
+        }
+
+        foreach (var a in (observed.Leaving ?? []).Where(a => a.Exists && TargetPermissions.HasStatement(a.Policy, sid)))
+        {
+            writes.Add(Revoke(a, sid, report));
+        }
+
+        return (writes, blocked, reason);
+    }
+
+    /// <summary>Plans removing the operator's statement from a target's policy.</summary>
+    private static PermissionWrite Revoke(TargetAccess a, string sid, ConcernReport report)
+    {
+        var path = $"{a.SpecPath}.policy.statement[{sid}]";
+        report.Plan("permission", ChangeAction.Delete, path, a.Arn, null);
+        report.Drift.Add(path);
+        return new PermissionWrite(a.Kind, a.Arn, a.SpecPath, false,
+            a.Kind == AlertTargetKind.SnsTopic ? TargetPermissions.WithoutStatement(a.Policy, sid) : null, false, sid);
+    }
+
+    /// <summary>What a statement's Resource may name for a target: its ARN, and for a function version or alias also the function.</summary>
+    private static string[] Resources(string arn)
+    {
+        var parts = arn.Split(':');
+        return parts.Length > 7 && parts[2] == "lambda" ? [arn, string.Join(':', parts[..7])] : [arn];
+    }
+
+    /// <summary>SNS or Lambda for a target ARN whose resource policy decides delivery; null for other targets.</summary>
+    private static AlertTargetKind? DeliveredKind(string arn)
+    {
+        var parts = arn.Split(':');
+        return parts.Length > 2 ? parts[2] switch { "sns" => AlertTargetKind.SnsTopic, "lambda" => AlertTargetKind.LambdaFunction, _ => null } : null;
+    }
+
+    /// <summary>Reads one SNS or Lambda target's resource policy (reads only).</summary>
+    private static async Task<TargetAccess> ReadAccessAsync(IAlertTargetPort port, AlertTargetKind kind, string arn, string specPath, CancellationToken ct)
+    {
+        if (kind == AlertTargetKind.SnsTopic)
+        {
+            var topic = await port.GetTopicAsync(arn, ct).ConfigureAwait(false);
+            return new TargetAccess(arn, kind, specPath, topic is not null, topic?.Policy, topic?.KmsMasterKeyId, topic?.Fifo == true);
+        }
+
+        var function = await port.GetFunctionPolicyAsync(arn, ct).ConfigureAwait(false);
+        return new TargetAccess(arn, kind, specPath, function is not null, function?.Policy, null, false);
+    }
+
+    /// <summary>Makes the permission writes (Enforce only); a write AWS refuses (denied, invalid) is returned as a
+    /// message naming what to grant by hand, other failures propagate.</summary>
+    private static async Task<List<string>> WritePermissionsAsync(IAlertTargetPort port, string ruleName, string? ruleArn, IEnumerable<PermissionWrite> writes, ConcernReport report, CancellationToken ct)
+    {
+        var refused = new List<string>();
+        var sid = TargetPermissions.StatementId(ruleName);
+        foreach (var w in writes)
+        {
+            try
+            {
+                switch (w)
+                {
+                    case { Kind: AlertTargetKind.SnsTopic, TopicPolicy: { } topicPolicy }:
+                        await report.WriteAsync(() => port.SetTopicPolicyAsync(w.Arn, topicPolicy, ct)).ConfigureAwait(false);
+                        break;
+                    case { Kind: AlertTargetKind.LambdaFunction, Add: true }:
+                        if (w.ReplacesStatement)
+                        {
+                            await report.WriteAsync(() => port.RemoveFunctionPermissionAsync(w.Arn, sid, ct)).ConfigureAwait(false);
+                        }
+
+                        await report.WriteAsync(() => port.AddFunctionPermissionAsync(w.Arn, sid, ruleArn!, ct)).ConfigureAwait(false);
+                        break;
+                    case { Kind: AlertTargetKind.LambdaFunction, Add: false }:
+                        await report.WriteAsync(() => port.RemoveFunctionPermissionAsync(w.Arn, sid, ct)).ConfigureAwait(false);
+                        break;
+                    default:
+                        continue;
+                }
+
+                report.Normal(w.Add ? "PermissionAdded" : "PermissionRemoved", w.Add
+                    ? $"Let {TargetPermissions.EventsPrincipal} deliver rule {ruleName}'s events to {w.Arn} (statement {sid})."
+                    : $"Removed statement {sid} ({TargetPermissions.EventsPrincipal}) from the policy of {w.Arn}.");
+            }
+            catch (AwsFailure f) when (w.Add && f.Kind is AwsFailureKind.AccessDenied or AwsFailureKind.Invalid)
+            {
+                var what = w.Kind == AlertTargetKind.SnsTopic ? "sns:SetTopicAttributes" : "lambda:AddPermission";
+                refused.Add($"{w.SpecPath}: the operator may not add {TargetPermissions.EventsPrincipal}'s permission to {w.Arn} ({what}: {f.Code ?? f.Kind.ToString()}), so EventBridge's deliveries fail silently. "
+                            + (w.Kind == AlertTargetKind.SnsTopic ? $"Add this statement to the topic policy: {w.Grant}" : $"Run {w.Grant}"));
+            }
+        }
+
+        return refused;
     }
 
     /// <summary>Writes the rule and its targets, or removes the rule (Enforce only); returns the report and status.ruleArn.</summary>
-    public static async Task<(ConcernReport Report, string? RuleArn)> ApplyAsync(IEventRulePort rules, PolicyFacts policy, RuleDelta delta, CancellationToken ct)
+    public static async Task<(ConcernReport Report, string? RuleArn)> ApplyAsync(IAwsEnvironment aws, PolicyFacts policy, RuleDelta delta, CancellationToken ct)
     {
+        var rules = aws.Rules;
         var report = delta.Report.CarryPlan();
         var ruleName = ResourceNames.Rule(policy.Name);
         report.Events.AddRange(delta.ProblemEvents);
         var ruleArn = delta.RuleArn;
+        var refused = new List<string>();
         try
         {
             if (delta.Removal is { } removal)
             {
-                await RemoveAsync(rules, removal, report, ct).ConfigureAwait(false);
+                await RemoveAsync(aws, removal, report, ct).ConfigureAwait(false);
                 report.Set(true, "NotConfigured", delta.ReadyMessage!);
                 return (report, removal.RuleGoes ? null : policy.Previous.RuleArn);
             }
@@ -310,13 +548,26 @@ internal static class AlertRule
                 report.Normal("TargetsRemoved", $"Removed target(s) {string.Join(", ", delta.Remove.Select(t => t.Arn))} from rule {ruleName}.");
             }
 
+            // EventBridge's permission first, so the first event after the target is put is delivered.
+            var permissions = delta.Permissions ?? [];
+            refused.AddRange(await WritePermissionsAsync(aws.AlertTargets, ruleName, ruleArn, permissions.Where(p => p.Add), report, ct).ConfigureAwait(false));
+
             if (delta.Ready.Count > 0)
             {
                 await report.WriteAsync(() => rules.PutTargetsAsync(ruleName, delta.Ready.Select(t => t.Target).ToList(), ct)).ConfigureAwait(false);
                 report.Normal("TargetsAdded", $"Put target(s) {string.Join(", ", delta.Ready.Select(t => t.Target.Arn))} on rule {ruleName}.");
             }
 
-            if (delta.ReadyMessage is { } ready)
+            await WritePermissionsAsync(aws.AlertTargets, ruleName, ruleArn, permissions.Where(p => !p.Add), report, ct).ConfigureAwait(false);
+
+            if (refused.Count > 0)
+            {
+                var message = string.Join(" ", refused);
+                report.Set(false, "DeliveryNotAllowed", message);
+                report.Stalled.Add("AlertsReady: DeliveryNotAllowed");
+                report.Warn("DeliveryNotAllowed", message);
+            }
+            else if (delta.ReadyMessage is { } ready)
             {
                 report.Set(true, "RuleReady", ready);
             }
@@ -336,23 +587,40 @@ internal static class AlertRule
 
     /// <summary>What removing the policy's rule takes down: the rule by its deterministic name, only when its
     /// description carries this policy's ownership marker, and only the operator's targets. Reads only.</summary>
-    public static async Task<RuleRemoval> PlanRemovalAsync(IEventRulePort rules, PolicyFacts policy, CancellationToken ct)
+    public static async Task<RuleRemoval> PlanRemovalAsync(IAwsEnvironment aws, PolicyFacts policy, CancellationToken ct)
     {
+        var rules = aws.Rules;
         var ruleName = ResourceNames.Rule(policy.Name);
         var rule = await rules.DescribeAsync(ruleName, ct).ConfigureAwait(false);
         if (rule is null)
         {
-            return new RuleRemoval(ruleName, null, false, [], 0);
+            return new RuleRemoval(ruleName, null, false, [], 0, []);
         }
 
         if (!ResourceNames.IsOwnedRule(rule.Description, policy.Name))
         {
-            return new RuleRemoval(ruleName, null, true, [], 0);
+            return new RuleRemoval(ruleName, null, true, [], 0, []);
         }
 
         var targets = await rules.ListTargetsAsync(ruleName, ct).ConfigureAwait(false);
         var ours = targets.Where(t => t.Id.StartsWith(ResourceNames.TargetIdPrefix, StringComparison.Ordinal)).ToList();
-        return new RuleRemoval(ruleName, rule, false, ours, targets.Count - ours.Count);
+        // The operator's statements on the SNS and Lambda targets it put: found by the Sid, read before anything is written.
+        var sid = TargetPermissions.StatementId(ruleName);
+        var permissions = new List<PermissionWrite>();
+        var planning = new ConcernReport(Type);
+        foreach (var t in ours)
+        {
+            if (DeliveredKind(t.Arn) is { } kind)
+            {
+                var access = await ReadAccessAsync(aws.AlertTargets, kind, t.Arn, $"rule.targets[{t.Id}]", ct).ConfigureAwait(false);
+                if (access.Exists && TargetPermissions.HasStatement(access.Policy, sid))
+                {
+                    permissions.Add(Revoke(access, sid, planning));
+                }
+            }
+        }
+
+        return new RuleRemoval(ruleName, rule, false, ours, targets.Count - ours.Count, permissions);
     }
 
     /// <summary>Adds a removal's planned changes and notes to <paramref name="report"/>.</summary>
@@ -374,6 +642,11 @@ internal static class AlertRule
             report.Plan("rule", ChangeAction.Delete, $"rule.targets[{t.Id}]", t.Arn, null);
         }
 
+        foreach (var p in removal.Permissions)
+        {
+            report.Plan("permission", ChangeAction.Delete, $"{p.SpecPath}.policy.statement[{p.Grant}]", p.Arn, null);
+        }
+
         if (removal.Foreign > 0)
         {
             report.Notes.Add($"Rule {removal.RuleName} keeps {removal.Foreign} target(s) the operator did not create, so the rule itself is kept.");
@@ -385,8 +658,9 @@ internal static class AlertRule
     }
 
     /// <summary>Removes the operator's targets and, when no foreign targets remain, the rule (Enforce only).</summary>
-    public static async Task RemoveAsync(IEventRulePort rules, RuleRemoval removal, ConcernReport report, CancellationToken ct)
+    public static async Task RemoveAsync(IAwsEnvironment aws, RuleRemoval removal, ConcernReport report, CancellationToken ct)
     {
+        var rules = aws.Rules;
         if (removal.Rule is null)
         {
             return;
@@ -396,6 +670,8 @@ internal static class AlertRule
         {
             await report.WriteAsync(() => rules.RemoveTargetsAsync(removal.RuleName, removal.Owned.Select(t => t.Id).ToList(), ct)).ConfigureAwait(false);
         }
+
+        await WritePermissionsAsync(aws.AlertTargets, removal.RuleName, removal.Rule.Arn, removal.Permissions, report, ct).ConfigureAwait(false);
 
         if (removal.RuleGoes)
         {
@@ -414,5 +690,5 @@ internal static class AlertRule
 
     /// <summary>The rule's planned changes with current and desired values, as the plan prints them (at most five).</summary>
     private static string Changes(ConcernReport report) =>
-        PreferencesDocument.Listed(report.Changes.Where(c => c.Concern == "rule").Select(c => c.ToString()).ToList(), "; ");
+        PreferencesDocument.Listed(report.Changes.Where(c => c.Concern is "rule" or "permission").Select(c => c.ToString()).ToList(), "; ");
 }

@@ -244,6 +244,16 @@ public static class CrdGenerator
             }
         }
 
+        if (p.GetCustomAttribute<MapBoundsAttribute>() is { } mb && schema["additionalProperties"] is Dictionary<string, object> values)
+        {
+            schema["maxProperties"] = mb.MaxProperties;
+            values["maxItems"] = mb.MaxItems;
+            if (values["items"] is Dictionary<string, object> value)
+            {
+                value["maxLength"] = mb.MaxLength;
+            }
+        }
+
         if (p.GetCustomAttribute<DefaultValueAttribute>() is { Value: { } dv })
         {
             schema["default"] = dv;
@@ -290,6 +300,11 @@ public static class CrdGenerator
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>))
         {
             return new() { ["type"] = "object", ["additionalProperties"] = ValueSchema(type.GetGenericArguments()[1]) };
+        }
+
+        if (ListItemType(type) is { } item)
+        {
+            return new() { ["type"] = "array", ["items"] = ValueSchema(item) };
         }
 
         if (type.IsClass && type.Namespace == typeof(SessionLoggingPolicySpec).Namespace)

@@ -52,3 +52,17 @@ public sealed class FormatAttribute(string format) : Attribute
 /// <summary>The node keeps fields the schema does not name (x-kubernetes-preserve-unknown-fields).</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Class, Inherited = false)]
 public sealed class PreserveUnknownFieldsAttribute : Attribute;
+
+/// <summary>Bounds of a map of string lists: most keys, values per key and characters per value (maxProperties, maxItems, maxLength).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class MapBoundsAttribute(int maxProperties, int maxItems, int maxLength) : Attribute
+{
+    /// <summary>Most keys.</summary>
+    public int MaxProperties { get; } = maxProperties;
+
+    /// <summary>Most values per key.</summary>
+    public int MaxItems { get; } = maxItems;
+
+    /// <summary>Longest value.</summary>
+    public int MaxLength { get; } = maxLength;
+}

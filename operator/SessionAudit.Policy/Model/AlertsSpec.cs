@@ -19,14 +19,14 @@ public sealed record AlertsSpec
     public IReadOnlyList<string>? Events { get; init; }
 
     /// <summary>SNS topics.</summary>
-    [Description("SNS topics notified of each matching call. The topic policy must allow events.amazonaws.com to publish.")]
+    [Description("SNS topics notified of each matching call. EventBridge publishes only when the topic policy allows events.amazonaws.com sns:Publish for the rule (the operator adds that statement unless managePermissions is false); a FIFO topic or one encrypted with alias/aws/sns never receives them.")]
     [ItemPattern(Patterns.SnsTopicArn)]
     [ListType("set")]
     [MaxLength(5)]
     public IReadOnlyList<string>? SnsTopicArns { get; init; }
 
     /// <summary>Lambda functions.</summary>
-    [Description("Lambda functions invoked on each matching call. The function policy must allow events.amazonaws.com to invoke it.")]
+    [Description("Lambda functions invoked on each matching call. EventBridge invokes them only when the function policy allows events.amazonaws.com lambda:InvokeFunction for the rule (the operator adds that permission unless managePermissions is false).")]
     [ItemPattern(Patterns.LambdaFunctionArn)]
     [ListType("set")]
     [MaxLength(5)]
@@ -43,4 +43,8 @@ public sealed record AlertsSpec
     [ListType("atomic")]
     [MaxLength(5)]
     public IReadOnlyList<RunCommandTargetSpec>? RunCommands { get; init; }
+
+    /// <summary>Whether the operator adds EventBridge's permission to SNS and Lambda targets.</summary>
+    [Description("Add one statement of the operator's own to each SNS topic policy and Lambda function policy (Sid: the rule's name; principal events.amazonaws.com; condition aws:SourceArn = the rule), merged without touching other statements, and remove it when the target or the policy goes. false: only check and report, in AlertsReady, the statement to add. Default true.")]
+    public bool? ManagePermissions { get; init; }
 }

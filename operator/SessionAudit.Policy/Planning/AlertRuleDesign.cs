@@ -82,16 +82,52 @@ public static class AlertRuleDesign
                 : $"arn:{partition}:ssm:{region}:{(r.DocumentName.StartsWith("AWS-", StringComparison.Ordinal) ? "" : account)}:document/{r.DocumentName}";
             var selection = r.Targets.Select(t => new RunCommandTarget(t.Key, t.Values.ToArray())).ToArray();
             var identity = arn + "|" + string.Join(";", selection.Select(t => t.Key + "=" + string.Join(",", t.Values)));
-            targets.Add(new(new EventTarget(ResourceNames.TargetId("run", identity), arn, r.RoleArn, selection), null, $"spec.alerts.runCommands[{i}]"));
+            targets.Add(new(new EventTarget(ResourceNames.TargetId("run", identity), arn, r.RoleArn, selection, Input(r.Parameters)), null, $"spec.alerts.runCommands[{i}]"));
         }
 
         return targets;
     }
 
+    /// <summary>A Run Command target's Input: the document parameters as a JSON object of string lists, names in
+    /// ordinal order (EventBridge passes it to SendCommand as Parameters); null without parameters.</summary>
+    public static string? Input(IReadOnlyDictionary<string, IReadOnlyList<string>>? parameters)
+    {
+        if (parameters is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var input = new JsonObject();
+        foreach (var (name, values) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            input[name] = new JsonArray((values ?? []).Select(v => (JsonNode?)v).ToArray());
+        }
+
+        return input.ToJsonString();
+    }
+
     /// <summary>True when AWS's target equals the desired one in every field PutTargets writes.</summary>
     public static bool SameTarget(EventTarget desired, EventTarget actual) =>
         desired.Id == actual.Id && desired.Arn == actual.Arn && (desired.RoleArn ?? "") == (actual.RoleArn ?? "")
-        && SameRunCommandTargets(desired.RunCommandTargets, actual.RunCommandTargets);
+        && SameRunCommandTargets(desired.RunCommandTargets, actual.RunCommandTargets)
+        && SameInput(desired.Input, actual.Input);
+
+    private static bool SameInput(string? a, string? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        try
+        {
+            return JsonNode.DeepEquals(JsonNode.Parse(a), JsonNode.Parse(b));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 
     private static bool SameRunCommandTargets(IReadOnlyList<RunCommandTarget>? a, IReadOnlyList<RunCommandTarget>? b)
     {

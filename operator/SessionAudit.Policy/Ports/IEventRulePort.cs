@@ -25,7 +25,8 @@ public sealed record RunCommandTarget(string Key, IReadOnlyList<string> Values);
 /// <param name="Arn">Target ARN (topic, function, pipeline, or SSM document for Run Command).</param>
 /// <param name="RoleArn">Role EventBridge assumes; required for CodePipeline and Run Command.</param>
 /// <param name="RunCommandTargets">RunCommandParameters.RunCommandTargets for Run Command targets; null otherwise.</param>
-public sealed record EventTarget(string Id, string Arn, string? RoleArn = null, IReadOnlyList<RunCommandTarget>? RunCommandTargets = null);
+/// <param name="Input">Input: constant JSON passed instead of the event (a Run Command target's document parameters); null for the event itself.</param>
+public sealed record EventTarget(string Id, string Arn, string? RoleArn = null, IReadOnlyList<RunCommandTarget>? RunCommandTargets = null, string? Input = null);
 
 /// <summary>EventBridge rules and targets on the default bus (DescribeRule, PutRule, DeleteRule, ListTargetsByRule, PutTargets, RemoveTargets).</summary>
 public interface IEventRulePort

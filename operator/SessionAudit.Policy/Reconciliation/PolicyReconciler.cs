@@ -86,7 +86,7 @@ public sealed class PolicyReconciler(IAwsScopeFactory scopes, TimeProvider time)
 
             if (ruleDelta.HasChanges)
             {
-                (ruleReport, ruleArn) = await AlertRule.ApplyAsync(aws.Rules, facts, ruleDelta, cancellationToken).ConfigureAwait(false);
+                (ruleReport, ruleArn) = await AlertRule.ApplyAsync(aws, facts, ruleDelta, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -190,13 +190,13 @@ public sealed class PolicyReconciler(IAwsScopeFactory scopes, TimeProvider time)
         var report = new ConcernReport(ConditionTypes.Ready);
         try
         {
-            var removal = await AlertRule.PlanRemovalAsync(aws.Rules, facts, ct).ConfigureAwait(false);
+            var removal = await AlertRule.PlanRemovalAsync(aws, facts, ct).ConfigureAwait(false);
             AlertRule.PlanRemoval(report, removal);
             var grants = await KmsGrants.PlanCleanupAsync(aws, facts, report, ct).ConfigureAwait(false);
             var restore = await PreferencesDocument.PlanCleanupAsync(aws.Documents, facts, report, ct).ConfigureAwait(false);
             if (enforce)
             {
-                await AlertRule.RemoveAsync(aws.Rules, removal, report, ct).ConfigureAwait(false);
+                await AlertRule.RemoveAsync(aws, removal, report, ct).ConfigureAwait(false);
                 await KmsGrants.CleanupAsync(aws.Grants, grants, report, ct).ConfigureAwait(false);
                 if (restore is not null)
                 {

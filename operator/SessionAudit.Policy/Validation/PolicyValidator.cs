@@ -177,6 +177,7 @@ public static class PolicyValidator
                     }
 
                     CheckArn($"spec.alerts.runCommands[{i}].roleArn", rc.RoleArn, partition, null, errors);
+                    CheckParameters($"spec.alerts.runCommands[{i}].parameters", rc.Parameters, errors);
                     if (rc.Targets is { } targets)
                     {
                         for (var t = 0; t < targets.Count; t++)
@@ -283,6 +284,47 @@ public static class PolicyValidator
             {
                 errors.Add(new($"{path}[{i}]", $"duplicate \"{SchemaRules.Shorten(v)}\""));
             }
+        }
+    }
+
+    /// <summary>Run Command parameters: names of [A-Za-z0-9_], bounded counts and lengths, and an Input JSON EventBridge accepts.</summary>
+    private static void CheckParameters(string path, IReadOnlyDictionary<string, IReadOnlyList<string>>? parameters, List<ValidationError> errors)
+    {
+        if (parameters is null)
+        {
+            return;
+        }
+
+        if (parameters.Count > RunCommandTargetSpec.MaxParameters)
+        {
+            errors.Add(new(path, $"has {parameters.Count} parameters; at most {RunCommandTargetSpec.MaxParameters}"));
+        }
+
+        foreach (var (name, values) in parameters)
+        {
+            if (!SchemaRules.Matches("^[A-Za-z0-9_]{1,128}$", name))
+            {
+                errors.Add(new($"{path}.{SchemaRules.Shorten(name)}", "a parameter name is 1 to 128 of A-Z, a-z, 0-9 and _"));
+            }
+
+            if (values is null || values.Count == 0 || values.Count > RunCommandTargetSpec.MaxParameterValues)
+            {
+                errors.Add(new($"{path}.{SchemaRules.Shorten(name)}", $"needs 1 to {RunCommandTargetSpec.MaxParameterValues} values"));
+                continue;
+            }
+
+            for (var v = 0; v < values.Count; v++)
+            {
+                if (values[v] is null || values[v].Length > RunCommandTargetSpec.MaxParameterValueLength)
+                {
+                    errors.Add(new($"{path}.{SchemaRules.Shorten(name)}[{v}]", $"must be a string of at most {RunCommandTargetSpec.MaxParameterValueLength} characters"));
+                }
+            }
+        }
+
+        if (Planning.AlertRuleDesign.Input(parameters) is { Length: > RunCommandTargetSpec.MaxInputLength } input)
+        {
+            errors.Add(new(path, $"makes an Input of {input.Length} characters of JSON; EventBridge takes at most {RunCommandTargetSpec.MaxInputLength}"));
         }
     }
 }

@@ -1,4 +1,5 @@
 using SessionAudit.Aws.Tests.Support;
+using SessionAudit.Policy.Planning;
 using SessionAudit.Policy.Ports;
 using Xunit;
 
@@ -292,6 +293,50 @@ public sealed class PolicyPortsAgainstSandboxTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task Topic_and_function_policies_are_read_and_the_operators_permission_added_and_removed()
+    {
+        using var account = fixture.NewAccount($"""
+            - name: {Region}
+              topics:
+                - name: session-alerts
+                - name: sealed
+                  kmsMasterKeyId: alias/aws/sns
+                - name: ordered.fifo
+              functions:
+                - name: session-hook
+            """);
+        var targets = account.Factory.For(Scope).AlertTargets;
+        var prefix = $"{Region}:{account.AccountId}";
+        var topicArn = $"arn:aws:sns:{prefix}:session-alerts";
+        var functionArn = $"arn:aws:lambda:{prefix}:function:session-hook";
+        var ruleArn = $"arn:aws:events:{prefix}:rule/session-audit-prod";
+
+        var topic = await targets.GetTopicAsync(topicArn, Ct);
+        Assert.NotNull(topic);
+        Assert.Contains("__default_statement_ID", topic.Policy, StringComparison.Ordinal);
+        Assert.Null(topic.KmsMasterKeyId);
+        Assert.False(topic.Fifo);
+        Assert.Equal("alias/aws/sns", (await targets.GetTopicAsync($"arn:aws:sns:{prefix}:sealed", Ct))!.KmsMasterKeyId);
+        Assert.True((await targets.GetTopicAsync($"arn:aws:sns:{prefix}:ordered.fifo", Ct))!.Fifo);
+        Assert.Null(await targets.GetTopicAsync($"arn:aws:sns:{prefix}:missing", Ct));
+
+        var merged = TargetPermissions.WithStatement(topic.Policy, "session-audit-prod", TargetPermissions.TopicStatement("session-audit-prod", topicArn, ruleArn));
+        await targets.SetTopicPolicyAsync(topicArn, merged, Ct);
+        Assert.Equal(merged, (await targets.GetTopicAsync(topicArn, Ct))!.Policy);
+
+        Assert.Equal(new FunctionAccess(functionArn, null), await targets.GetFunctionPolicyAsync(functionArn, Ct));
+        Assert.Null(await targets.GetFunctionPolicyAsync($"arn:aws:lambda:{prefix}:function:missing", Ct));
+        await targets.AddFunctionPermissionAsync(functionArn, "session-audit-prod", ruleArn, Ct);
+        var function = await targets.GetFunctionPolicyAsync(functionArn, Ct);
+        Assert.True(TargetPermissions.Allows(function!.Policy, TargetPermissions.LambdaInvoke, [functionArn], ruleArn, account.AccountId));
+        var again = await Assert.ThrowsAsync<AwsFailure>(() => targets.AddFunctionPermissionAsync(functionArn, "session-audit-prod", ruleArn, Ct));
+        Assert.Equal(AwsFailureKind.Conflict, again.Kind);
+        await targets.RemoveFunctionPermissionAsync(functionArn, "session-audit-prod", Ct);
+        await targets.RemoveFunctionPermissionAsync(functionArn, "session-audit-prod", Ct);
+        Assert.Null((await targets.GetFunctionPolicyAsync(functionArn, Ct))!.Policy);
+    }
+
+    [Fact]
     public async Task Rules_and_targets_round_trip_and_failed_entries_are_failures()
     {
         using var account = fixture.NewAccount($"""
@@ -310,10 +355,11 @@ public sealed class PolicyPortsAgainstSandboxTests(SandboxFixture fixture)
 
         await rules.PutTargetsAsync("session-activity", [new EventTarget("sns", topic),
             new EventTarget("run", $"arn:aws:ssm:{Region}::document/AWS-RunShellScript", "arn:aws:iam::123456789012:role/events",
-                [new RunCommandTarget("InstanceIds", ["i-0123456789abcdef0"])])], Ct);
+                [new RunCommandTarget("InstanceIds", ["i-0123456789abcdef0"])], """{"commands":["uptime"]}""")], Ct);
         var listed = await rules.ListTargetsAsync("session-activity", Ct);
         Assert.Equal(["run", "sns"], listed.Select(t => t.Id).Order());
         Assert.Equal(["i-0123456789abcdef0"], listed.Single(t => t.Id == "run").RunCommandTargets!.Single().Values);
+        Assert.Equal("""{"commands":["uptime"]}""", listed.Single(t => t.Id == "run").Input);
 
         var tooMany = Enumerable.Range(0, 6).Select(i => new EventTarget($"t{i}", topic)).ToArray();
         var limit = await Assert.ThrowsAsync<AwsFailure>(() => rules.PutTargetsAsync("session-activity", tooMany, Ct));

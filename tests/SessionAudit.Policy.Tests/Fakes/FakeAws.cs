@@ -29,6 +29,11 @@ internal sealed class FakeAws : IAwsScopeFactory, IAwsEnvironment, ICallerIdenti
     public Dictionary<string, List<KmsGrant>> Grants { get; } = [];
     public AuditTrailInfo Trail { get; set; } = new(true, $"arn:aws:cloudtrail:{Region}:{Account}:trail/management");
     public HashSet<string> ExistingTargets { get; } = [];
+
+    /// <summary>Topic and function policies by ARN; an existing target without an entry has one that lets EventBridge deliver.</summary>
+    public Dictionary<string, string?> TargetPolicies { get; } = [];
+    public Dictionary<string, string> TopicKeys { get; } = [];
+    public HashSet<string> FifoTopics { get; } = [];
     public Dictionary<string, EventRuleInfo> Rules { get; } = [];
     public Dictionary<string, List<EventTarget>> RuleTargets { get; } = [];
 
@@ -247,6 +252,69 @@ internal sealed class FakeAws : IAwsScopeFactory, IAwsEnvironment, ICallerIdenti
     {
         Call("read", "TargetExists");
         return Task.FromResult(ExistingTargets.Contains(arn));
+    }
+
+    /// <summary>The policy SNS gives a new topic: its owner account only.</summary>
+    public static string DefaultTopicPolicy(string arn) =>
+        $$$$"""{"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{"Sid":"__default_statement_ID","Effect":"Allow","Principal":{"AWS":"*"},"Action":["SNS:GetTopicAttributes","SNS:SetTopicAttributes","SNS:AddPermission","SNS:RemovePermission","SNS:DeleteTopic","SNS:Subscribe","SNS:ListSubscriptionsByTopic","SNS:Publish"],"Resource":"{{{{arn}}}}","Condition":{"StringEquals":{"AWS:SourceOwner":"{{{{Account}}}}"}}}]}""";
+
+    private static string OpenPolicy(string arn, string action) =>
+        $$"""{"Version":"2012-10-17","Statement":[{"Sid":"set-up-by-hand","Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"{{action}}","Resource":"{{arn}}"}]}""";
+
+    public Task<TopicAccess?> GetTopicAsync(string topicArn, CancellationToken cancellationToken)
+    {
+        Call("read", "GetTopicAttributes");
+        return Task.FromResult(ExistingTargets.Contains(topicArn)
+            ? new TopicAccess(topicArn, TargetPolicies.TryGetValue(topicArn, out var p) ? p : OpenPolicy(topicArn, "sns:Publish"), TopicKeys.GetValueOrDefault(topicArn), FifoTopics.Contains(topicArn))
+            : null);
+    }
+
+    public Task<FunctionAccess?> GetFunctionPolicyAsync(string functionArn, CancellationToken cancellationToken)
+    {
+        Call("read", "GetPolicy");
+        return Task.FromResult(ExistingTargets.Contains(functionArn)
+            ? new FunctionAccess(functionArn, TargetPolicies.TryGetValue(functionArn, out var p) ? p : OpenPolicy(functionArn, "lambda:InvokeFunction"))
+            : null);
+    }
+
+    public Task SetTopicPolicyAsync(string topicArn, string policy, CancellationToken cancellationToken)
+    {
+        Call("write", "SetTopicAttributes");
+        TargetPolicies[topicArn] = policy;
+        return Task.CompletedTask;
+    }
+
+    public Task AddFunctionPermissionAsync(string functionArn, string statementId, string sourceArn, CancellationToken cancellationToken)
+    {
+        Call("write", "AddPermission");
+        var policy = System.Text.Json.Nodes.JsonNode.Parse(TargetPolicies.GetValueOrDefault(functionArn) ?? """{"Version":"2012-10-17","Id":"default","Statement":[]}""")!;
+        var statements = policy["Statement"]!.AsArray();
+        if (statements.Any(x => (string?)x!["Sid"] == statementId))
+        {
+            throw new AwsFailure(AwsFailureKind.Conflict, "ResourceConflictException", "The statement id provided already exists.");
+        }
+
+        statements.Add(System.Text.Json.Nodes.JsonNode.Parse($$$$"""{"Sid":"{{{{statementId}}}}","Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"{{{{functionArn}}}}","Condition":{"ArnLike":{"AWS:SourceArn":"{{{{sourceArn}}}}"}}}"""));
+        TargetPolicies[functionArn] = policy.ToJsonString();
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveFunctionPermissionAsync(string functionArn, string statementId, CancellationToken cancellationToken)
+    {
+        Call("write", "RemovePermission");
+        if (TargetPolicies.GetValueOrDefault(functionArn) is { } text)
+        {
+            var policy = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+            var statements = policy["Statement"]!.AsArray();
+            foreach (var x in statements.Where(x => (string?)x!["Sid"] == statementId).ToList())
+            {
+                statements.Remove(x);
+            }
+
+            TargetPolicies[functionArn] = statements.Count == 0 ? null : policy.ToJsonString();
+        }
+
+        return Task.CompletedTask;
     }
 
     Task<EventRuleInfo?> IEventRulePort.DescribeAsync(string ruleName, CancellationToken cancellationToken)

@@ -30,7 +30,7 @@ public sealed class ReadEconomyTests
     }
 
     [Fact]
-    public async Task No_op_of_a_full_spec_reads_each_of_its_eight_concerns_exactly_once_and_never_DescribeDocument()
+    public async Task No_op_of_a_full_spec_reads_each_of_its_eight_concerns_exactly_once_and_each_delivery_permission_and_never_DescribeDocument()
     {
         var s = new Scenario();
         await s.RunAsync();
@@ -41,7 +41,7 @@ public sealed class ReadEconomyTests
         Assert.Equal(0, s.Aws.Writes);
         Assert.Equal(
             ["read:DescribeBucket", "read:DescribeLogGroups", "read:DescribeKey", "read:DescribeTrails", "read:GetDocument",
-             "read:ListGrants", "read:DescribeRule", "read:ListTargetsByRule"],
+             "read:ListGrants", "read:DescribeRule", "read:ListTargetsByRule", "read:GetTopicAttributes", "read:GetPolicy"],
             Reads(s.Aws));
     }
 

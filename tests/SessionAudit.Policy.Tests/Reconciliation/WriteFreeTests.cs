@@ -105,6 +105,17 @@ public sealed class WriteFreeTests
             aws.ExistingTargets.Add(arn);
         }
 
+        // As AWS makes them: a topic lets only its owner publish, a function has no policy; EventBridge's permission is to add.
+        foreach (var arn in spec.Alerts?.SnsTopicArns ?? [])
+        {
+            aws.TargetPolicies[arn] = FakeAws.DefaultTopicPolicy(arn);
+        }
+
+        foreach (var arn in spec.Alerts?.LambdaFunctionArns ?? [])
+        {
+            aws.TargetPolicies[arn] = null;
+        }
+
         var old = aws.AddKey("alias/retired", KmsKeyManager.Customer);
         var staleGrant = await aws.CreateAsync(old.Arn, "arn:aws:iam::111122223333:role/gone", ["Decrypt", "GenerateDataKey"], Planning.ResourceNames.Grant(policy.Metadata.Name, policy.Spec), TestContext.Current.CancellationToken);
         SessionLoggingPolicyStatus status = new() { Grants = [new GrantStatus { Grantee = "arn:aws:iam::111122223333:role/gone", GrantId = staleGrant, KeyArn = old.Arn }] };
@@ -127,7 +138,7 @@ public sealed class WriteFreeTests
     }
 
     /// <summary>The fake's reads, and writes that throw.</summary>
-    private sealed class WritesThrow(FakeAws inner) : IAwsScopeFactory, IAwsEnvironment, IPreferencesDocumentPort, IKmsGrantPort, IEventRulePort
+    private sealed class WritesThrow(FakeAws inner) : IAwsScopeFactory, IAwsEnvironment, IPreferencesDocumentPort, IKmsGrantPort, IEventRulePort, IAlertTargetPort
     {
         public AwsScope Scope => inner.Scope;
         public ICallerIdentityPort Identity => inner;
@@ -137,7 +148,7 @@ public sealed class WriteFreeTests
         public IKmsKeyPort Keys => inner;
         public IKmsGrantPort Grants => this;
         public ICloudTrailPort Trails => inner;
-        public IAlertTargetPort AlertTargets => inner;
+        public IAlertTargetPort AlertTargets => this;
         public IEventRulePort Rules => this;
 
         public IAwsEnvironment For(AwsScope scope)
@@ -166,5 +177,12 @@ public sealed class WriteFreeTests
         public Task<IReadOnlyList<EventTarget>> ListTargetsAsync(string ruleName, CancellationToken cancellationToken) => inner.ListTargetsAsync(ruleName, cancellationToken);
         public Task PutTargetsAsync(string ruleName, IReadOnlyList<EventTarget> targets, CancellationToken cancellationToken) => throw Write("events:PutTargets");
         public Task RemoveTargetsAsync(string ruleName, IReadOnlyList<string> targetIds, CancellationToken cancellationToken) => throw Write("events:RemoveTargets");
+
+        public Task<bool> ExistsAsync(AlertTargetKind kind, string arn, CancellationToken cancellationToken) => inner.ExistsAsync(kind, arn, cancellationToken);
+        public Task<TopicAccess?> GetTopicAsync(string topicArn, CancellationToken cancellationToken) => inner.GetTopicAsync(topicArn, cancellationToken);
+        public Task<FunctionAccess?> GetFunctionPolicyAsync(string functionArn, CancellationToken cancellationToken) => inner.GetFunctionPolicyAsync(functionArn, cancellationToken);
+        public Task SetTopicPolicyAsync(string topicArn, string policy, CancellationToken cancellationToken) => throw Write("sns:SetTopicAttributes");
+        public Task AddFunctionPermissionAsync(string functionArn, string statementId, string sourceArn, CancellationToken cancellationToken) => throw Write("lambda:AddPermission");
+        public Task RemoveFunctionPermissionAsync(string functionArn, string statementId, CancellationToken cancellationToken) => throw Write("lambda:RemovePermission");
     }
 }

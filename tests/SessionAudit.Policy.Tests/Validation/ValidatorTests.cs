@@ -46,6 +46,10 @@ public sealed class ValidatorTests
         { "streamNoGroup", "spec.cloudWatch.streaming" },
         { "instanceId", "spec.alerts.runCommands[0].targets[0].values[0]" },
         { "pipelineRole", "spec.alerts.codePipelines[0].roleArn" },
+        { "twoTargetBlocks", "spec.alerts.runCommands[0].targets" },
+        { "parameterName", "spec.alerts.runCommands[0].parameters.bad-name" },
+        { "parameterNoValues", "spec.alerts.runCommands[0].parameters.commands" },
+        { "inputTooLong", "spec.alerts.runCommands[0].parameters" },
     };
 
     [Theory]
@@ -74,6 +78,10 @@ public sealed class ValidatorTests
             "streamNoGroup" => ok with { CloudWatch = new CloudWatchLoggingSpec { Streaming = true } },
             "instanceId" => ok with { Alerts = ok.Alerts! with { RunCommands = [ok.Alerts.RunCommands![0] with { Targets = [new RunCommandInstanceTargetSpec { Key = "InstanceIds", Values = ["web-1"] }] }] } },
             "pipelineRole" => ok with { Alerts = ok.Alerts! with { CodePipelines = [new CodePipelineTargetSpec { Arn = Scenario.Pipeline, RoleArn = "role" }] } },
+            "twoTargetBlocks" => ok with { Alerts = ok.Alerts! with { RunCommands = [ok.Alerts.RunCommands![0] with { Targets = [.. ok.Alerts.RunCommands[0].Targets, new RunCommandInstanceTargetSpec { Key = "tag:Role", Values = ["web"] }] }] } },
+            "parameterName" => ok with { Alerts = ok.Alerts! with { RunCommands = [ok.Alerts.RunCommands![0] with { Parameters = new Dictionary<string, IReadOnlyList<string>> { ["bad-name"] = ["x"] } }] } },
+            "parameterNoValues" => ok with { Alerts = ok.Alerts! with { RunCommands = [ok.Alerts.RunCommands![0] with { Parameters = new Dictionary<string, IReadOnlyList<string>> { ["commands"] = [] } }] } },
+            "inputTooLong" => ok with { Alerts = ok.Alerts! with { RunCommands = [ok.Alerts.RunCommands![0] with { Parameters = new Dictionary<string, IReadOnlyList<string>> { ["commands"] = [new string('x', 4000), new string('y', 4000), new string('z', 400)] } }] } },
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
 

@@ -26,5 +26,32 @@ public sealed record FunctionConfiguration
     public string? Version { get; init; }
 }
 
+/// <summary>GetPolicyResponse.</summary>
+public sealed record GetPolicyResponse
+{
+    /// <summary>Policy: the resource-based policy JSON.</summary>
+    public string? Policy { get; init; }
+    /// <summary>RevisionId.</summary>
+    public string? RevisionId { get; init; }
+}
+
+/// <summary>AddPermissionRequest (body members; FunctionName is in the URI).</summary>
+public sealed record AddPermissionRequest
+{
+    /// <summary>StatementId (required).</summary>
+    public required string StatementId { get; init; }
+    /// <summary>Action (required), for example lambda:InvokeFunction.</summary>
+    public required string Action { get; init; }
+    /// <summary>Principal (required), for example events.amazonaws.com.</summary>
+    public required string Principal { get; init; }
+    /// <summary>SourceArn.</summary>
+    public string? SourceArn { get; init; }
+    /// <summary>SourceAccount.</summary>
+    public string? SourceAccount { get; init; }
+}
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(GetFunctionResponse))]
+[JsonSerializable(typeof(GetPolicyResponse))]
+[JsonSerializable(typeof(AddPermissionRequest))]
 internal sealed partial class LambdaJson : JsonSerializerContext;

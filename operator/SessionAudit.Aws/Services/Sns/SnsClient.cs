@@ -30,4 +30,9 @@ public sealed class SnsClient
         }
         return attributes;
     }
+
+    /// <summary>SetTopicAttributes: sets one attribute (for example Policy).</summary>
+    public async Task SetTopicAttributesAsync(string topicArn, string attributeName, string attributeValue, CancellationToken cancellationToken) =>
+        await Protocol.InvokeAsync("SetTopicAttributes",
+            [new("TopicArn", topicArn), new("AttributeName", attributeName), new("AttributeValue", attributeValue)], cancellationToken).ConfigureAwait(false);
 }
