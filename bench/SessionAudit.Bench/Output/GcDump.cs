@@ -24,9 +24,12 @@ public static class GcDump
             return "gcdump report failed: " + report.Trim();
         }
 
-        // The report lists types by total size, largest first, after a header line.
-        var top = report.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && char.IsDigit(l[0])).Take(12);
-        return $"heap dump {file}; largest types: " + string.Join("; ", top);
+        // The report starts with two totals ("N  GC Heap bytes", "N  GC Heap objects"), then lists types by total
+        // size, largest first, after a header line.
+        var lines = report.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && char.IsDigit(l[0])).ToList();
+        var totals = lines.Where(l => l.Contains("GC Heap", StringComparison.Ordinal));
+        var top = lines.Where(l => !l.Contains("GC Heap", StringComparison.Ordinal)).Take(12);
+        return $"heap dump {file} ({string.Join(", ", totals)}); largest types: " + string.Join("; ", top);
     }
 
     private static async Task<(bool Ok, string Output)> RunAsync(string tool, IEnumerable<string> args, CancellationToken ct)
