@@ -32,6 +32,17 @@ public sealed class SessionLoggingRulesTests
     }
 
     [Fact]
+    public void An_absent_preferences_document_is_a_plain_shell_session_and_any_other_absent_document_is_unknown()
+    {
+        var rules = new SessionLoggingRules();
+        var absent = SessionDocumentType.NotFound("InvalidDocument: Document with name X does not exist.");
+        Assert.Equal(NotLoggedReason.None, rules.Classify("SSM-SessionManagerRunShell", "Terminated", absent));
+        Assert.Equal(NotLoggedReason.Unknown, rules.Classify("Team-Shell", "Terminated", absent));
+        // Refused is not absent: whether the preferences were changed to something else is unknown.
+        Assert.Equal(NotLoggedReason.Unknown, rules.Classify("SSM-SessionManagerRunShell", "Terminated", SessionDocumentType.Unreadable("AccessDeniedException: not allowed")));
+    }
+
+    [Fact]
     public void Documents_named_as_port_forwarding_are_not_read()
     {
         var rules = new SessionLoggingRules(["Team-DatabaseTunnel"]);

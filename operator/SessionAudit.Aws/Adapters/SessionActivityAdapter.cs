@@ -95,6 +95,10 @@ internal sealed class SessionActivityAdapter(AwsClients clients) : ISessionActiv
                 ? new SessionDocumentType(type)
                 : SessionDocumentType.Unreadable($"document {documentName} has no sessionType (type {document.DocumentType?.Value ?? "unknown"})");
         }
+        catch (Policy.Ports.AwsFailure f) when (f.Code == "InvalidDocument")
+        {
+            return SessionDocumentType.NotFound($"{f.Code}: {f.Message}");
+        }
         catch (Policy.Ports.AwsFailure f)
         {
             return SessionDocumentType.Unreadable($"{f.Code ?? f.Kind.ToString()}: {f.Message}");

@@ -8,12 +8,18 @@ namespace SessionAudit.Reporting.Engine;
 /// may create a document of type Port. "Logging and auditing are not available for Session Manager sessions that connect
 /// through port forwarding or SSH" (Session Manager user guide, session-manager-logging): Port sessions are never logged;
 /// Standard_Stream (shell), InteractiveCommands and NonInteractiveCommands sessions are. A session that failed to start
-/// has nothing to log; a document that cannot be read leaves the answer unknown.
+/// has nothing to log; a document that cannot be read leaves the answer unknown, except an absent preferences document
+/// (<see cref="DefaultShellDocument"/>), whose sessions are plain shell sessions.
 /// </summary>
 public sealed class SessionLoggingRules
 {
     /// <summary>The AWS-owned SSH Session document (used by the <c>ProxyCommand</c> of ssh and scp); of type Port.</summary>
     public const string AwsSshDocument = "AWS-StartSSHSession";
+
+    /// <summary>The document DescribeSessions names for a plain shell session: the Session Manager preferences document,
+    /// of type Standard_Stream. An account that never saved preferences has none, and its shell sessions run with the
+    /// defaults, so an absent one still means a shell session.</summary>
+    public const string DefaultShellDocument = "SSM-SessionManagerRunShell";
 
     /// <summary>The DescribeSessions status of a session that did not start.</summary>
     public const string FailedStatus = "Failed";
@@ -55,6 +61,11 @@ public sealed class SessionLoggingRules
         if (portForwarding.Contains(documentName))
         {
             return NotLoggedReason.PortForwarding;
+        }
+
+        if (type is { Absent: true } && string.Equals(documentName, DefaultShellDocument, StringComparison.Ordinal))
+        {
+            return NotLoggedReason.None;
         }
 
         return type?.SessionType switch

@@ -4,8 +4,12 @@ namespace SessionAudit.Reporting.Ports;
 /// why it could not be read.</summary>
 /// <param name="SessionType">Standard_Stream, InteractiveCommands, NonInteractiveCommands or Port; null when unknown.</param>
 /// <param name="Error">Why the document could not be read; null when it was.</param>
-public sealed record SessionDocumentType(string? SessionType, string? Error = null)
+/// <param name="Absent">True when the account has no document of that name (GetDocument: InvalidDocument).</param>
+public sealed record SessionDocumentType(string? SessionType, string? Error = null, bool Absent = false)
 {
+    /// <summary>A document the account does not have.</summary>
+    public static SessionDocumentType NotFound(string error) => new(null, error, Absent: true);
+
     /// <summary>A document that could not be read (AccessDenied, deleted, not JSON...).</summary>
     public static SessionDocumentType Unreadable(string error) => new(null, error);
 }
