@@ -70,7 +70,9 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
         _scopes.GetOrAdd(Normalize(scope), s => new Lazy<Entry>(() =>
         {
             var clients = new AwsClients(s, _options, _credentials, _sdk, _endpoints, Runner, _primaryHandler);
-            return new Entry(clients, new AwsEnvironment(clients), new SessionActivityAdapter(clients), new ReportExportAdapter(clients));
+            // A bucket may live in another region than the policy: its calls use that region's clients of the same role.
+            var buckets = new S3BucketRegions(region => Get(s with { Region = region }).Clients);
+            return new Entry(clients, new AwsEnvironment(clients, buckets), new SessionActivityAdapter(clients), new ReportExportAdapter(clients, buckets));
         })).Value;
 
     // An empty external id and none are the same scope.

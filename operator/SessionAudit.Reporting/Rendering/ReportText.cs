@@ -85,13 +85,14 @@ public static class ReportText
         };
     }
 
-    /// <summary>The stable machine code of a reason: <c>port-forwarding</c>, <c>ssh</c>, <c>failed-to-start</c>; empty when logged.</summary>
+    /// <summary>The stable machine code of a reason: <c>port-forwarding</c>, <c>ssh</c>, <c>failed-to-start</c>, <c>unknown</c>; empty when logged.</summary>
     public static string ReasonCode(NotLoggedReason reason) => reason switch
     {
         NotLoggedReason.None => string.Empty,
         NotLoggedReason.PortForwarding => "port-forwarding",
         NotLoggedReason.Ssh => "ssh",
         NotLoggedReason.FailedToStart => "failed-to-start",
+        NotLoggedReason.Unknown => "unknown",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
@@ -102,6 +103,7 @@ public static class ReportText
         NotLoggedReason.PortForwarding => "port forwarding",
         NotLoggedReason.Ssh => "SSH",
         NotLoggedReason.FailedToStart => "failed to start",
+        NotLoggedReason.Unknown => "unknown: the session document could not be read",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
