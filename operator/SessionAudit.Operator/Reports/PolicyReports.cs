@@ -39,6 +39,8 @@ public sealed partial class PolicyReports(AwsScopeFactory aws, ReportStore store
             var report = await engine.RunAsync(
                 new ReportOptions
                 {
+                    Account = await ReportAccount.OfAsync(aws, scope, ct),
+                    Region = scope.Region,
                     Days = spec.LookbackDays,
                     KmsEncryptionConfigured = !string.IsNullOrEmpty(policy.Spec.Kms?.KeyId),
                     CloudWatchStreamingConfigured = policy.Spec.CloudWatch?.Streaming == true,

@@ -26,6 +26,12 @@ public sealed record ReportOptions
     /// flagged (Session Manager prerequisites).</summary>
     public bool ShellProfileConfigured { get; init; }
 
+    /// <summary>The AWS account the sessions are from (12 digits), shown by every format; null when not known.</summary>
+    public string? Account { get; init; }
+
+    /// <summary>The AWS region the sessions are from, shown by every format; null when not known.</summary>
+    public string? Region { get; init; }
+
     /// <summary>How many targets and owners the top lists show.</summary>
     public int TopCount { get; init; } = 10;
 

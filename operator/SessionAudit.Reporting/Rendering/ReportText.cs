@@ -114,6 +114,13 @@ public static class ReportText
     /// <summary>The lower-case name of the DescribeSessions list: <c>history</c> or <c>active</c>.</summary>
     public static string StateCode(SessionState state) => state == SessionState.Active ? "active" : "history";
 
+    /// <summary>A count and its noun, singular for one: <c>1 session</c>, <c>2 sessions</c>, <c>1,000 sessions</c>.</summary>
+    public static string Plural(int value, string one, string many) => $"{Count(value)} {(value == 1 ? one : many)}";
+
+    /// <summary>Where the sessions are from, e.g. <c>account 111122223333, us-east-1</c>; empty when neither is known.</summary>
+    public static string Source(string? account, string? region) =>
+        string.Join(", ", new[] { account is null ? null : "account " + account, region }.Where(p => !string.IsNullOrEmpty(p)));
+
     /// <summary>An integer with thousands separators, e.g. <c>100,000</c>.</summary>
     public static string Count(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }
