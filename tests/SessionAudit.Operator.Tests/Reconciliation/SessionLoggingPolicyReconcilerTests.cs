@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using SessionAudit.Kubernetes.Controller;
 using SessionAudit.Kubernetes.Resources;
 using SessionAudit.Kubernetes.Status;
+using SessionAudit.Operator.Hosting;
 using SessionAudit.Operator.Reconciliation;
 using SessionAudit.Operator.Resources;
 using SessionAudit.Operator.Tests.Fakes;
@@ -32,8 +33,9 @@ public sealed class SessionLoggingPolicyReconcilerTests
         {
             Finalizers = new FakeFinalizers<R>(Aws.Calls);
             var time = new FakeTimeProvider(Now);
+            Metrics = new PolicyMetrics(time);
             var glue = new SessionLoggingPolicyReconciler(
-                Cache, Status, Events, new PolicyReconciler(Aws, time), Reports, time, NullLogger<SessionLoggingPolicyReconciler>.Instance);
+                Cache, Status, Events, new PolicyReconciler(Aws, time), Reports, Metrics, time, NullLogger<SessionLoggingPolicyReconciler>.Instance);
             Runtime = new FinalizingReconciler<R>(Cache, Finalizers, glue);
         }
 
@@ -49,6 +51,8 @@ public sealed class SessionLoggingPolicyReconcilerTests
         public FakeEvents Events { get; } = new();
 
         public FakeReports Reports { get; } = new();
+
+        public PolicyMetrics Metrics { get; }
 
         public FinalizingReconciler<R> Runtime { get; }
 
@@ -143,6 +147,20 @@ public sealed class SessionLoggingPolicyReconcilerTests
         var from = Assert.Single(h.Finalizers.RemovedFrom);
         Assert.Equal("1+s", from.Metadata.ResourceVersion);
         Assert.Equal(["prod"], h.Reports.Forgotten);
+    }
+
+    [Fact]
+    public async Task Each_reconciled_policy_has_its_gauges_until_it_is_forgotten()
+    {
+        var h = new Harness();
+
+        await h.ReconcileAsync(Policy(Valid, finalizer: true));
+        await h.ReconcileAsync(Policy(Valid, name: "staging", uid: "uid-2", finalizer: true));
+        Assert.Equal(2, h.Metrics.Count);
+
+        // A deletion the domain completes forgets the policy, and its series go.
+        await h.ReconcileAsync(Policy(Valid, name: "staging", uid: "uid-2", finalizer: true, deleting: true));
+        Assert.Equal(1, h.Metrics.Count);
     }
 
     [Fact]
