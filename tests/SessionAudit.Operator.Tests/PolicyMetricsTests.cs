@@ -19,7 +19,7 @@ public sealed class PolicyMetricsTests
     };
 
     // What a scrape sees: every measurement of our gauges, with its labels.
-    private static List<(string Instrument, string Labels, double Value)> Observe(PolicyMetrics metrics)
+    internal static List<(string Instrument, string Labels, double Value)> Observe(PolicyMetrics metrics)
     {
         var seen = new List<(string, string, double)>();
         using var listener = new MeterListener();

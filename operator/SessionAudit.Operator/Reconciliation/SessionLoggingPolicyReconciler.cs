@@ -86,7 +86,8 @@ internal sealed partial class SessionLoggingPolicyReconciler(
         var written = await statusWriter.WriteAsync(obj, o => o.Status = json, ct);
         if (written.Outcome != StatusWriteOutcome.Stale)
         {
-            metrics.Record(obj.Metadata.Name, status);
+            // The time AWS was really read, not the status's, which moves at most hourly when nothing changed.
+            metrics.Record(obj.Metadata.Name, status with { LastSyncTime = result.Status.LastSyncTime ?? status.LastSyncTime });
         }
         await RecordAsync(obj, result.Events, ct);
         if (result.Writes > 0)

@@ -32,7 +32,7 @@ public sealed class SessionLoggingPolicyReconcilerTests
         public Harness()
         {
             Finalizers = new FakeFinalizers<R>(Aws.Calls);
-            var time = new FakeTimeProvider(Now);
+            var time = Time;
             Metrics = new PolicyMetrics(time);
             var glue = new SessionLoggingPolicyReconciler(
                 Cache, Status, Events, new PolicyReconciler(Aws, time), Reports, Metrics, time, NullLogger<SessionLoggingPolicyReconciler>.Instance);
@@ -53,6 +53,8 @@ public sealed class SessionLoggingPolicyReconcilerTests
         public FakeReports Reports { get; } = new();
 
         public PolicyMetrics Metrics { get; }
+
+        public FakeTimeProvider Time { get; } = new(Now);
 
         public FinalizingReconciler<R> Runtime { get; }
 
@@ -157,6 +159,17 @@ public sealed class SessionLoggingPolicyReconcilerTests
         await h.ReconcileAsync(Policy(Valid, finalizer: true));
         await h.ReconcileAsync(Policy(Valid, name: "staging", uid: "uid-2", finalizer: true));
         Assert.Equal(2, h.Metrics.Count);
+
+        // A check that finds nothing new keeps the status's lastSyncTime (no write), but the gauge shows the real read.
+        R Prod() => h.Status.Writes.Last(w => w.Metadata.Name == "prod");
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        await h.ReconcileAsync(Prod());
+        var settled = PolicyMapping.ReadStatus(Prod())!.LastSyncTime;
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        await h.ReconcileAsync(Prod());
+        Assert.Equal(settled, PolicyMapping.ReadStatus(Prod())!.LastSyncTime);
+        Assert.Equal(Now.AddMinutes(5), settled);
+        Assert.Contains(("sessionaudit.policy.last_sync.age", "policy=prod", 0d), PolicyMetricsTests.Observe(h.Metrics));
 
         // A deletion the domain completes forgets the policy, and its series go.
         await h.ReconcileAsync(Policy(Valid, name: "staging", uid: "uid-2", finalizer: true, deleting: true));
