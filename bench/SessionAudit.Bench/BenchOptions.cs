@@ -30,7 +30,7 @@ public sealed record BenchOptions
     public IReadOnlyDictionary<string, string?> OperatorEnvironment { get; init; } = new Dictionary<string, string?>();
 
     public static readonly string[] ScenarioNames =
-        ["coldstart", "steady", "change", "throttle", "memory", "startup", "queue", "informer", "report"];
+        ["coldstart", "scopes", "steady", "change", "throttle", "memory", "startup", "queue", "informer", "report"];
 
     public static BenchOptions Parse(string[] args)
     {

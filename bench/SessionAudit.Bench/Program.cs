@@ -33,6 +33,7 @@ var steps = new (string Name, Func<Task<IReadOnlyList<BenchResult>>> Run)[]
     ("queue", async () => [await QueueThroughput.RunAsync(context, cts.Token)]),
     ("informer", async () => [await InformerMemory.RunAsync(context, cts.Token)]),
     ("coldstart", () => ColdStartScenario.RunAsync(context, cts.Token)),
+    ("scopes", () => ScopesScenario.RunAsync(context, cts.Token)),
     ("steady", async () => [await SteadyStateScenario.RunAsync(context, cts.Token)]),
     ("change", async () => [await ChangeLatencyScenario.RunAsync(context, cts.Token)]),
     ("throttle", async () => [await ThrottlingScenario.RunAsync(context, cts.Token)]),

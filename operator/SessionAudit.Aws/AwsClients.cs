@@ -40,11 +40,14 @@ public sealed class AwsClients : IDisposable
 
     private static readonly TimeSpan DefaultRoleDuration = TimeSpan.FromHours(1);
 
+    private long _lastUsed;
+
     internal AwsClients(AwsScope scope, AwsClientOptions options, AwsCredentialsSource credentials, AwsSdkClientFactory sdk,
         AwsEndpointResolver endpoints, AwsCallRunner runner, HttpMessageHandler primaryHandler)
     {
         Scope = scope;
         _runner = runner;
+        _lastUsed = runner.Time.GetTimestamp();
         Account = AccountOf(scope.RoleArn) ?? "default";
         var region = scope.Region;
         if (string.IsNullOrEmpty(scope.RoleArn))
@@ -106,8 +109,17 @@ public sealed class AwsClients : IDisposable
     public TimeProvider Time => _runner.Time;
 
     /// <summary>Runs one call (one page) of <paramref name="service"/> under the shared policy.</summary>
-    public Task<T> RunAsync<T>(AwsService service, string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
-        _runner.RunAsync(new AwsCallTarget(Account, Scope.Region, service), operation, call, cancellationToken);
+    public Task<T> RunAsync<T>(AwsService service, string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        Touch();
+        return _runner.RunAsync(new AwsCallTarget(Account, Scope.Region, service), operation, call, cancellationToken);
+    }
+
+    /// <summary>Marks the scope as in use now.</summary>
+    internal void Touch() => Volatile.Write(ref _lastUsed, _runner.Time.GetTimestamp());
+
+    /// <summary>How long since the scope was last used (asked for, or a call made through <see cref="RunAsync{T}"/>).</summary>
+    internal TimeSpan IdleFor => _runner.Time.GetElapsedTime(Volatile.Read(ref _lastUsed));
 
     private async Task<(ImmutableCredentials, DateTime)> AssumeAsync(string roleArn, string? externalId, AwsClientOptions options, CancellationToken ct)
     {

@@ -13,7 +13,9 @@ namespace SessionAudit.Aws;
 
 /// <summary>
 /// Scope (region, role, external id) to ports. Clients, credentials and adapters are created once per scope and cached;
-/// all scopes share one HTTP handler, one retry policy, the rate-limit buckets and the meter.
+/// all scopes share one HTTP handler, one retry policy, the rate-limit buckets and the meter. A scope idle for
+/// <see cref="AwsClientOptions.ScopeIdleTimeout"/> is dropped (a policy moved to another account or region, or deleted,
+/// leaves nothing behind) and made again on next use.
 /// </summary>
 public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
 {
@@ -25,6 +27,8 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
     private readonly bool _ownsHandler;
     private readonly AwsSdkClientFactory _sdk;
     private readonly ConcurrentDictionary<AwsScope, Lazy<Entry>> _scopes = new();
+    private readonly TimeProvider _time;
+    private long _lastSweep;
 
     /// <summary>Creates the factory.</summary>
     /// <param name="options">Retry, rate-limit and role-session settings.</param>
@@ -46,6 +50,8 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
             AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
+        _time = time;
+        _lastSweep = time.GetTimestamp();
         _limiters = new AwsRateLimiters(options.RateLimit, time);
         Runner = new AwsCallRunner(options, _limiters, metrics, time, loggerFactory?.CreateLogger<AwsCallRunner>());
         _sdk = new AwsSdkClientFactory(endpoints, options, new SharedHandlerHttpClientFactory(_primaryHandler));
@@ -66,12 +72,48 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
     /// <summary>The low-level clients of a scope.</summary>
     public AwsClients Clients(AwsScope scope) => Get(scope).Clients;
 
-    private Entry Get(AwsScope scope) =>
-        _scopes.GetOrAdd(Normalize(scope), s => new Lazy<Entry>(() =>
+    /// <summary>How many scopes are held now.</summary>
+    public int ScopeCount => _scopes.Count;
+
+    private Entry Get(AwsScope scope)
+    {
+        SweepIdle();
+        var entry = _scopes.GetOrAdd(Normalize(scope), s => new Lazy<Entry>(() =>
         {
             var clients = new AwsClients(s, _options, _credentials, _sdk, _endpoints, Runner, _primaryHandler);
-            return new Entry(clients, new AwsEnvironment(clients), new SessionActivityAdapter(clients), new ReportExportAdapter(clients));
+            // A bucket may live in another region than the policy: its calls use that region's clients of the same role.
+            var buckets = new S3BucketRegions(region => Get(s with { Region = region }).Clients);
+            return new Entry(clients, new AwsEnvironment(clients, buckets), new SessionActivityAdapter(clients), new ReportExportAdapter(clients, buckets));
         })).Value;
+        entry.Clients.Touch();
+        return entry;
+    }
+
+    // At most one sweep per quarter of the idle timeout. A dropped scope is not disposed: whoever still holds its ports
+    // (a report paging through history) finishes with them, and the collector takes them after. Its SDK clients share
+    // the one handler, so they hold no connections of their own.
+    private void SweepIdle()
+    {
+        var idle = _options.ScopeIdleTimeout;
+        if (idle == Timeout.InfiniteTimeSpan || idle <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var last = Volatile.Read(ref _lastSweep);
+        if (_time.GetElapsedTime(last) < idle / 4 || Interlocked.CompareExchange(ref _lastSweep, _time.GetTimestamp(), last) != last)
+        {
+            return;
+        }
+
+        foreach (var pair in _scopes)
+        {
+            if (pair.Value.IsValueCreated && pair.Value.Value.Clients.IdleFor >= idle)
+            {
+                _scopes.TryRemove(pair);
+            }
+        }
+    }
 
     // An empty external id and none are the same scope.
     private static AwsScope Normalize(AwsScope scope) => scope with

@@ -188,6 +188,16 @@ public sealed class HelmChartTests : IDisposable
     }
 
     [Fact]
+    public async Task Chart_and_kustomize_base_size_the_operator_alike()
+    {
+        var chart = await RenderAsync();
+        var kustomize = Manifests.Parse((await Kubectl.Create().RunAsync(["kustomize", RepoPaths.Deploy], TestContext.Current.CancellationToken)).EnsureSuccess().StdOut);
+
+        JsonNode? Resources(IReadOnlyList<JsonObject> objects) => objects.Single("Deployment", "session-audit-operator").At("spec.template.spec.containers[0].resources");
+        Assert.True(JsonNode.DeepEquals(Resources(kustomize), Resources(chart)), $"kustomize {Resources(kustomize)} vs chart {Resources(chart)}");
+    }
+
+    [Fact]
     public void Chart_crd_is_byte_for_byte_the_generated_crd_in_deploy()
     {
         Assert.True(File.Exists(RepoPaths.DeployCrd), $"{RepoPaths.DeployCrd} is missing: generate it with `session-audit crd`");

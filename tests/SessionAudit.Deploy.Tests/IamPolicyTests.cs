@@ -106,7 +106,7 @@ public sealed class IamPolicyTests
             "kms:DescribeKey", "kms:ListGrants", "kms:CreateGrant", "kms:RevokeGrant",
             "logs:DescribeLogGroups",
             "events:PutRule", "events:DescribeRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule",
-            "iam:PassRole", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus",
+            "iam:PassRole", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors",
             "sns:GetTopicAttributes", "lambda:GetFunction", "codepipeline:GetPipeline", "sts:AssumeRole",
         ];
         Assert.Empty(needed.Except(actions));

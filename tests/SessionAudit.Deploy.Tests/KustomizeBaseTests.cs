@@ -36,9 +36,9 @@ public sealed class KustomizeBaseTests
         Assert.Equal("kube-system", flags["--leader-election-namespace"]);
         Assert.Equal("8080", flags["--metrics-port"]);
 
-        // The operator idles under 80 MB and stays under 250 MB with 10,000 policies.
+        // Sized from the bench (docs/PERFORMANCE.md): up to 255 MB steady with 10,000 policies, peaks near 290 MB.
         var container = deployment.At("spec.template.spec.containers[0]")!;
-        Assert.Equal("128Mi", (string?)container.At("resources.requests.memory"));
+        Assert.Equal("256Mi", (string?)container.At("resources.requests.memory"));
         Assert.Equal("320Mi", (string?)container.At("resources.limits.memory"));
     }
 

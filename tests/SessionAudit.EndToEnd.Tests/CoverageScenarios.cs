@@ -346,5 +346,10 @@ public sealed class CoverageScenarios(CoverageWorld fixture) : IClassFixture<Cov
         Assert.Matches(new Regex(@"^sessionaudit_aws_calls\w*\{[^}]*operation=""GetDocument""[^}]*\} [1-9]", RegexOptions.Multiline), metrics);
         Assert.Matches(new Regex(@"^sessionaudit_aws_calls\w*\{[^}]*operation=""PutRule""[^}]*\} [1-9]", RegexOptions.Multiline), metrics);
         Assert.Matches(new Regex(@"^# TYPE sessionaudit_aws_call_duration\w* histogram", RegexOptions.Multiline), metrics);
+
+        // Per policy: each condition (1 True, 0 False, -1 Unknown), the drift count and the age of the last sync.
+        Assert.Matches(new Regex(@"^sessionaudit_policy_condition\w*\{[^}]*policy=""coverage""[^}]*type=""Ready""[^}]*\} 1\b", RegexOptions.Multiline), metrics);
+        Assert.Matches(new Regex(@"^sessionaudit_policy_drift\w*\{[^}]*policy=""coverage""[^}]*\} \d+$", RegexOptions.Multiline), metrics);
+        Assert.Matches(new Regex(@"^sessionaudit_policy_last_sync_age_seconds\{[^}]*policy=""coverage""[^}]*\} \d", RegexOptions.Multiline), metrics);
     }
 }

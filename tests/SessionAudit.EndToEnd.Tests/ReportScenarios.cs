@@ -85,6 +85,7 @@ public sealed class ReportScenarios(ReportWorld fixture) : IClassFixture<ReportW
         Assert.StartsWith("text/html", (string?)head!["ContentType"], StringComparison.Ordinal);
         var html = await File.ReadAllTextAsync(htmlFile, Ct);
         Assert.Contains("e2e-ssh-1", html, StringComparison.Ordinal);
+        Assert.Contains("Account 111122223333, us-east-1. Last 30 days", html, StringComparison.Ordinal);
 
         // Session data is not on the metrics port (other pods reach it), only on the loopback reports listener.
         using var http = new HttpClient();
@@ -115,8 +116,10 @@ public sealed class ReportScenarios(ReportWorld fixture) : IClassFixture<ReportW
     {
         var csv = (await ReportAsync("--format", "csv")).EnsureSuccess("session-audit report --format csv");
         var lines = csv.StdOut.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("sessionId,target,owner,document,start,end,durationSeconds,status,accessType,state,logged,notLoggedReason", lines[0]);
+        Assert.Equal("sessionId,target,owner,document,start,end,durationSeconds,status,accessType,state,logged,notLoggedReason,account,region", lines[0]);
         var rows = lines.Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0]);
+        // The account is the caller's (STS GetCallerIdentity), the region the one asked for.
+        Assert.All(rows.Values, r => Assert.Equal(("111122223333", "us-east-1"), (r[12], r[13])));
         Assert.Equal(ReportWorld.InWindow.Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(("false", "port-forwarding"), (rows["e2e-forward-1"][10], rows["e2e-forward-1"][11]));
         Assert.Equal(("false", "ssh"), (rows["e2e-ssh-1"][10], rows["e2e-ssh-1"][11]));
@@ -126,11 +129,13 @@ public sealed class ReportScenarios(ReportWorld fixture) : IClassFixture<ReportW
 
         var json = JsonNode.Parse((await ReportAsync("--format", "json")).EnsureSuccess("session-audit report --format json").StdOut)!;
         var sessions = json["sessions"]!.AsArray();
+        Assert.Equal(("111122223333", "us-east-1"), ((string?)json["account"], (string?)json["region"]));
         Assert.Equal(5, sessions.Count);
         Assert.Equal(2, sessions.Count(s => !(bool)s!["logged"]!));
         Assert.Equal("arn:aws:iam::111122223333:user/carol", (string?)sessions.Single(s => (string?)s!["sessionId"] == "e2e-ssh-1")!["owner"]);
 
         var table = (await ReportAsync()).EnsureSuccess("session-audit report");
+        Assert.StartsWith("Session Manager sessions in account 111122223333, us-east-1, last 30 days: ", table.StdOut, StringComparison.Ordinal);
         foreach (var id in ReportWorld.InWindow)
         {
             Assert.Contains(id, table.StdOut, StringComparison.Ordinal);

@@ -13,14 +13,16 @@ public sealed class ExportTests
     public async Task Csv_holds_exactly_the_sessions_of_the_window_with_their_logging_flags()
     {
         var seed = new SeededHistory();
-        var run = await ReportRun.ExportAsync(seed, new ReportOptions { MaxRetainedRows = 10 }, TestContext.Current.CancellationToken);
+        var run = await ReportRun.ExportAsync(seed, new ReportOptions { MaxRetainedRows = 10, Account = "111122223333", Region = "eu-west-1" }, TestContext.Current.CancellationToken);
 
         var records = Csv.Parse(run.Csv);
         Assert.Equal(
-            ["sessionId", "target", "owner", "document", "start", "end", "durationSeconds", "status", "accessType", "state", "logged", "notLoggedReason"],
+            ["sessionId", "target", "owner", "document", "start", "end", "durationSeconds", "status", "accessType", "state", "logged", "notLoggedReason", "account", "region"],
             records[0]);
         var rows = records.Skip(1).ToList();
-        Assert.All(rows, r => Assert.Equal(12, r.Length));
+        Assert.All(rows, r => Assert.Equal(14, r.Length));
+        // Every row says where it is from, so the files of several accounts and regions can be joined.
+        Assert.All(rows, r => Assert.Equal(("111122223333", "eu-west-1"), (r[12], r[13])));
         Assert.Equal(seed.Expected.Count, rows.Count);
         var actual = rows.ToDictionary(r => r[0], r => (Status: r[7], State: r[9], Logged: r[10], Reason: r[11]));
         Assert.Equal(seed.Expected.Keys.Order(), actual.Keys.Order());
@@ -46,10 +48,10 @@ public sealed class ExportTests
         var row = Csv.Parse(run.Csv).Single(r => r[0] == first.SessionId);
         Assert.Equal(
             [first.SessionId, "i-0000000000000000", "arn:aws:iam::111122223333:user/user0", "SSM-SessionManagerRunShell",
-             "2025-06-30T11:57:00Z", "2025-06-30T11:58:00Z", "60", "Terminated", "JustInTime", "history", "true", ""],
+             "2025-06-30T11:57:00Z", "2025-06-30T11:58:00Z", "60", "Terminated", "JustInTime", "history", "true", "", "", ""],
             row);
         var open = Csv.Parse(run.Csv).Single(r => r[0] == "open1-0a1b2c3d4e5f");
-        Assert.Equal(["", "1860", "Connected", "Standard", "active", "false", "ssh"], open[5..]);
+        Assert.Equal(["", "1860", "Connected", "Standard", "active", "false", "ssh", "", ""], open[5..]);
     }
 
     [Fact]
@@ -97,11 +99,13 @@ public sealed class ExportTests
     {
         var seed = new SeededHistory();
         seed.Instances.Add(new ManagedInstance { InstanceId = "i-0win2008", PlatformType = "Windows", PlatformName = "Microsoft Windows Server 2008 R2 Datacenter", PlatformVersion = "6.1.7601", AgentVersion = "3.0.1.0" });
-        var run = await ReportRun.ExportAsync(seed, new ReportOptions { MaxRetainedRows = 10 }, TestContext.Current.CancellationToken);
+        var run = await ReportRun.ExportAsync(seed, new ReportOptions { MaxRetainedRows = 10, Account = "111122223333", Region = "eu-west-1" }, TestContext.Current.CancellationToken);
 
         using var doc = JsonDocument.Parse(run.Json);
         var root = doc.RootElement;
         Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal("111122223333", root.GetProperty("account").GetString());
+        Assert.Equal("eu-west-1", root.GetProperty("region").GetString());
         var sessions = root.GetProperty("sessions").EnumerateArray().ToList();
         Assert.Equal(seed.Expected.Count, sessions.Count);
         foreach (var s in sessions)

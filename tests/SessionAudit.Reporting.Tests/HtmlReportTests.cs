@@ -50,13 +50,15 @@ public sealed partial class HtmlReportTests
     {
         var ct = TestContext.Current.CancellationToken;
         var seed = SeedWithNodes();
-        var (report, html) = await RenderAsync(new ReportOptions { KmsEncryptionConfigured = true }, seed);
+        var (report, html) = await RenderAsync(new ReportOptions { KmsEncryptionConfigured = true, Account = "111122223333", Region = "eu-west-1" }, seed);
         var dir = Artifacts.Directory;
         var page = Path.Combine(dir, "session-report.html");
         await File.WriteAllTextAsync(page, html, ct);
 
         // The page as a browser builds it from the file, with its Content-Security-Policy in force.
         var dom = await Chromium.DumpDomAsync(page, ct);
+        Assert.Contains("<title>Session Manager activity, account 111122223333, eu-west-1, last 30 days</title>", dom, StringComparison.Ordinal);
+        Assert.Contains("<p id=\"source\">Account 111122223333, eu-west-1. Last 30 days: ", dom, StringComparison.Ordinal);
         Assert.Equal(31, BarRegex().Matches(dom).Count);
         Assert.Equal(report.SessionsPerDay.Count(d => d.Unlogged > 0), Regex.Matches(dom, "<rect class=\"bar-unlogged\"").Count);
         Assert.Equal(262, Regex.Matches(Section(dom, "all-sessions"), "<tr[ >]").Count - 1);
@@ -91,6 +93,10 @@ public sealed partial class HtmlReportTests
         Assert.Equal("rgba(0, 0, 0, 0)", probe.RootElement.GetProperty("loggedBackground").GetString());
         Assert.Equal("rgb(207, 34, 46)", probe.RootElement.GetProperty("unloggedBarFill").GetString());
         Assert.True(probe.RootElement.GetProperty("chartWidth").GetDouble() > 500);
+        // At 1280 px every column of the session table is on screen: long owners and documents wrap, nothing scrolls.
+        Assert.Equal(Chromium.Width, probe.RootElement.GetProperty("viewport").GetInt32());
+        Assert.True(probe.RootElement.GetProperty("sessionsOverflow").GetDouble() <= 0, $"the session table is {probe.RootElement.GetProperty("sessionsOverflow")} px wider than its box");
+        Assert.True(probe.RootElement.GetProperty("sessionsRight").GetDouble() <= Chromium.Width, $"the session table ends at {probe.RootElement.GetProperty("sessionsRight")} px");
 
         // A picture for people, kept with the test results.
         var png = Path.Combine(dir, "session-report.png");
@@ -107,6 +113,7 @@ public sealed partial class HtmlReportTests
         var (_, html) = await RenderAsync(new ReportOptions { MaxRetainedRows = 60 }, new SeededHistory());
 
         Assert.Contains("Showing the 60 newest of 262 sessions; the CSV and JSON formats list all.", html, StringComparison.Ordinal);
+        Assert.Contains("<title>Session Manager activity, last 30 days</title>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"unlogged-sessions-capped\"", html, StringComparison.Ordinal);
     }
 
@@ -128,6 +135,9 @@ public sealed partial class HtmlReportTests
           loggedBackground: getComputedStyle(cell('#all-sessions tr:not(.unlogged) td')).backgroundColor,
           unloggedBarFill: getComputedStyle(cell('svg.chart rect.bar-unlogged')).fill,
           chartWidth: cell('svg.chart').getBoundingClientRect().width,
+          viewport: window.innerWidth,
+          sessionsOverflow: cell('#all-sessions').parentElement.scrollWidth - cell('#all-sessions').parentElement.clientWidth,
+          sessionsRight: cell('#all-sessions').getBoundingClientRect().right,
         };
         const out = document.createElement('pre');
         out.id = 'probe';

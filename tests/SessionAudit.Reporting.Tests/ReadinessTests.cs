@@ -15,6 +15,28 @@ public sealed class ReadinessTests
     private static string[] Codes(InstanceReadiness r) => [.. r.Findings.Select(f => f.Code)];
 
     [Theory]
+    [InlineData("3.0.283.0", true, false, new[] { ReadinessFinding.LinuxNeedsScreen, ReadinessFinding.AgentTooOldForStreaming })]
+    [InlineData("3.0.284.0", true, false, new[] { ReadinessFinding.LinuxNeedsScreen })]
+    [InlineData("3.0.160.0", false, true, new[] { ReadinessFinding.LinuxNeedsScreen, ReadinessFinding.AgentTooOldForShellProfile })]
+    [InlineData("3.0.161.0", false, true, new[] { ReadinessFinding.LinuxNeedsScreen })]
+    [InlineData("2.3.100.0", false, false, new[] { ReadinessFinding.LinuxNeedsScreen })]
+    [InlineData("2.3.100.0", true, true, new[] { ReadinessFinding.LinuxNeedsScreen, ReadinessFinding.AgentTooOldForStreaming, ReadinessFinding.AgentTooOldForShellProfile })]
+    public void Streaming_and_shell_profiles_need_their_agent_versions_when_configured(string agent, bool streaming, bool shellProfile, string[] expected)
+    {
+        var r = ReadinessRules.Evaluate(Linux("Amazon Linux", agent), kmsEncryptionConfigured: false, streaming, shellProfile);
+
+        Assert.Equal(expected, Codes(r));
+    }
+
+    [Fact]
+    public void MacOS_nodes_need_screen_for_complete_logs()
+    {
+        var mac = new ManagedInstance { InstanceId = "i-0mac", PlatformType = "MacOS", PlatformName = "macOS", PlatformVersion = "14.1", AgentVersion = "3.3.40.0" };
+
+        Assert.Equal([ReadinessFinding.MacOsNeedsScreen], Codes(ReadinessRules.Evaluate(mac, kmsEncryptionConfigured: false)));
+    }
+
+    [Theory]
     [InlineData("Microsoft Windows Server 2003 R2 Standard", "5.2.3790", "Windows Server 2003", true)]
     [InlineData("Microsoft Windows Server 2008 Datacenter", "6.0.6002", "Windows Server 2008", true)]
     [InlineData("Microsoft Windows Server 2008 R2 Datacenter", "6.1.7601", "Windows Server 2008 R2", true)]

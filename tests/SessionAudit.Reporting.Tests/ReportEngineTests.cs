@@ -13,6 +13,37 @@ public sealed class ReportEngineTests
         new(source, new FakeTimeProvider(SeededHistory.Now));
 
     [Fact]
+    public async Task Sessions_are_classified_by_their_documents_session_type_read_once_per_document()
+    {
+        SessionRecord Session(string id, string document) => new()
+        {
+            SessionId = id,
+            Target = "i-0123456789abcdef0",
+            Status = "Terminated",
+            StartDate = SeededHistory.Now.AddHours(-2),
+            EndDate = SeededHistory.Now.AddHours(-1),
+            DocumentName = document,
+        };
+        var source = new FakeSessionActivitySource(
+            [Session("a-1", "Team-DatabaseTunnel"), Session("a-2", "Team-DatabaseTunnel"), Session("a-3", "Team-Shell"), Session("a-4", "Team-Locked"), Session("a-5", "SSM-SessionManagerRunShell")],
+            []);
+        source.Documents["Team-DatabaseTunnel"] = new SessionDocumentType("Port");
+        source.Documents["Team-Shell"] = new SessionDocumentType("Standard_Stream");
+        source.Documents["Team-Locked"] = SessionDocumentType.Unreadable("AccessDeniedException: not allowed");
+
+        var report = await Engine(source).RunAsync(new ReportOptions(), TestContext.Current.CancellationToken);
+
+        var reasons = report.Rows.ToDictionary(r => r.SessionId, r => r.NotLoggedReason);
+        Assert.Equal(NotLoggedReason.PortForwarding, reasons["a-1"]);
+        Assert.Equal(NotLoggedReason.PortForwarding, reasons["a-2"]);
+        Assert.Equal(NotLoggedReason.None, reasons["a-3"]);
+        Assert.Equal(NotLoggedReason.Unknown, reasons["a-4"]);
+        Assert.Equal(NotLoggedReason.None, reasons["a-5"]);
+        Assert.Equal(["Team-DatabaseTunnel", "Team-Shell", "Team-Locked", "SSM-SessionManagerRunShell"], source.DocumentReads);
+        Assert.Equal(3, report.Summary.Unlogged);
+    }
+
+    [Fact]
     public async Task Reads_Active_then_History_after_the_window_start_across_pages()
     {
         var seed = new SeededHistory();

@@ -53,6 +53,9 @@ public sealed class ScaleTests
 
     private sealed class GeneratedSource(int count) : ISessionActivitySource
     {
+        public Task<SessionDocumentType> GetSessionTypeAsync(string documentName, CancellationToken cancellationToken) =>
+            Task.FromResult(new SessionDocumentType(documentName.StartsWith("AWS-StartPortForwarding", StringComparison.Ordinal) ? "Port" : "Standard_Stream"));
+
         public async IAsyncEnumerable<SessionRecord> GetSessionsAsync(SessionState state, DateTimeOffset invokedAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             if (state == SessionState.Active)

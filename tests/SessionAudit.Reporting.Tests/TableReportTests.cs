@@ -54,4 +54,22 @@ public sealed class TableReportTests
         Assert.Contains("  i-0old: Windows Server 2008 R2 (6.1.7601), agent 2.3.538.0, ping status unknown", lines);
         Assert.Equal(2, lines.Count(l => l.StartsWith("    WARNING: ", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task The_heading_names_the_account_and_region_and_counts_speak_singular_for_one()
+    {
+        var lines = await RenderAsync(new ReportOptions { Days = 1, Account = "111122223333", Region = "eu-west-1" }, new SeededHistory());
+        Assert.StartsWith("Session Manager sessions in account 111122223333, eu-west-1, last 1 day: ", lines[0], StringComparison.Ordinal);
+
+        var unnamed = await RenderAsync(new ReportOptions(), new SeededHistory());
+        Assert.StartsWith("Session Manager sessions, last 30 days: ", unnamed[0], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, "0 sessions")]
+    [InlineData(1, "1 session")]
+    [InlineData(2, "2 sessions")]
+    [InlineData(1000, "1,000 sessions")]
+    public void Plural_is_singular_only_for_one(int n, string expected) =>
+        Assert.Equal(expected, ReportText.Plural(n, "session", "sessions"));
 }

@@ -52,6 +52,48 @@ public sealed class S3Tests
     }
 
     [Fact]
+    public async Task A_bucket_is_served_in_its_own_region_and_answers_elsewhere_with_a_301_naming_it()
+    {
+        await using var sb = await Sandboxes.StartAsync();
+        var aws = new AwsCli(sb.Url);
+        await aws.In("eu-west-1").OkAsync("s3api", "create-bucket", "--bucket", "acme-eu-logs", "--create-bucket-configuration", "LocationConstraint=eu-west-1");
+
+        // The CLI follows S3's redirect as it does in AWS: a 301 from us-east-1, then the same call in eu-west-1.
+        await aws.OkAsync("s3api", "head-bucket", "--bucket", "acme-eu-logs");
+        Assert.Equal([("us-east-1", 301), ("eu-west-1", 200)], sb.CallLog.Where(c => c.Operation == "HeadBucket").Select(c => (c.Region, c.Status)));
+
+        using var http = new HttpClient();
+        HttpRequestMessage Signed(HttpMethod method, string path)
+        {
+            var req = new HttpRequestMessage(method, new Uri(sb.Url, path));
+            req.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=AKIASANDBOXTEST00001/20240101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=abc");
+            return req;
+        }
+
+        using var head = await http.SendAsync(Signed(HttpMethod.Head, "/acme-eu-logs"), TestContext.Current.CancellationToken);
+        Assert.Equal(301, (int)head.StatusCode);
+        Assert.Equal("eu-west-1", head.Headers.GetValues("x-amz-bucket-region").Single());
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+
+        using var get = await http.SendAsync(Signed(HttpMethod.Get, "/acme-eu-logs?encryption"), TestContext.Current.CancellationToken);
+        Assert.Equal(301, (int)get.StatusCode);
+        Assert.Equal("eu-west-1", get.Headers.GetValues("x-amz-bucket-region").Single());
+        var error = System.Xml.Linq.XElement.Parse(await get.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("PermanentRedirect", error.Element("Code")!.Value);
+        Assert.Equal("s3.eu-west-1.amazonaws.com", error.Element("Endpoint")!.Value);
+        Assert.Equal("acme-eu-logs", error.Element("Bucket")!.Value);
+
+        // GetBucketLocation answers from any region; an expected owner that is not the owner is refused.
+        Assert.Equal("eu-west-1", (await aws.OkAsync("s3api", "get-bucket-location", "--bucket", "acme-eu-logs"))["LocationConstraint"]!.GetValue<string>());
+        var eu = aws.In("eu-west-1");
+        await eu.OkAsync("s3api", "head-bucket", "--bucket", "acme-eu-logs", "--expected-bucket-owner", "000000000000");
+        await eu.FailsAsync("AccessDenied", "s3api", "get-bucket-encryption", "--bucket", "acme-eu-logs", "--expected-bucket-owner", "111122223333");
+        var wrongOwner = await eu.RunAsync("s3api", "head-bucket", "--bucket", "acme-eu-logs", "--expected-bucket-owner", "111122223333");
+        Assert.Contains("403", wrongOwner.Stderr, StringComparison.Ordinal);
+        await eu.OkAsync("s3api", "list-objects-v2", "--bucket", "acme-eu-logs", "--expected-bucket-owner", "000000000000");
+    }
+
+    [Fact]
     public async Task The_dotnet_SDK_uploads_aws_chunked_bodies_with_a_crc32_trailer()
     {
         await using var sb = await Sandboxes.StartAsync();

@@ -56,6 +56,45 @@ public sealed class ScenarioContext(BenchOptions options, BenchClock clock, Text
         return new ColdStart(t0, created, last - t0, latencies);
     }
 
+    /// <summary>
+    /// Waits until the operator has reconciled every one of <paramref name="n"/> policies once more after they were Ready
+    /// (its own reconcile count, not the watch: a no-op check writes nothing); false when the deadline passed first.
+    /// </summary>
+    public async Task<bool> WaitForDriftCheckAsync(Running run, int n, TimeSpan timeout, CancellationToken ct)
+    {
+        var atReady = (await run.Operator.ScrapeAsync(ct)).Sum("sessionaudit_controller_reconcile_count") ?? 0;
+        for (var deadline = Clock.Now + timeout.TotalSeconds; Clock.Now < deadline;)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            if (((await run.Operator.ScrapeAsync(ct)).Sum("sessionaudit_controller_reconcile_count") ?? 0) >= atReady + n)
+            {
+                return true;
+            }
+        }
+
+        Log($"not every policy was checked again within {timeout.TotalSeconds:0}s");
+        return false;
+    }
+
+    /// <summary>
+    /// Where the operator's memory is: anonymous and file-backed RSS, the GC's committed memory and the largest mappings;
+    /// with SESSION_AUDIT_BENCH_GCDUMP naming the dotnet-gcdump tool, also a heap dump (kept in the bench's results
+    /// folder) and its largest types.
+    /// </summary>
+    public async Task<string> MemoryBreakdownAsync(Running run, string label, CancellationToken ct)
+    {
+        var (anon, file, largest) = run.Operator.MemoryBreakdown();
+        var committed = (await run.Operator.ScrapeAsync(ct)).Sum("dotnet_gc_last_collection_memory_committed_size_bytes") / 1024 / 1024;
+        var text = $"anonymous {anon:0.0} MB (GC committed {F(committed, " MB", 1)}), file-backed {file:0.0} MB; largest: "
+            + string.Join(", ", largest.Select(l => $"{Path.GetFileName(l.Mapping)} {l.Mb} MB"));
+        if (Environment.GetEnvironmentVariable("SESSION_AUDIT_BENCH_GCDUMP") is { Length: > 0 } tool)
+        {
+            Log($"{label}: " + await GcDump.CollectAsync(tool, run.Operator.Process.Id, label, ct));
+        }
+
+        return text;
+    }
+
     // Which side lost a policy: the API's own copy (does it carry a status?) and what the operator asked of the API
     // about it (the stand-in's request log records the operator's identity).
     private async Task DiagnoseNotReadyAsync(Running run, IEnumerable<string> names, CancellationToken ct)

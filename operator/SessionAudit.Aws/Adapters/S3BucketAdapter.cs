@@ -1,6 +1,5 @@
 using System.Net;
 using Amazon.S3.Model;
-using SessionAudit.Aws.Configuration;
 using SessionAudit.Policy.Ports;
 using BucketInfo = SessionAudit.Policy.Ports.BucketInfo;
 
@@ -15,27 +14,31 @@ namespace SessionAudit.Aws.Adapters;
 /// a 404 asks HeadBucket which of the two it was. (Since January 2023 AWS gives every bucket SSE-S3 by default, so in
 /// AWS a 404 nearly always means a missing bucket.) The thrown codes are still handled in case an SDK version throws.
 /// </remarks>
-internal sealed class S3BucketAdapter(AwsClients clients) : IS3BucketPort
+/// <para>The calls go to the bucket's own region (<see cref="S3BucketRegions"/>) and carry ExpectedBucketOwner when the
+/// spec names one.</para>
+internal sealed class S3BucketAdapter(AwsClients clients, S3BucketRegions regions) : IS3BucketPort
 {
-    public async Task<BucketInfo?> DescribeAsync(string bucketName, CancellationToken cancellationToken)
+    public async Task<BucketInfo?> DescribeAsync(string bucketName, string? expectedOwner, CancellationToken cancellationToken)
     {
+        var owner = string.IsNullOrEmpty(expectedOwner) ? null : expectedOwner;
         try
         {
-            var response = await clients.RunAsync(AwsService.S3, "GetBucketEncryption",
-                ct => clients.S3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = bucketName }, ct), cancellationToken).ConfigureAwait(false);
+            var response = await regions.RunAsync(clients, bucketName, "GetBucketEncryption",
+                (c, ct) => c.S3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = bucketName, ExpectedBucketOwner = owner }, ct), cancellationToken).ConfigureAwait(false);
+            var region = regions.KnownRegion(clients, bucketName);
             var rule = response.ServerSideEncryptionConfiguration?.ServerSideEncryptionRules?.FirstOrDefault()?.ServerSideEncryptionByDefault;
             if (rule is not null)
             {
-                return new BucketInfo(bucketName, true, rule.ServerSideEncryptionAlgorithm?.Value, NullIfEmpty(rule.ServerSideEncryptionKeyManagementServiceKeyId));
+                return new BucketInfo(bucketName, true, rule.ServerSideEncryptionAlgorithm?.Value, NullIfEmpty(rule.ServerSideEncryptionKeyManagementServiceKeyId)) { Region = region };
             }
 
             return response.HttpStatusCode == HttpStatusCode.NotFound
-                ? await ExistsUnencryptedOrMissingAsync(bucketName, cancellationToken).ConfigureAwait(false)
-                : new BucketInfo(bucketName, false);
+                ? await ExistsUnencryptedOrMissingAsync(bucketName, owner, cancellationToken).ConfigureAwait(false)
+                : new BucketInfo(bucketName, false) { Region = region };
         }
         catch (AwsFailure f) when (f.Code == "ServerSideEncryptionConfigurationNotFoundError")
         {
-            return new BucketInfo(bucketName, false);
+            return new BucketInfo(bucketName, false) { Region = regions.KnownRegion(clients, bucketName) };
         }
         catch (AwsFailure f) when (f.Code == "NoSuchBucket")
         {
@@ -44,13 +47,13 @@ internal sealed class S3BucketAdapter(AwsClients clients) : IS3BucketPort
     }
 
     // The 404 lost its code: HeadBucket tells a bucket without default encryption from a missing bucket.
-    private async Task<BucketInfo?> ExistsUnencryptedOrMissingAsync(string bucketName, CancellationToken cancellationToken)
+    private async Task<BucketInfo?> ExistsUnencryptedOrMissingAsync(string bucketName, string? owner, CancellationToken cancellationToken)
     {
         try
         {
-            await clients.RunAsync(AwsService.S3, "HeadBucket",
-                ct => clients.S3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucketName }, ct), cancellationToken).ConfigureAwait(false);
-            return new BucketInfo(bucketName, false);
+            await regions.RunAsync(clients, bucketName, "HeadBucket",
+                (c, ct) => c.S3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucketName, ExpectedBucketOwner = owner }, ct), cancellationToken).ConfigureAwait(false);
+            return new BucketInfo(bucketName, false) { Region = regions.KnownRegion(clients, bucketName) };
         }
         catch (AwsFailure f) when (f.Kind == AwsFailureKind.NotFound)
         {

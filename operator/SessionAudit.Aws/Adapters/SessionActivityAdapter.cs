@@ -83,4 +83,29 @@ internal sealed class SessionActivityAdapter(AwsClients clients) : ISessionActiv
 
     private static DateTimeOffset? Utc(DateTime? value) =>
         value is { } v ? new DateTimeOffset(v.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : v.ToUniversalTime()) : null;
+
+    public async Task<SessionDocumentType> GetSessionTypeAsync(string documentName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var document = await clients.RunAsync(AwsService.Ssm, "GetDocument",
+                ct => clients.Ssm.GetDocumentAsync(new GetDocumentRequest { Name = documentName, DocumentFormat = DocumentFormat.JSON }, ct), cancellationToken).ConfigureAwait(false);
+            var root = System.Text.Json.Nodes.JsonNode.Parse(document.Content ?? "") as System.Text.Json.Nodes.JsonObject;
+            return root?["sessionType"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var type)
+                ? new SessionDocumentType(type)
+                : SessionDocumentType.Unreadable($"document {documentName} has no sessionType (type {document.DocumentType?.Value ?? "unknown"})");
+        }
+        catch (Policy.Ports.AwsFailure f) when (f.Code == "InvalidDocument")
+        {
+            return SessionDocumentType.NotFound($"{f.Code}: {f.Message}");
+        }
+        catch (Policy.Ports.AwsFailure f)
+        {
+            return SessionDocumentType.Unreadable($"{f.Code ?? f.Kind.ToString()}: {f.Message}");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return SessionDocumentType.Unreadable($"document {documentName} is not JSON: {e.Message}");
+        }
+    }
 }

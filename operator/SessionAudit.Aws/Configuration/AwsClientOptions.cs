@@ -20,6 +20,13 @@ public sealed record AwsClientOptions
 
     /// <summary>Timeout of one HTTP attempt.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// A scope (region and role) whose clients made no call for this long is dropped, with its clients, credentials and
+    /// caches, and made again on next use. The default is twice the longest drift check interval a policy may have
+    /// (24h), so a scope any policy still uses is never dropped; <see cref="Timeout.InfiniteTimeSpan"/> keeps every scope.
+    /// </summary>
+    public TimeSpan ScopeIdleTimeout { get; init; } = TimeSpan.FromHours(48);
 }
 
 /// <summary>Jittered exponential backoff with a bounded number of attempts and a bounded total time.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SessionAudit.Operator.Reports;
 using SessionAudit.Policy.Ports;
 using SessionAudit.Reporting.Engine;
 using SessionAudit.Reporting.Model;
@@ -54,13 +55,15 @@ public static class ReportCommand
         command.SetAction(async (parse, ct) =>
         {
             var scope = new AwsScope(AwsCli.Region(parse.GetValue(region)), parse.GetValue(roleArn), parse.GetValue(externalId));
+            await using var aws = AwsCli.Create();
             var options = new ReportOptions
             {
+                Account = await ReportAccount.OfAsync(aws.Scopes, scope, ct),
+                Region = scope.Region,
                 Days = parse.GetValue(days),
                 KmsEncryptionConfigured = parse.GetValue(kms),
                 MaxRetainedRows = parse.GetValue(format) == "table" ? int.MaxValue : ReportOptions.DefaultMaxRetainedRows,
             };
-            await using var aws = AwsCli.Create();
             var engine = new SessionReportEngine(aws.Scopes.SessionActivity(scope), TimeProvider.System);
             var file = parse.GetValue(output);
             await using var stream = file is null ? Console.OpenStandardOutput() : OpenOutput(file);
@@ -95,7 +98,7 @@ public static class ReportCommand
             case "csv":
                 {
                     await using var text = new StreamWriter(stream, leaveOpen: true);
-                    var csv = new CsvReportWriter(text);
+                    var csv = new CsvReportWriter(text, options.Account, options.Region);
                     await engine.RunAsync(options, csv, progress, ct);
                     await csv.CompleteAsync(ct);
                     break;

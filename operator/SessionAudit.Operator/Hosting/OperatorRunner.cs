@@ -122,6 +122,7 @@ public static class OperatorRunner
         builder.Services.AddSingleton<PolicyReconciler>();
         builder.Services.AddSingleton<ReportStore>();
         builder.Services.AddSingleton<PolicyReports>();
+        builder.Services.AddSingleton<PolicyMetrics>();
         builder.Services.AddSingleton<IPolicyReports, PolicyReportsAdapter>();
         builder.Services.AddFinalizingKubernetesController<SessionLoggingPolicyResource, SessionLoggingPolicyReconciler>(
             SessionLoggingPolicyResource.Descriptor,

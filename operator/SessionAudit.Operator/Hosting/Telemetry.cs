@@ -38,7 +38,11 @@ public static class Telemetry
                 // OpenTelemetry allocates every stream's points up front (2,000 by default, 72 bytes each: 4.6 MB for
                 // our 32 streams, idle). No instrument of ours comes near 500 attribute sets (the widest is AWS calls
                 // by service x operation x outcome); beyond it OpenTelemetry reports an otel.metric.overflow point.
-                m.AddView(_ => new MetricStreamConfiguration { CardinalityLimit = MetricCardinalityLimit });
+                // The per-policy gauges are bounded by PolicyMetrics (policies x condition types).
+                m.AddView(i => new MetricStreamConfiguration
+                {
+                    CardinalityLimit = PolicyMetrics.CardinalityLimit(i.Name) ?? MetricCardinalityLimit,
+                });
                 m.AddPrometheusExporter();
                 if (otlp)
                 {

@@ -31,6 +31,15 @@ public static class IamPolicyBuilder
             ["ssm:DescribeInstanceInformation", "ssm:DescribeSessions"],
             null,
             "SessionManagerPreferencesAndReport"),
+        new("SessionDocumentTypesForReport",
+            // The report reads each session's document for its sessionType: AWS-owned documents have no account in their ARN.
+            ["ssm:GetDocument"],
+            specs => specs.Where(s => s.Report is not null).SelectMany(s => new[]
+            {
+                $"arn:{Arn.PartitionOf(s.Region)}:ssm:{s.Region}::document/*",
+                $"arn:{Arn.PartitionOf(s.Region)}:ssm:{s.Region}:{Account(s)}:document/*",
+            }),
+            "SessionManagerPreferencesAndReport"),
         new("S3LogBucketChecks",
             ["s3:GetEncryptionConfiguration", "s3:ListBucket"],
             specs => specs.Where(s => s.S3?.BucketName is { Length: > 0 }).Select(s => $"arn:{Arn.PartitionOf(s.Region)}:s3:::{s.S3!.BucketName}"),
@@ -78,7 +87,7 @@ public static class IamPolicyBuilder
             // Only EventBridge may be handed these roles.
             Condition: _ => new JsonObject { ["StringEquals"] = new JsonObject { ["iam:PassedToService"] = "events.amazonaws.com" } }),
         new("CloudTrailAuditTrailChecks",
-            ["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"],
+            ["cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors", "cloudtrail:GetTrailStatus"],
             null),
         // Reading and merging EventBridge's statement into the topic and function policies (alerts.managePermissions).
         new("SnsAlertTargetChecks",
@@ -105,7 +114,7 @@ public static class IamPolicyBuilder
                 : $"arn:{Arn.PartitionOf(s.Region)}:kms:{s.Region}:{Account(s)}:key/*");
 
     /// <summary>Every IAM action the operator may call.</summary>
-    public static IReadOnlyList<string> Actions { get; } = Statements.SelectMany(s => s.Actions).Order(StringComparer.Ordinal).ToList();
+    public static IReadOnlyList<string> Actions { get; } = Statements.SelectMany(s => s.Actions).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The policy document; scoped to <paramref name="specs"/> when given (statements they do not need are left out).</summary>
     public static string Build(IReadOnlyList<SessionLoggingPolicySpec>? specs = null)
@@ -117,7 +126,7 @@ public static class IamPolicyBuilder
             foreach (var group in Statements.GroupBy(s => s.Group ?? s.Sid))
             {
                 var first = group.First();
-                statements.Add(Render(group.Key, group.SelectMany(s => s.Actions).Order(StringComparer.Ordinal), first.AnyResource, first.Condition?.Invoke(null)));
+                statements.Add(Render(group.Key, group.SelectMany(s => s.Actions).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal), first.AnyResource, first.Condition?.Invoke(null)));
             }
         }
         else

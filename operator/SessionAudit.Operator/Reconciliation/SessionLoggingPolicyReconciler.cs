@@ -3,6 +3,7 @@ using SessionAudit.Kubernetes.Events;
 using SessionAudit.Kubernetes.Informer;
 using SessionAudit.Kubernetes.Resources;
 using SessionAudit.Kubernetes.Status;
+using SessionAudit.Operator.Hosting;
 using SessionAudit.Operator.Resources;
 using SessionAudit.Policy.Conditions;
 using SessionAudit.Policy.Model;
@@ -24,6 +25,7 @@ internal sealed partial class SessionLoggingPolicyReconciler(
     IEventRecorder events,
     PolicyReconciler domain,
     IPolicyReports reports,
+    PolicyMetrics metrics,
     TimeProvider time,
     ILogger<SessionLoggingPolicyReconciler> log) : IFinalizingReconciler<SessionLoggingPolicyResource>
 {
@@ -48,6 +50,7 @@ internal sealed partial class SessionLoggingPolicyReconciler(
     public Task ForgetAsync(ResourceKey key, CancellationToken ct)
     {
         reports.Forget(key.Name);
+        metrics.Forget(key.Name);
         return Task.CompletedTask;
     }
 
@@ -81,6 +84,11 @@ internal sealed partial class SessionLoggingPolicyReconciler(
 
         var json = PolicyMapping.WriteStatus(status);
         var written = await statusWriter.WriteAsync(obj, o => o.Status = json, ct);
+        if (written.Outcome != StatusWriteOutcome.Stale)
+        {
+            // The time AWS was really read, not the status's, which moves at most hourly when nothing changed.
+            metrics.Record(obj.Metadata.Name, status with { LastSyncTime = result.Status.LastSyncTime ?? status.LastSyncTime });
+        }
         await RecordAsync(obj, result.Events, ct);
         if (result.Writes > 0)
         {

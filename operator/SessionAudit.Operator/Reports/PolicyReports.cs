@@ -39,8 +39,12 @@ public sealed partial class PolicyReports(AwsScopeFactory aws, ReportStore store
             var report = await engine.RunAsync(
                 new ReportOptions
                 {
+                    Account = await ReportAccount.OfAsync(aws, scope, ct),
+                    Region = scope.Region,
                     Days = spec.LookbackDays,
                     KmsEncryptionConfigured = !string.IsNullOrEmpty(policy.Spec.Kms?.KeyId),
+                    CloudWatchStreamingConfigured = policy.Spec.CloudWatch?.Streaming == true,
+                    ShellProfileConfigured = !string.IsNullOrEmpty(policy.Spec.Session?.ShellProfile?.Linux) || !string.IsNullOrEmpty(policy.Spec.Session?.ShellProfile?.Windows),
                 },
                 ct);
 
@@ -52,7 +56,7 @@ public sealed partial class PolicyReports(AwsScopeFactory aws, ReportStore store
             var events = new List<PolicyEvent>();
             if (spec.S3 is { } target)
             {
-                events.Add(await ExportAsync(scope, target, report, html, ct));
+                events.Add(await ExportAsync(scope, target, policy.Spec.S3?.ExpectedBucketOwner, report, html, ct));
             }
 
             LogRefreshed(log, name, report.Summary.Total, report.Summary.Unlogged);
@@ -67,12 +71,12 @@ public sealed partial class PolicyReports(AwsScopeFactory aws, ReportStore store
 
     public void Forget(string policy) => store.Remove(policy);
 
-    private async Task<PolicyEvent> ExportAsync(AwsScope scope, ReportS3Spec target, SessionReport report, string html, CancellationToken ct)
+    private async Task<PolicyEvent> ExportAsync(AwsScope scope, ReportS3Spec target, string? expectedOwner, SessionReport report, string html, CancellationToken ct)
     {
         var prefix = target.KeyPrefix ?? "";
         try
         {
-            await ReportExport.WriteAsync(aws.ReportExport(scope), report, html, target.BucketName, prefix, ct);
+            await ReportExport.WriteAsync(aws.ReportExport(scope), report, html, target.BucketName, prefix, expectedOwner, ct);
             return PolicyEvent.Normal("ReportExported", $"Session report written to s3://{target.BucketName}/{prefix}{ReportExport.JsonName} and {ReportExport.HtmlName}.");
         }
         catch (AwsFailure failure)

@@ -11,7 +11,7 @@ internal static class BucketCheck
 
     public static async Task<Observed<BucketInfo>?> ObserveAsync(IS3BucketPort buckets, PolicyFacts policy, CancellationToken ct) =>
         policy.Spec.S3?.BucketName is { } bucket
-            ? await Observed<BucketInfo>.ReadAsync(() => buckets.DescribeAsync(bucket, ct)).ConfigureAwait(false)
+            ? await Observed<BucketInfo>.ReadAsync(() => buckets.DescribeAsync(bucket, policy.Spec.S3.ExpectedBucketOwner, ct)).ConfigureAwait(false)
             : null;
 
     public static CheckResult Diff(PolicyFacts policy, Observed<BucketInfo>? observed)
@@ -19,6 +19,13 @@ internal static class BucketCheck
         if (policy.Spec.S3?.BucketName is not { } bucket || observed is not { } o)
         {
             return CheckResult.Met(Type, "NotConfigured", "spec.s3.bucketName is not set: the preferences name no bucket.");
+        }
+
+        if (o.Failure is { Kind: AwsFailureKind.AccessDenied } denied && policy.Spec.S3.ExpectedBucketOwner is { Length: > 0 } owner)
+        {
+            // S3 answers 403 both when the owner differs and when a permission is missing: say both.
+            return CheckResult.Unreadable(Type, denied, $"Reading bucket {bucket} with spec.s3.expectedBucketOwner {owner} (S3 refuses with 403 when another account owns the bucket; the operator also needs s3:ListBucket, s3:GetEncryptionConfiguration)", policy.Spec.RoleArn,
+                SettingGroup.S3, $"S3 settings held: bucket {bucket} could not be confirmed as owned by {owner}");
         }
 
         if (o.Failure is { } f)
@@ -48,8 +55,10 @@ internal static class BucketCheck
             return dotted;
         }
 
+        var where = info.Region is { } r && r != policy.Spec.Region ? $" in {r} (not the policy's {policy.Spec.Region}; Session Manager uploads there, and the operator reads it there)" : "";
+        var owned = policy.Spec.S3.ExpectedBucketOwner is { Length: > 0 } o2 ? $", owned by {o2}," : "";
         return CheckResult.Met(Type, "BucketReady", info.DefaultEncryption
-            ? $"Bucket {bucket} exists and has default encryption ({info.SseAlgorithm ?? "enabled"})."
-            : $"Bucket {bucket} exists (encryption not required).");
+            ? $"Bucket {bucket}{where}{owned} exists and has default encryption ({info.SseAlgorithm ?? "enabled"})."
+            : $"Bucket {bucket}{where}{owned} exists (encryption not required).");
     }
 }

@@ -25,7 +25,7 @@ internal static class TrailCheck
         var region = policy.Spec.Region;
         if (observed.Failure is { } f)
         {
-            report.Failed(f, $"Looking for a logging CloudTrail trail in {region} (cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus)", policy.Spec.RoleArn);
+            report.Failed(f, $"Looking for a logging CloudTrail trail in {region} (cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus, cloudtrail:GetEventSelectors)", policy.Spec.RoleArn);
             return (report, null);
         }
 
@@ -33,16 +33,63 @@ internal static class TrailCheck
         var alerts = policy.Spec.Alerts is not null;
         if (trail.Logging)
         {
-            report.Set(true, "TrailLogging", $"Trail {trail.TrailArn} is logging in {region}: StartSession, ResumeSession and TerminateSession calls are recorded{(alerts ? " and reach the alert rule" : "")}. (A logging trail is re-checked at least every {Model.Durations.Format(AnswerMaxAge(policy.Spec))} per account and region.)");
+            var kind = trail.Trails.LastOrDefault(t => t.TrailArn == trail.TrailArn) switch
+            {
+                { Organization: true } t => $"organization trail {trail.TrailArn} (of account {t.Account})",
+                { MultiRegion: true, HomeRegion: { } home } when home != region => $"multi-region trail {trail.TrailArn} (home region {home})",
+                _ => $"trail {trail.TrailArn}",
+            };
+            report.Set(true, "TrailLogging", $"The {kind} is logging in {region} and its event selectors record write management events from {TrailSelectors.SessionEventSource}: StartSession, ResumeSession and TerminateSession calls are recorded{(alerts ? " and reach the alert rule" : "")}. (A logging trail is re-checked at least every {Model.Durations.Format(AnswerMaxAge(policy.Spec))} per account and region.)");
             return (report, trail);
         }
 
-        var message = !alerts
+        var consequence = alerts
+            ? "the alert rule is configured but will not fire, because EventBridge only sees \"AWS API Call via CloudTrail\" events a trail records"
+            : "session API calls are not recorded";
+
+        // A trail that logs but selects no session calls: the user must change its selectors, and the message says which.
+        if (trail.Trails.FirstOrDefault(t => t.Logging == true && t.Selectors?.MissingSessionCalls() is not null) is { } skipping)
+        {
+            return (Unmet(report, "TrailSkipsSessionCalls",
+                $"Trail {skipping.TrailArn} is logging in {region}, but {skipping.Selectors!.MissingSessionCalls()}: StartSession, ResumeSession and TerminateSession are write management events from {TrailSelectors.SessionEventSource}. Change its event selectors (the command replaces them all): {skipping.Selectors.FixCommand(skipping.TrailArn, skipping.HomeRegion)}. Until then {consequence}."), trail);
+        }
+
+        // A trail that could not be read: the operator cannot promise anything about it.
+        var unread = trail.Trails.Where(t => t.Failure is not null).ToList();
+        if (unread.FirstOrDefault(t => !OfAnotherAccount(t, policy)) is { } own)
+        {
+            report.Failed(own.Failure!, $"Reading trail {own.TrailArn} ({PermissionOf(own.FailedRead)}; no other trail was found recording session calls in {region})", policy.Spec.RoleArn);
+            return (report, trail);
+        }
+
+        if (unread.Count > 0)
+        {
+            var names = string.Join(", ", unread.Select(t => $"{(t.Organization ? "organization trail" : "trail")} {t.TrailArn} ({t.FailedRead}: {t.Failure!.Code ?? t.Failure.Kind.ToString()})"));
+            var message = $"No trail of this account records session calls in {region}. Another account's {names} covers it, but its status and event selectors can only be read in the account that owns it, so the operator cannot verify that it logs write management events from {TrailSelectors.SessionEventSource}. Create a trail in this account, or check that trail in its own account; until it is verified, {consequence} as far as the operator can tell.";
+            report.Set(null, "TrailNotVerifiable", message);
+            report.Warn("TrailNotVerifiable", message);
+            report.Notes.Add(message);
+            return (report, trail);
+        }
+
+        return (Unmet(report, "NoLoggingTrail", !alerts
             ? $"No CloudTrail trail is logging in {region}: session API calls are not recorded. Create a trail (or start logging on one) to audit StartSession, ResumeSession and TerminateSession."
-            : $"No CloudTrail trail is logging in {region}: the alert rule is configured but will not fire, because EventBridge only sees \"AWS API Call via CloudTrail\" events a trail records. Create a trail or start logging on one.";
-        report.Set(false, "NoLoggingTrail", message);
-        report.Warn("NoLoggingTrail", message);
-        report.Notes.Add(message);
-        return (report, trail);
+            : $"No CloudTrail trail is logging in {region}: the alert rule is configured but will not fire, because EventBridge only sees \"AWS API Call via CloudTrail\" events a trail records. Create a trail or start logging on one."), trail);
     }
+
+    private static ConcernReport Unmet(ConcernReport report, string reason, string message)
+    {
+        report.Set(false, reason, message);
+        report.Warn(reason, message);
+        report.Notes.Add(message);
+        return report;
+    }
+
+    // Another account's ARN: an organization trail seen from a member account. The spec's role names the account when set.
+    private static bool OfAnotherAccount(TrailReading t, PolicyFacts policy) =>
+        t.Failure?.Code == "CloudTrailARNInvalidException"
+        || (t.Organization && t.Failure?.Kind == AwsFailureKind.NotFound)
+        || (t.Account is { } a && Model.Arn.AccountOfRole(AwsScope.Of(policy.Spec).RoleArn) is { } mine && a != mine);
+
+    private static string PermissionOf(string? read) => read is null ? "cloudtrail:GetTrailStatus" : "cloudtrail:" + read;
 }

@@ -23,6 +23,9 @@ public static class Patterns
     /// <summary>An SSM document name.</summary>
     public const string DocumentName = "^[A-Za-z0-9_.-]{3,128}$";
 
+    /// <summary>A 12-digit AWS account id.</summary>
+    public const string AccountId = "^[0-9]{12}$";
+
     /// <summary>An S3 bucket name (general purpose buckets).</summary>
     public const string BucketName = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
 

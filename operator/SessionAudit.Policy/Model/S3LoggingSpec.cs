@@ -24,6 +24,12 @@ public sealed record S3LoggingSpec
     [MaxLength(1024)]
     public string? KeyPrefix { get; init; }
 
+    /// <summary>Expected bucket owner.</summary>
+    [Description("The 12-digit account id that must own the bucket (and the report bucket). Sent as ExpectedBucketOwner on every S3 call the operator makes: S3 refuses with 403 when another account owns the bucket. Empty: not checked.")]
+    [RegularExpression(Patterns.AccountId)]
+    [MaxLength(12)]
+    public string? ExpectedBucketOwner { get; init; }
+
     /// <summary>Require encrypted delivery.</summary>
     [Description("Send logs only to a bucket with default encryption (s3EncryptionEnabled; SSE-S3 or SSE-KMS). The operator checks the bucket's default encryption before enabling it. Default true, as in AWS.")]
     public bool? EncryptionRequired { get; init; }

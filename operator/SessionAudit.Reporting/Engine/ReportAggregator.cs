@@ -96,7 +96,11 @@ internal sealed class ReportAggregator
             new SortedDictionary<NotLoggedReason, int>(unloggedByReason),
             instances,
             rows.NewestFirst(),
-            unloggedRows.NewestFirst());
+            unloggedRows.NewestFirst())
+        {
+            Account = options.Account,
+            Region = options.Region,
+        };
     }
 
     private static void Increment(Dictionary<string, int> counts, string key) =>

@@ -30,6 +30,25 @@ public sealed class SessionReportEngine(ISessionActivitySource source, TimeProvi
         var now = timeProvider.GetUtcNow();
         var window = new ReportWindow(options.Days, now - TimeSpan.FromDays(options.Days), now);
         var rules = new SessionLoggingRules(options.AdditionalPortForwardingDocuments);
+        // Each document is read once per report: sessions of one document share its type.
+        var types = new Dictionary<string, SessionDocumentType>(StringComparer.Ordinal);
+        async ValueTask<SessionDocumentType?> TypeOf(SessionRecord session)
+        {
+            if (!rules.NeedsType(session.DocumentName, session.Status))
+            {
+                return null;
+            }
+
+            var name = session.DocumentName!;
+            if (!types.TryGetValue(name, out var type))
+            {
+                type = await source.GetSessionTypeAsync(name, cancellationToken);
+                types[name] = type;
+            }
+
+            return type;
+        }
+
         var aggregator = new ReportAggregator(window, options);
         var read = 0;
 
@@ -56,18 +75,18 @@ public sealed class SessionReportEngine(ISessionActivitySource source, TimeProvi
             }
 
             active.Remove(session.SessionId);
-            await EmitAsync(ToRow(session, SessionState.History, now, rules), aggregator, sink, cancellationToken);
+            await EmitAsync(ToRow(session, SessionState.History, now, rules, await TypeOf(session)), aggregator, sink, cancellationToken);
         }
 
         foreach (var session in active.Values)
         {
-            await EmitAsync(ToRow(session, SessionState.Active, now, rules), aggregator, sink, cancellationToken);
+            await EmitAsync(ToRow(session, SessionState.Active, now, rules, await TypeOf(session)), aggregator, sink, cancellationToken);
         }
 
         var instances = new List<InstanceReadiness>();
         await foreach (var instance in source.GetInstancesAsync(cancellationToken).WithCancellation(cancellationToken))
         {
-            instances.Add(ReadinessRules.Evaluate(instance, options.KmsEncryptionConfigured));
+            instances.Add(ReadinessRules.Evaluate(instance, options.KmsEncryptionConfigured, options.CloudWatchStreamingConfigured, options.ShellProfileConfigured));
             Report(progress, null, instances.Count, read, instances.Count);
         }
 
@@ -81,12 +100,12 @@ public sealed class SessionReportEngine(ISessionActivitySource source, TimeProvi
         return aggregator.Build(instances);
     }
 
-    /// <summary>Turns one DescribeSessions record into a report row.</summary>
-    public static SessionRow ToRow(SessionRecord session, SessionState state, DateTimeOffset now, SessionLoggingRules rules)
+    /// <summary>Turns one DescribeSessions record into a report row; <paramref name="type"/> is its document's type as read.</summary>
+    public static SessionRow ToRow(SessionRecord session, SessionState state, DateTimeOffset now, SessionLoggingRules rules, SessionDocumentType? type)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(rules);
-        var reason = rules.Classify(session.DocumentName, session.Status);
+        var reason = rules.Classify(session.DocumentName, session.Status, type);
         TimeSpan? duration = (session.StartDate, session.EndDate) switch
         {
             ({ } start, { } end) => Max(end - start),

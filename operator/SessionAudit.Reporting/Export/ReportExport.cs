@@ -33,12 +33,18 @@ public static class ReportExport
 
     /// <summary>Writes the files of <paramref name="report"/> through <paramref name="port"/>, one after the other (a failure
     /// stops the export and reaches the caller).</summary>
-    public static async Task WriteAsync(IReportExportPort port, SessionReport report, string html, string bucket, string? keyPrefix, CancellationToken cancellationToken)
+    public static Task WriteAsync(IReportExportPort port, SessionReport report, string html, string bucket, string? keyPrefix, CancellationToken cancellationToken) =>
+        WriteAsync(port, report, html, bucket, keyPrefix, null, cancellationToken);
+
+    /// <summary>Writes the files as <see cref="WriteAsync(IReportExportPort, SessionReport, string, string, string?, CancellationToken)"/>
+    /// does; <paramref name="expectedBucketOwner"/>, when set, must own the bucket (S3 refuses the write otherwise).</summary>
+    public static async Task WriteAsync(IReportExportPort port, SessionReport report, string html, string bucket, string? keyPrefix, string? expectedBucketOwner,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(port);
         foreach (var file in await FilesAsync(report, html, bucket, keyPrefix, cancellationToken))
         {
-            await port.WriteAsync(file, cancellationToken);
+            await port.WriteAsync(file with { ExpectedBucketOwner = expectedBucketOwner }, cancellationToken);
         }
     }
 }

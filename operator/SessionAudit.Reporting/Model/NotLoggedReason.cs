@@ -14,4 +14,8 @@ public enum NotLoggedReason
 
     /// <summary>The session failed to start, so there was nothing to log.</summary>
     FailedToStart,
+
+    /// <summary>The session's document could not be read, or names a sessionType that is not known: whether Session
+    /// Manager logged it is unknown, so it is not counted as logged.</summary>
+    Unknown,
 }

@@ -18,6 +18,20 @@ public sealed record ReportOptions
     /// </summary>
     public bool KmsEncryptionConfigured { get; init; }
 
+    /// <summary>Whether the preferences stream session data to CloudWatch Logs; when true, nodes whose SSM Agent is older
+    /// than 3.0.284.0 are flagged (Session Manager prerequisites).</summary>
+    public bool CloudWatchStreamingConfigured { get; init; }
+
+    /// <summary>Whether the preferences set a shell profile; when true, nodes whose SSM Agent is older than 3.0.161.0 are
+    /// flagged (Session Manager prerequisites).</summary>
+    public bool ShellProfileConfigured { get; init; }
+
+    /// <summary>The AWS account the sessions are from (12 digits), shown by every format; null when not known.</summary>
+    public string? Account { get; init; }
+
+    /// <summary>The AWS region the sessions are from, shown by every format; null when not known.</summary>
+    public string? Region { get; init; }
+
     /// <summary>How many targets and owners the top lists show.</summary>
     public int TopCount { get; init; } = 10;
 
@@ -28,8 +42,8 @@ public sealed record ReportOptions
     public int MaxRetainedRows { get; init; } = DefaultMaxRetainedRows;
 
     /// <summary>
-    /// Names of the account's own Session documents of type Port (port forwarding), which are not logged either;
-    /// the AWS-owned ones are known already.
+    /// Names of Session documents to take as type Port (not logged) without reading them; every other document's
+    /// sessionType is read.
     /// </summary>
     public IReadOnlyCollection<string> AdditionalPortForwardingDocuments { get; init; } = [];
 

@@ -17,6 +17,12 @@ public sealed record SessionReport(
     IReadOnlyList<SessionRow> Rows,
     IReadOnlyList<SessionRow> UnloggedRows)
 {
+    /// <summary>The AWS account the sessions are from; null when not known.</summary>
+    public string? Account { get; init; }
+
+    /// <summary>The AWS region the sessions are from; null when not known.</summary>
+    public string? Region { get; init; }
+
     /// <summary>True when every row of the report is in <see cref="Rows"/>.</summary>
     public bool AllRowsRetained => Rows.Count == Summary.Total;
 

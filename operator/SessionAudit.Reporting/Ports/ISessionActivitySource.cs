@@ -11,4 +11,9 @@ public interface ISessionActivitySource
 
     /// <summary>Streams every managed node (DescribeInstanceInformation), page by page.</summary>
     IAsyncEnumerable<ManagedInstance> GetInstancesAsync(CancellationToken cancellationToken);
+
+    /// <summary>The <c>sessionType</c> of a Session document (GetDocument of its default version), which decides whether
+    /// its sessions are logged. Never throws for AWS's sake: a document that cannot be read is
+    /// <see cref="SessionDocumentType.Unreadable"/>.</summary>
+    Task<SessionDocumentType> GetSessionTypeAsync(string documentName, CancellationToken cancellationToken);
 }

@@ -5,4 +5,8 @@ namespace SessionAudit.Reporting.Ports;
 /// <param name="Key">Its key in the bucket, prefix included.</param>
 /// <param name="ContentType">Its media type, for example <c>application/json</c>.</param>
 /// <param name="Content">Its bytes.</param>
-public sealed record ReportFile(string Bucket, string Key, string ContentType, ReadOnlyMemory<byte> Content);
+public sealed record ReportFile(string Bucket, string Key, string ContentType, ReadOnlyMemory<byte> Content)
+{
+    /// <summary>The account that must own <see cref="Bucket"/> (sent as ExpectedBucketOwner); null: not checked.</summary>
+    public string? ExpectedBucketOwner { get; init; }
+}

@@ -15,6 +15,15 @@ public sealed record ReadinessFinding(string Code, ReadinessSeverity Severity, s
     /// <summary>Linux needs the <c>screen</c> utility or session logs are cut.</summary>
     public const string LinuxNeedsScreen = "linux-needs-screen";
 
+    /// <summary>macOS needs the <c>screen</c> utility or session logs are cut.</summary>
+    public const string MacOsNeedsScreen = "macos-needs-screen";
+
+    /// <summary>SSM Agent older than 3.0.284.0 while CloudWatch streaming is configured.</summary>
+    public const string AgentTooOldForStreaming = "agent-too-old-for-streaming";
+
+    /// <summary>SSM Agent older than 3.0.161.0 while a shell profile is configured.</summary>
+    public const string AgentTooOldForShellProfile = "agent-too-old-for-shell-profile";
+
     /// <summary>A Windows node whose version could not be read.</summary>
     public const string WindowsVersionUnknown = "windows-version-unknown";
 }

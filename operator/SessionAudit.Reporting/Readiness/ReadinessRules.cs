@@ -8,8 +8,18 @@ public static class ReadinessRules
     /// <summary>KMS session encryption needs SSM Agent 2.3.539.0 or later.</summary>
     public static readonly Version MinimumAgentForKms = new(2, 3, 539, 0);
 
+    /// <summary>Streaming session data to CloudWatch Logs needs SSM Agent 3.0.284.0 or later (Session Manager prerequisites).</summary>
+    public static readonly Version MinimumAgentForStreaming = new(3, 0, 284, 0);
+
+    /// <summary>Shell profiles need SSM Agent 3.0.161.0 or later (Session Manager prerequisites).</summary>
+    public static readonly Version MinimumAgentForShellProfiles = new(3, 0, 161, 0);
+
     /// <summary>Evaluates one node; <paramref name="kmsEncryptionConfigured"/> turns on the agent version check.</summary>
-    public static InstanceReadiness Evaluate(ManagedInstance instance, bool kmsEncryptionConfigured)
+    public static InstanceReadiness Evaluate(ManagedInstance instance, bool kmsEncryptionConfigured) =>
+        Evaluate(instance, kmsEncryptionConfigured, cloudWatchStreamingConfigured: false, shellProfileConfigured: false);
+
+    /// <summary>Evaluates one node; each configured feature turns on the agent version check it needs.</summary>
+    public static InstanceReadiness Evaluate(ManagedInstance instance, bool kmsEncryptionConfigured, bool cloudWatchStreamingConfigured, bool shellProfileConfigured)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var findings = new List<ReadinessFinding>();
@@ -43,6 +53,27 @@ public static class ReadinessRules
         if (IsLinux(instance))
         {
             findings.Add(new(ReadinessFinding.LinuxNeedsScreen, ReadinessSeverity.Note, ScreenAdvice(instance.PlatformName)));
+        }
+
+        // "If you're using Linux or macOS managed nodes, ensure that the screen utility is installed. If it isn't, your log
+        // data might be truncated." (Session Manager user guide, session-manager-logging.)
+        if (string.Equals(instance.PlatformType, "MacOS", StringComparison.OrdinalIgnoreCase))
+        {
+            findings.Add(new(ReadinessFinding.MacOsNeedsScreen, ReadinessSeverity.Note,
+                "Session logs are cut unless the screen utility is installed: keep screen on the node (brew install screen)."));
+        }
+
+        var version = instance.AgentVersion is { } t && Version.TryParse(t.Trim(), out var v) ? v : null;
+        if (cloudWatchStreamingConfigured && version is not null && version < MinimumAgentForStreaming)
+        {
+            findings.Add(new(ReadinessFinding.AgentTooOldForStreaming, ReadinessSeverity.Warning,
+                $"SSM Agent {instance.AgentVersion!.Trim()} is older than {MinimumAgentForStreaming}, which streaming session data to CloudWatch Logs needs: this node's sessions are not streamed. Update the agent."));
+        }
+
+        if (shellProfileConfigured && version is not null && version < MinimumAgentForShellProfiles)
+        {
+            findings.Add(new(ReadinessFinding.AgentTooOldForShellProfile, ReadinessSeverity.Warning,
+                $"SSM Agent {instance.AgentVersion!.Trim()} is older than {MinimumAgentForShellProfiles}, which shell profiles need: the profile does not run on this node. Update the agent."));
         }
 
         if (kmsEncryptionConfigured)

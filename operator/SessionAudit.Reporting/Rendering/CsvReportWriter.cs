@@ -3,14 +3,15 @@ using SessionAudit.Reporting.Model;
 
 namespace SessionAudit.Reporting.Rendering;
 
-/// <summary>Writes rows as RFC 4180 CSV (CRLF line ends, a header line, fields quoted when they hold a comma, quote or line break), row by row.</summary>
-public sealed class CsvReportWriter(TextWriter writer) : ISessionRowSink
+/// <summary>Writes rows as RFC 4180 CSV (CRLF line ends, a header line, fields quoted when they hold a comma, quote or line break), row by row.
+/// Every row names the account and region it is from, so files of several accounts can be joined.</summary>
+public sealed class CsvReportWriter(TextWriter writer, string? account = null, string? region = null) : ISessionRowSink
 {
-    /// <summary>The column names, the same as the JSON row fields.</summary>
+    /// <summary>The column names: the JSON row fields, then the report's account and region.</summary>
     public static readonly IReadOnlyList<string> Columns =
     [
         "sessionId", "target", "owner", "document", "start", "end", "durationSeconds",
-        "status", "accessType", "state", "logged", "notLoggedReason",
+        "status", "accessType", "state", "logged", "notLoggedReason", "account", "region",
     ];
 
     private bool headerWritten;
@@ -34,6 +35,8 @@ public sealed class CsvReportWriter(TextWriter writer) : ISessionRowSink
                 ReportText.StateCode(row.State),
                 row.Logged ? "true" : "false",
                 ReportText.ReasonCode(row.NotLoggedReason),
+                account,
+                region,
             ],
             cancellationToken);
     }
@@ -49,7 +52,7 @@ public sealed class CsvReportWriter(TextWriter writer) : ISessionRowSink
     public static async Task WriteAsync(SessionReport report, TextWriter writer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var csv = new CsvReportWriter(writer);
+        var csv = new CsvReportWriter(writer, report.Account, report.Region);
         foreach (var row in report.Rows)
         {
             await csv.WriteRowAsync(row, cancellationToken);

@@ -54,9 +54,12 @@ public static class HtmlReportRenderer
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
         html.Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">");
         html.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-        html.Append(CultureInfo.InvariantCulture, $"<title>Session Manager activity, last {w.Days} days</title>");
+        var days = ReportText.Plural(w.Days, "day", "days");
+        var source = ReportText.Source(report.Account, report.Region);
+        var titled = source.Length > 0 ? $", {source}" : "";
+        html.Append(CultureInfo.InvariantCulture, $"<title>Session Manager activity{E(titled)}, last {days}</title>");
         html.Append("<style>").Append(Css).Append("</style></head><body>");
-        html.Append(CultureInfo.InvariantCulture, $"<header><h1>Session Manager activity</h1><p>Last {w.Days} days: {E(Day(w.Start))} {E(w.Start.UtcDateTime.ToString("HH:mm", Inv))} to {E(Day(w.End))} {E(w.End.UtcDateTime.ToString("HH:mm", Inv))} UTC</p></header>");
+        html.Append(CultureInfo.InvariantCulture, $"<header><h1>Session Manager activity</h1><p id=\"source\">{(source.Length > 0 ? E(char.ToUpperInvariant(source[0]) + source[1..]) + ". " : "")}Last {days}: {E(Day(w.Start))} {E(w.Start.UtcDateTime.ToString("HH:mm", Inv))} to {E(Day(w.End))} {E(w.End.UtcDateTime.ToString("HH:mm", Inv))} UTC</p></header>");
     }
 
     private static void AppendSummary(StringBuilder html, SessionReport report)
@@ -113,7 +116,7 @@ public static class HtmlReportRenderer
             var h = (double)d.Sessions / max * plotHeight;
             var hu = (double)d.Unlogged / max * plotHeight;
             var day = Day(d.Day);
-            html.Append(Inv, $"<g class=\"day\" data-day=\"{day}\" data-sessions=\"{d.Sessions}\" data-unlogged=\"{d.Unlogged}\"><title>{day}: {d.Sessions} sessions, {d.Unlogged} not logged</title>");
+            html.Append(Inv, $"<g class=\"day\" data-day=\"{day}\" data-sessions=\"{d.Sessions}\" data-unlogged=\"{d.Unlogged}\"><title>{day}: {ReportText.Plural(d.Sessions, "session", "sessions")}, {d.Unlogged} not logged</title>");
             html.Append(Inv, $"<rect class=\"bar\" x=\"{x:0.##}\" y=\"{baseline - h:0.##}\" width=\"{barWidth:0.##}\" height=\"{h:0.##}\"/>");
             if (d.Unlogged > 0)
             {
@@ -168,7 +171,7 @@ public static class HtmlReportRenderer
 
         if (rows.Count < total)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\" id=\"{id}-capped\">Showing the {ReportText.Count(rows.Count)} newest of {ReportText.Count(total)} sessions; the CSV and JSON formats list all.</p>");
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\" id=\"{id}-capped\">Showing the {ReportText.Count(rows.Count)} newest of {ReportText.Plural(total, "session", "sessions")}; the CSV and JSON formats list all.</p>");
         }
 
         html.Append(CultureInfo.InvariantCulture, $"<div class=\"sessions-wrap\"><table class=\"sessions\" id=\"{id}\"><thead><tr>");
@@ -183,16 +186,18 @@ public static class HtmlReportRenderer
             var cls = r.Logged ? string.Empty : " class=\"unlogged\"";
             var reason = r.Logged ? string.Empty : $" data-reason=\"{ReportText.ReasonCode(r.NotLoggedReason)}\"";
             html.Append(CultureInfo.InvariantCulture, $"<tr{cls} data-session=\"{E(r.SessionId)}\"{reason}>");
-            Td(html, r.SessionId);
+            // Ids, owner ARNs and document names can be long: they wrap anywhere, the rest stays on one line, so the
+            // table fits a 1280 px screen without hiding a column.
+            Td(html, r.SessionId, "long");
             Td(html, r.Target);
-            Td(html, r.Owner);
-            Td(html, r.DocumentName);
+            Td(html, r.Owner, "long");
+            Td(html, r.DocumentName, "long");
             Td(html, Time(r.Start));
             Td(html, r.End is null && r.State == Ports.SessionState.Active ? "open" : Time(r.End));
             Td(html, ReportText.Duration(r.Duration));
             Td(html, r.Status);
             Td(html, r.AccessType);
-            Td(html, ReportText.LoggedText(r));
+            Td(html, ReportText.LoggedText(r), "words");
             html.Append("</tr>");
             if (html.Length > 256 * 1024)
             {
@@ -244,6 +249,9 @@ public static class HtmlReportRenderer
 
     private static void Td(StringBuilder html, string? value) => html.Append("<td>").Append(E(value)).Append("</td>");
 
+    private static void Td(StringBuilder html, string? value, string cls) =>
+        html.Append("<td class=\"").Append(cls).Append("\">").Append(E(value)).Append("</td>");
+
     // Encoded for HTML, with control characters and bidi overrides (which HTML encoding keeps) shown as escapes.
     private static string E(string? value) => WebUtility.HtmlEncode(ReportText.Printable(value));
 
@@ -275,6 +283,7 @@ public static class HtmlReportRenderer
         th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
         th{background:#f6f8fa;position:sticky;top:0}
         table.sessions td{white-space:nowrap;font-variant-numeric:tabular-nums}
+        table.sessions td.long{white-space:normal;overflow-wrap:anywhere;min-width:8em}table.sessions th,table.sessions td{padding:4px 6px}table.sessions td.words{white-space:normal}
         tr.unlogged td{background:var(--badbg)}tr.unlogged td:first-child{box-shadow:inset 4px 0 0 var(--bad)}
         tr.unlogged td:last-child{color:var(--bad);font-weight:600}
         tr.warning td{background:var(--warnbg)}

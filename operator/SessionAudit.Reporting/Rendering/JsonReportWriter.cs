@@ -8,7 +8,7 @@ namespace SessionAudit.Reporting.Rendering;
 
 /// <summary>
 /// Writes the report as one UTF-8 JSON document, row by row: <c>schemaVersion</c>, <c>sessions</c> (streamed), then
-/// <c>summary</c>, <c>unloggedByReason</c>, <c>sessionsPerDay</c>, <c>topTargets</c>, <c>topOwners</c>, <c>instances</c>.
+/// <c>account</c>, <c>region</c>, <c>summary</c>, <c>unloggedByReason</c>, <c>sessionsPerDay</c>, <c>topTargets</c>, <c>topOwners</c>, <c>instances</c>.
 /// Field names are stable; docs/REPORT.md describes them.
 /// </summary>
 public sealed class JsonReportWriter : ISessionRowSink, IAsyncDisposable
@@ -50,6 +50,8 @@ public sealed class JsonReportWriter : ISessionRowSink, IAsyncDisposable
         Start();
         json.WriteEndArray();
 
+        WriteStringOrNull("account", report.Account);
+        WriteStringOrNull("region", report.Region);
         json.WritePropertyName("summary");
         JsonSerializer.Serialize(json, report.Summary, ReportJsonContext.Default.ReportSummary);
 

@@ -85,13 +85,14 @@ public static class ReportText
         };
     }
 
-    /// <summary>The stable machine code of a reason: <c>port-forwarding</c>, <c>ssh</c>, <c>failed-to-start</c>; empty when logged.</summary>
+    /// <summary>The stable machine code of a reason: <c>port-forwarding</c>, <c>ssh</c>, <c>failed-to-start</c>, <c>unknown</c>; empty when logged.</summary>
     public static string ReasonCode(NotLoggedReason reason) => reason switch
     {
         NotLoggedReason.None => string.Empty,
         NotLoggedReason.PortForwarding => "port-forwarding",
         NotLoggedReason.Ssh => "ssh",
         NotLoggedReason.FailedToStart => "failed-to-start",
+        NotLoggedReason.Unknown => "unknown",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
@@ -102,6 +103,7 @@ public static class ReportText
         NotLoggedReason.PortForwarding => "port forwarding",
         NotLoggedReason.Ssh => "SSH",
         NotLoggedReason.FailedToStart => "failed to start",
+        NotLoggedReason.Unknown => "unknown: the session document could not be read",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
@@ -111,6 +113,13 @@ public static class ReportText
 
     /// <summary>The lower-case name of the DescribeSessions list: <c>history</c> or <c>active</c>.</summary>
     public static string StateCode(SessionState state) => state == SessionState.Active ? "active" : "history";
+
+    /// <summary>A count and its noun, singular for one: <c>1 session</c>, <c>2 sessions</c>, <c>1,000 sessions</c>.</summary>
+    public static string Plural(int value, string one, string many) => $"{Count(value)} {(value == 1 ? one : many)}";
+
+    /// <summary>Where the sessions are from, e.g. <c>account 111122223333, us-east-1</c>; empty when neither is known.</summary>
+    public static string Source(string? account, string? region) =>
+        string.Join(", ", new[] { account is null ? null : "account " + account, region }.Where(p => !string.IsNullOrEmpty(p)));
 
     /// <summary>An integer with thousands separators, e.g. <c>100,000</c>.</summary>
     public static string Count(int value) => value.ToString("N0", CultureInfo.InvariantCulture);

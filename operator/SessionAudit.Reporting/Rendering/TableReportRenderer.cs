@@ -40,7 +40,8 @@ public static class TableReportRenderer
         ArgumentNullException.ThrowIfNull(writer);
         var s = report.Summary;
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Session Manager sessions, last {s.Window.Days} days: {Short(s.Window.Start)} to {Short(s.Window.End)} UTC").AppendLine().AppendLine();
+        var source = ReportText.Source(report.Account, report.Region) is { Length: > 0 } src ? $" in {src}" : "";
+        text.Append(CultureInfo.InvariantCulture, $"Session Manager sessions{source}, last {ReportText.Plural(s.Window.Days, "day", "days")}: {Short(s.Window.Start)} to {Short(s.Window.End)} UTC").AppendLine().AppendLine();
         await writer.WriteAsync(text, cancellationToken);
         text.Clear();
 
@@ -53,7 +54,7 @@ public static class TableReportRenderer
             await WriteTableAsync(writer, Headers, report.Rows.Select(Cells), cancellationToken);
             if (!report.AllRowsRetained)
             {
-                text.Append(CultureInfo.InvariantCulture, $"Showing {ReportText.Count(report.Rows.Count)} of {ReportText.Count(s.Total)} sessions; the CSV and JSON formats list all.").AppendLine();
+                text.Append(CultureInfo.InvariantCulture, $"Showing {ReportText.Count(report.Rows.Count)} of {ReportText.Plural(s.Total, "session", "sessions")}; the CSV and JSON formats list all.").AppendLine();
             }
         }
 

@@ -20,23 +20,11 @@ internal static class EventFlow
         catch (AwsException) { return null; }
     });
 
-    public static bool TrailLogs(World world, string account, string region)
-    {
-        if (!world.Accounts.TryGetValue(account, out var a)) return false;
-        foreach (var (r, state) in a.Regions)
-        {
-            foreach (var t in state.Trails.Values)
-            {
-                if (t.IsLogging && (r == region || t.IsMultiRegionTrail)) return true;
-            }
-        }
-
-        return false;
-    }
-
     public static void ApiCall(CallContext ctx, string service, string eventName, JsonObject request, JsonObject response)
     {
-        if (!TrailLogs(ctx.World, ctx.Account, ctx.Region)) return;
+        // "To record events with a detail-type value of AWS API Call via CloudTrail, a CloudTrail trail with logging
+        // enabled is required" (EventBridge User Guide, eb-service-event): a logging trail whose selectors record the call.
+        if (!CloudTrailService.Records(ctx.World, ctx.Account, ctx.Region, service + ".amazonaws.com", eventName, readOnly: false)) return;
         var detail = new JsonObject
         {
             ["eventVersion"] = "1.08",

@@ -16,6 +16,7 @@ internal static class CloudTrailService
         t.Add("cloudtrail", "DescribeTrails", DescribeTrails);
         t.Add("cloudtrail", "GetTrailStatus", GetTrailStatus);
         t.Add("cloudtrail", "GetEventSelectors", GetEventSelectors);
+        t.Add("cloudtrail", "PutEventSelectors", PutEventSelectors);
     }
 
     private static JsonObject? CreateTrail(CallContext ctx, JsonObject input)
@@ -41,6 +42,7 @@ internal static class CloudTrailService
             CloudWatchLogsLogGroupArn = input.Str("CloudWatchLogsLogGroupArn"),
             CloudWatchLogsRoleArn = input.Str("CloudWatchLogsRoleArn"),
             KmsKeyId = input.Str("KmsKeyId"),
+            IsOrganizationTrail = input.Bool("IsOrganizationTrail") ?? false,
             HomeRegion = ctx.Region,
             TrailArn = ctx.Arn("cloudtrail", "trail/" + name),
         };
@@ -52,12 +54,19 @@ internal static class CloudTrailService
         return o;
     }
 
-    /// <summary>Finds a trail by name or ARN: home-region trails, or multi-region trails from another region.</summary>
+    /// <summary>Finds one of the caller's trails by name or ARN: home-region trails, or multi-region trails from another
+    /// region. Another account's ARN (an organization trail seen from a member account) is refused as AWS refuses it:
+    /// CloudTrailARNInvalidException "AccountID in ARN is wrong" (turbot/steampipe-plugin-aws#577).</summary>
     private static Trail Find(CallContext ctx, string nameOrArn, bool homeOnly)
     {
+        if (nameOrArn.StartsWith("arn:", StringComparison.Ordinal) && nameOrArn.Split(':') is { Length: > 4 } parts && parts[4] != ctx.Account)
+        {
+            throw new AwsException("CloudTrailARNInvalidException", $"AccountID in ARN is wrong, you can only access resources with AccountID {ctx.Account}.");
+        }
+
         foreach (var t in Visible(ctx))
         {
-            if (t.Name == nameOrArn || t.TrailArn == nameOrArn)
+            if (OwnerOf(t) == ctx.Account && (t.Name == nameOrArn || t.TrailArn == nameOrArn))
             {
                 if (homeOnly && t.HomeRegion != ctx.Region)
                 {
@@ -71,18 +80,74 @@ internal static class CloudTrailService
         throw new AwsException("TrailNotFoundException", $"Unknown trail: {nameOrArn} for the user: {ctx.Account}");
     }
 
-    private static IEnumerable<Trail> Visible(CallContext ctx)
+    /// <summary>The trails that cover an account and region: its own (home region or multi-region), and the organization
+    /// trails of any other account (the sandbox's accounts form one organization).</summary>
+    private static IEnumerable<Trail> Covering(World world, string account, string region)
     {
-        var account = ctx.World.Accounts.GetValueOrDefault(ctx.Account);
-        if (account is null) yield break;
-        foreach (var (region, state) in account.Regions)
+        foreach (var (id, a) in world.Accounts)
         {
-            foreach (var t in state.Trails.Values)
+            foreach (var (home, state) in a.Regions)
             {
-                if (region == ctx.Region || t.IsMultiRegionTrail) yield return t;
+                foreach (var t in state.Trails.Values)
+                {
+                    if ((id == account || t.IsOrganizationTrail) && (home == region || t.IsMultiRegionTrail)) yield return t;
+                }
             }
         }
     }
+
+    private static IEnumerable<Trail> Visible(CallContext ctx) => Covering(ctx.World, ctx.Account, ctx.Region);
+
+    private static string OwnerOf(Trail t) => t.TrailArn.Split(':')[4];
+
+    /// <summary>True when a logging trail covering the account and region records this management event by its selectors:
+    /// what decides whether an API call becomes an "AWS API Call via CloudTrail" event.</summary>
+    public static bool Records(World world, string account, string region, string eventSource, string eventName, bool readOnly) =>
+        Covering(world, account, region).Any(t => t.IsLogging && SelectsManagementEvent(t, eventSource, eventName, readOnly));
+
+    /// <summary>CloudTrail's selector rules for one management event (PutEventSelectors in the botocore cloudtrail model):
+    /// the event is logged when it matches any selector; an advanced selector matches when all its field selectors do.</summary>
+    internal static bool SelectsManagementEvent(Trail t, string eventSource, string eventName, bool readOnly)
+    {
+        if (t.AdvancedEventSelectors is { } advanced)
+        {
+            var fields = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["eventCategory"] = "Management",
+                ["readOnly"] = readOnly ? "true" : "false",
+                ["eventSource"] = eventSource,
+                ["eventName"] = eventName,
+            };
+            return advanced.OfType<JsonObject>().Any(sel => sel.Objects("FieldSelectors").All(f => FieldMatches(f, fields.GetValueOrDefault(f.Str("Field") ?? ""))));
+        }
+
+        var basic = t.EventSelectors?.OfType<JsonObject>() ?? new[] { DefaultSelector() };
+        return basic.Any(sel =>
+            (sel.Bool("IncludeManagementEvents") ?? true)
+            && (sel.Str("ReadWriteType") ?? "All") is var rw && (rw == "All" || rw == (readOnly ? "ReadOnly" : "WriteOnly"))
+            && !sel.Strings("ExcludeManagementEventSources").Contains(eventSource));
+    }
+
+    private static bool FieldMatches(JsonObject f, string? value)
+    {
+        if (value is null) return false;
+        bool ok = true;
+        if (f.ContainsKey("Equals")) ok &= f.Strings("Equals").Contains(value);
+        if (f.ContainsKey("StartsWith")) ok &= f.Strings("StartsWith").Any(p => value.StartsWith(p, StringComparison.Ordinal));
+        if (f.ContainsKey("EndsWith")) ok &= f.Strings("EndsWith").Any(p => value.EndsWith(p, StringComparison.Ordinal));
+        if (f.ContainsKey("NotEquals")) ok &= !f.Strings("NotEquals").Contains(value);
+        if (f.ContainsKey("NotStartsWith")) ok &= !f.Strings("NotStartsWith").Any(p => value.StartsWith(p, StringComparison.Ordinal));
+        if (f.ContainsKey("NotEndsWith")) ok &= !f.Strings("NotEndsWith").Any(p => value.EndsWith(p, StringComparison.Ordinal));
+        return ok;
+    }
+
+    private static JsonObject DefaultSelector() => new()
+    {
+        ["ReadWriteType"] = "All",
+        ["IncludeManagementEvents"] = true,
+        ["DataResources"] = new JsonArray(),
+        ["ExcludeManagementEventSources"] = new JsonArray(),
+    };
 
     private static JsonObject? DeleteTrail(CallContext ctx, JsonObject input)
     {
@@ -114,9 +179,9 @@ internal static class CloudTrailService
         ["CloudWatchLogsLogGroupArn"] = t.CloudWatchLogsLogGroupArn,
         ["CloudWatchLogsRoleArn"] = t.CloudWatchLogsRoleArn,
         ["KmsKeyId"] = t.KmsKeyId,
-        ["HasCustomEventSelectors"] = false,
+        ["HasCustomEventSelectors"] = t.EventSelectors is not null || t.AdvancedEventSelectors is not null,
         ["HasInsightSelectors"] = false,
-        ["IsOrganizationTrail"] = false,
+        ["IsOrganizationTrail"] = t.IsOrganizationTrail,
     };
 
     private static JsonObject? DescribeTrails(CallContext ctx, JsonObject input)
@@ -144,16 +209,69 @@ internal static class CloudTrailService
     private static JsonObject? GetEventSelectors(CallContext ctx, JsonObject input)
     {
         var t = Find(ctx, input.Req("TrailName"), homeOnly: false);
-        return new JsonObject
-        {
-            ["TrailARN"] = t.TrailArn,
-            ["EventSelectors"] = new JsonArray(new JsonObject
-            {
-                ["ReadWriteType"] = "All",
-                ["IncludeManagementEvents"] = true,
-                ["DataResources"] = new JsonArray(),
-                ["ExcludeManagementEventSources"] = new JsonArray(),
-            }),
-        };
+        return t.AdvancedEventSelectors is { } advanced
+            ? new JsonObject { ["TrailARN"] = t.TrailArn, ["AdvancedEventSelectors"] = advanced.DeepClone() }
+            : new JsonObject { ["TrailARN"] = t.TrailArn, ["EventSelectors"] = t.EventSelectors?.DeepClone() ?? new JsonArray(DefaultSelector()) };
     }
+
+    /// <summary>PutEventSelectors: from the home region only; basic or advanced selectors, never both; the new set replaces
+    /// the old one. Refusals (InvalidEventSelectorsException) follow the botocore cloudtrail model's documentation of
+    /// InvalidEventSelectorsException, EventSelector.ExcludeManagementEventSources and AdvancedFieldSelector.Field.</summary>
+    private static JsonObject? PutEventSelectors(CallContext ctx, JsonObject input)
+    {
+        var t = Find(ctx, input.Req("TrailName"), homeOnly: true);
+        var basic = input["EventSelectors"] as JsonArray;
+        var advanced = input["AdvancedEventSelectors"] as JsonArray;
+        if ((basic is null) == (advanced is null))
+        {
+            throw Invalid("Specify either EventSelectors or AdvancedEventSelectors, but not both.");
+        }
+
+        if (basic is not null)
+        {
+            if (basic.Count is < 1 or > 5) throw Invalid("A trail can have 1 to 5 event selectors.");
+            foreach (var sel in basic.OfType<JsonObject>())
+            {
+                foreach (var source in sel.Strings("ExcludeManagementEventSources"))
+                {
+                    if (source is not ("kms.amazonaws.com" or "rdsdata.amazonaws.com"))
+                    {
+                        throw Invalid($"ExcludeManagementEventSources can contain only kms.amazonaws.com or rdsdata.amazonaws.com, not {source}.");
+                    }
+                }
+            }
+
+            t.EventSelectors = (JsonArray)basic.DeepClone();
+            t.AdvancedEventSelectors = null;
+            return new JsonObject { ["TrailARN"] = t.TrailArn, ["EventSelectors"] = basic.DeepClone() };
+        }
+
+        foreach (var sel in advanced!.OfType<JsonObject>())
+        {
+            var fields = sel.Objects("FieldSelectors").ToList();
+            var category = fields.FirstOrDefault(f => f.Str("Field") == "eventCategory");
+            if (category is null || category.Strings("Equals").ToList() is not [("Management" or "Data")])
+            {
+                throw Invalid("Each advanced event selector needs the field eventCategory with Equals Management or Data.");
+            }
+
+            foreach (var f in fields)
+            {
+                switch (f.Str("Field"))
+                {
+                    case "readOnly" when f.Strings("Equals").Any(v => v is not ("true" or "false")) || f.Count > 2:
+                        throw Invalid("The field readOnly can only use Equals with true or false.");
+                    case "eventSource" when category.Strings("Equals").First() == "Management"
+                                           && (f.Count > 2 || f.Strings("NotEquals").Any(v => v is not ("kms.amazonaws.com" or "rdsdata.amazonaws.com")) || !f.ContainsKey("NotEquals")):
+                        throw Invalid("For management events, the field eventSource can only use NotEquals with kms.amazonaws.com or rdsdata.amazonaws.com.");
+                }
+            }
+        }
+
+        t.AdvancedEventSelectors = (JsonArray)advanced!.DeepClone();
+        t.EventSelectors = null;
+        return new JsonObject { ["TrailARN"] = t.TrailArn, ["AdvancedEventSelectors"] = advanced.DeepClone() };
+    }
+
+    private static AwsException Invalid(string message) => new("InvalidEventSelectorsException", message);
 }

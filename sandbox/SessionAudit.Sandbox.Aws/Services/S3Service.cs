@@ -45,11 +45,29 @@ internal static class S3Service
     private static AwsException NoSuchBucket(string name) =>
         new("NoSuchBucket", "The specified bucket does not exist", 404) { Extra = new Dictionary<string, string> { ["BucketName"] = name } };
 
-    /// <summary>The caller's bucket; another account's bucket is AccessDenied, as without a bucket policy in AWS.</summary>
-    internal static Bucket Owned(CallContext ctx, string name)
+    /// <summary>The caller's bucket, addressed in its own region. A bucket of another region answers 301 with its region in
+    /// <c>x-amz-bucket-region</c> (HeadBucket: no body; others: a PermanentRedirect error naming the Endpoint and Bucket),
+    /// as S3 does; GetBucketLocation answers from any region. <c>x-amz-expected-bucket-owner</c> naming another account
+    /// is 403 AccessDenied (botocore s3 model, ExpectedBucketOwner); so is another account's bucket, as without a bucket
+    /// policy in AWS.</summary>
+    internal static Bucket Owned(CallContext ctx, JsonObject input, bool anyRegion = false)
     {
+        string name = input.Req("Bucket");
         if (!ctx.World.Buckets.TryGetValue(name, out var b)) throw NoSuchBucket(name);
-        if (b.Account != ctx.Account) throw new AwsException("AccessDenied", "Access Denied", 403);
+        if (!anyRegion && b.Region != ctx.Region)
+        {
+            throw new AwsException("PermanentRedirect", "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.", 301)
+            {
+                Extra = new Dictionary<string, string> { ["Endpoint"] = $"s3.{b.Region}.amazonaws.com", ["Bucket"] = name },
+                Headers = [new("x-amz-bucket-region", b.Region)],
+            };
+        }
+
+        if (b.Account != ctx.Account || (ctx.Header("x-amz-expected-bucket-owner") is { } expected && expected != b.Account))
+        {
+            throw new AwsException("AccessDenied", "Access Denied", 403);
+        }
+
         return b;
     }
 
@@ -94,14 +112,14 @@ internal static class S3Service
 
     private static JsonObject? HeadBucket(CallContext ctx, JsonObject input)
     {
-        var b = Owned(ctx, input.Req("Bucket"));
+        var b = Owned(ctx, input);
         ctx.Raw = new WireResponse(200, null, []) { Headers = { new("x-amz-bucket-region", b.Region) } };
         return null;
     }
 
     private static JsonObject? DeleteBucket(CallContext ctx, JsonObject input)
     {
-        var b = Owned(ctx, input.Req("Bucket"));
+        var b = Owned(ctx, input);
         if (b.Objects.Count > 0) throw new AwsException("BucketNotEmpty", "The bucket you tried to delete is not empty", 409) { Extra = new Dictionary<string, string> { ["BucketName"] = b.Name } };
         ctx.World.Buckets.Remove(b.Name);
         ctx.Raw = WireResponse.Empty(204);
@@ -134,7 +152,7 @@ internal static class S3Service
 
     private static JsonObject? GetBucketLocation(CallContext ctx, JsonObject input)
     {
-        var b = Owned(ctx, input.Req("Bucket"));
+        var b = Owned(ctx, input, anyRegion: true);
         ctx.Raw = Xml(200, w =>
         {
             w.WriteStartElement("LocationConstraint", Ns);
@@ -146,7 +164,7 @@ internal static class S3Service
 
     private static JsonObject? PutBucketEncryption(CallContext ctx, JsonObject input)
     {
-        var b = Owned(ctx, input.Req("Bucket"));
+        var b = Owned(ctx, input);
         var config = (JsonObject)input["ServerSideEncryptionConfiguration"]!;
         foreach (var rule in config.Objects("Rules"))
         {
@@ -162,7 +180,7 @@ internal static class S3Service
 
     private static JsonObject? GetBucketEncryption(CallContext ctx, JsonObject input)
     {
-        var b = Owned(ctx, input.Req("Bucket"));
+        var b = Owned(ctx, input);
         if (b.Encryption is null)
         {
             throw new AwsException("ServerSideEncryptionConfigurationNotFoundError", "The server side encryption configuration was not found", 404) { Extra = new Dictionary<string, string> { ["BucketName"] = b.Name } };
@@ -180,7 +198,7 @@ internal static class S3Service
 
     private static JsonObject? DeleteBucketEncryption(CallContext ctx, JsonObject input)
     {
-        Owned(ctx, input.Req("Bucket")).Encryption = null;
+        Owned(ctx, input).Encryption = null;
         ctx.Raw = WireResponse.Empty(204);
         return null;
     }
@@ -193,7 +211,7 @@ internal static class S3Service
 
     private static JsonObject? PutObject(CallContext ctx, JsonObject input)
     {
-        var b = Owned(ctx, input.Req("Bucket"));
+        var b = Owned(ctx, input);
         string key = input.Req("Key");
         var (alg, kms) = DefaultEncryption(b);
         var obj = new S3Object
@@ -227,7 +245,7 @@ internal static class S3Service
 
     private static JsonObject? GetObject(CallContext ctx, JsonObject input)
     {
-        var b = Owned(ctx, input.Req("Bucket"));
+        var b = Owned(ctx, input);
         string key = input.Req("Key");
         if (!b.Objects.TryGetValue(key, out var obj))
         {
@@ -252,14 +270,14 @@ internal static class S3Service
 
     private static JsonObject? DeleteObject(CallContext ctx, JsonObject input)
     {
-        Owned(ctx, input.Req("Bucket")).Objects.Remove(input.Req("Key"));
+        Owned(ctx, input).Objects.Remove(input.Req("Key"));
         ctx.Raw = WireResponse.Empty(204);
         return null;
     }
 
     private static JsonObject? ListObjectsV2(CallContext ctx, JsonObject input)
     {
-        var b = Owned(ctx, input.Req("Bucket"));
+        var b = Owned(ctx, input);
         string prefix = input.Str("Prefix") ?? "";
         string? delimiter = input.Str("Delimiter");
         int maxKeys = (int)Math.Clamp(input.Long("MaxKeys") ?? 1000, 0, 1000);

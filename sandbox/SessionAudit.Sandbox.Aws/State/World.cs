@@ -202,6 +202,15 @@ internal sealed class Trail
     public DateTimeOffset? StopLoggingTime { get; set; }
     public required string HomeRegion { get; set; }
     public required string TrailArn { get; set; }
+
+    /// <summary>Created with IsOrganizationTrail: it records for every account of the world (one organization).</summary>
+    public bool IsOrganizationTrail { get; set; }
+
+    /// <summary>Basic event selectors in member-name JSON; null with no advanced ones means the default (all management events).</summary>
+    public System.Text.Json.Nodes.JsonArray? EventSelectors { get; set; }
+
+    /// <summary>Advanced event selectors in member-name JSON, when the trail uses them instead of basic ones.</summary>
+    public System.Text.Json.Nodes.JsonArray? AdvancedEventSelectors { get; set; }
 }
 
 /// <summary>An SNS topic and the messages it received.</summary>

@@ -10,6 +10,9 @@ internal sealed class AwsException(string code, string message, int status = 400
     /// <summary>Extra S3 error elements such as BucketName.</summary>
     public IReadOnlyDictionary<string, string>? Extra { get; init; }
 
+    /// <summary>Extra response headers, such as S3's x-amz-bucket-region on a redirect.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
     /// <summary>True for the JSON SerializationException family: a malformed request, not a constraint violation.</summary>
     public bool IsSerialization => Code == "SerializationException";
 }

@@ -124,7 +124,13 @@ internal static class RestWire
     public static WireResponse S3Error(AwsException e, string requestId, bool head)
     {
         int status = e.Status;
-        if (head) return new WireResponse(status, null, []) { ErrorCode = e.Code, Headers = { new("x-amz-request-id", requestId) } };
+        if (head)
+        {
+            var empty = new WireResponse(status, null, []) { ErrorCode = e.Code, Headers = { new("x-amz-request-id", requestId) } };
+            empty.Headers.AddRange(e.Headers);
+            return empty;
+        }
+
         var doc = new XElement("Error", new XElement("Code", e.Code), new XElement("Message", e.Message));
         if (e.Extra is not null)
         {
@@ -132,10 +138,12 @@ internal static class RestWire
         }
 
         doc.Add(new XElement("RequestId", requestId), new XElement("HostId", Convert.ToBase64String(Encoding.ASCII.GetBytes(requestId))));
-        return new WireResponse(status, "application/xml", Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + doc.ToString(SaveOptions.DisableFormatting)))
+        var res = new WireResponse(status, "application/xml", Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + doc.ToString(SaveOptions.DisableFormatting)))
         {
             ErrorCode = e.Code,
             Headers = { new("x-amz-request-id", requestId) },
         };
+        res.Headers.AddRange(e.Headers);
+        return res;
     }
 }

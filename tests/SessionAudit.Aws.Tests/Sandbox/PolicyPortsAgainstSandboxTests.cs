@@ -266,7 +266,51 @@ public sealed class PolicyPortsAgainstSandboxTests(SandboxFixture fixture)
 
         var info = await account.Factory.For(new AwsScope("eu-central-1")).Trails.GetAuditTrailAsync(TimeSpan.Zero, Ct);
 
-        Assert.Equal(new AuditTrailInfo(false, null), info);
+        Assert.False(info.Logging);
+        Assert.Null(info.TrailArn);
+        Assert.False(Assert.Single(info.Trails).Logging);
+    }
+
+    [Fact]
+    public async Task An_unreadable_organization_trail_does_not_hide_a_logging_one_and_the_selectors_decide()
+    {
+        // Its own sandbox: an organization trail covers every account of the world.
+        await using var sandbox = await global::SessionAudit.Sandbox.Aws.AwsSandbox.StartAsync(new global::SessionAudit.Sandbox.Aws.AwsSandboxOptions { Port = 0 }, Ct);
+        using var member = SandboxAccount.Create(sandbox, "210999000001", """
+            - name: eu-west-1
+              buckets:
+                - name: member-trail-bucket
+              trails:
+                - name: management
+                  bucket: member-trail-bucket
+            """, null);
+        using var management = SandboxAccount.Create(sandbox, "210999000002", """
+            - name: us-east-1
+              buckets:
+                - name: org-trail-bucket
+            """, null);
+        var org = management.Factory.Clients(new AwsScope("us-east-1")).CloudTrail.Protocol;
+        await org.InvokeRawAsync("CreateTrail", """{"Name":"organization","S3BucketName":"org-trail-bucket","IsMultiRegionTrail":true,"IsOrganizationTrail":true}""", Ct);
+        await org.InvokeRawAsync("StartLogging", """{"Name":"organization"}""", Ct);
+        var trails = member.Factory.For(Scope).Trails;
+        var own = member.Factory.Clients(Scope).CloudTrail.Protocol;
+
+        // The member's own trail records no write management events: the organization trail is looked at too, cannot be
+        // read from the member account, and is kept as a reading with its failure.
+        await own.InvokeRawAsync("PutEventSelectors", """{"TrailName":"management","EventSelectors":[{"ReadWriteType":"ReadOnly","IncludeManagementEvents":true}]}""", Ct);
+        var info = await trails.GetAuditTrailAsync(TimeSpan.Zero, Ct);
+        Assert.False(info.Logging);
+        var unreadable = Assert.Single(info.Trails, t => t.Failure is not null);
+        Assert.True(unreadable.Organization);
+        Assert.Equal(("GetTrailStatus", "CloudTrailARNInvalidException"), (unreadable.FailedRead, unreadable.Failure!.Code));
+        var skipping = Assert.Single(info.Trails, t => t.Selectors is not null);
+        Assert.Contains("ReadWriteType=ReadOnly", skipping.Selectors!.MissingSessionCalls(), StringComparison.Ordinal);
+
+        // Selecting management events again: the unreadable trail does not stop the own trail from verifying.
+        await own.InvokeRawAsync("PutEventSelectors", """{"TrailName":"management","AdvancedEventSelectors":[{"Name":"management","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]}]}""", Ct);
+        info = await trails.GetAuditTrailAsync(TimeSpan.Zero, Ct);
+        Assert.True(info.Logging);
+        Assert.EndsWith("210999000001:trail/management", info.TrailArn, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public sealed class ReadEconomyAgainstSandboxTests(SandboxFixture fixture)
 
         var n = account.Calls.Count;
         Assert.True((await trails.GetAuditTrailAsync(maxAge, Ct)).Logging);
-        Assert.Equal(["DescribeTrails", "GetTrailStatus"], OperationsSince(account, n));
+        Assert.Equal(["DescribeTrails", "GetTrailStatus", "GetEventSelectors"], OperationsSince(account, n));
 
         n = account.Calls.Count;
         Assert.True((await trails.GetAuditTrailAsync(maxAge, Ct)).Logging);
@@ -113,7 +113,7 @@ public sealed class ReadEconomyAgainstSandboxTests(SandboxFixture fixture)
         n = account.Calls.Count;
         await Trail(account).InvokeRawAsync("StartLogging", $$"""{"Name":"{{arn}}"}""", Ct);
         Assert.True((await trails.GetAuditTrailAsync(maxAge, Ct)).Logging);
-        Assert.Equal(["StartLogging", "DescribeTrails", "GetTrailStatus"], OperationsSince(account, n));
+        Assert.Equal(["StartLogging", "DescribeTrails", "GetTrailStatus", "GetEventSelectors"], OperationsSince(account, n));
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class ReadEconomyAgainstSandboxTests(SandboxFixture fixture)
 
         time.Advance(TimeSpan.FromMinutes(2.5)); // half the drift interval: the trail is read again
         var later = await ReconcileAsync();
-        Assert.Equal(["GetBucketEncryption", "DescribeLogGroups", "DescribeTrails", "GetTrailStatus", "GetDocument"], later);
+        Assert.Equal(["GetBucketEncryption", "DescribeLogGroups", "DescribeTrails", "GetTrailStatus", "GetEventSelectors", "GetDocument"], later);
         Assert.DoesNotContain(account.Calls.Skip(account.Calls.Count - noop.Length - later.Length), c => c.IsWrite);
     }
 

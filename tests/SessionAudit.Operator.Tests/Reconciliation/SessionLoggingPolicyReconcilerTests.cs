@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using SessionAudit.Kubernetes.Controller;
 using SessionAudit.Kubernetes.Resources;
 using SessionAudit.Kubernetes.Status;
+using SessionAudit.Operator.Hosting;
 using SessionAudit.Operator.Reconciliation;
 using SessionAudit.Operator.Resources;
 using SessionAudit.Operator.Tests.Fakes;
@@ -31,9 +32,10 @@ public sealed class SessionLoggingPolicyReconcilerTests
         public Harness()
         {
             Finalizers = new FakeFinalizers<R>(Aws.Calls);
-            var time = new FakeTimeProvider(Now);
+            var time = Time;
+            Metrics = new PolicyMetrics(time);
             var glue = new SessionLoggingPolicyReconciler(
-                Cache, Status, Events, new PolicyReconciler(Aws, time), Reports, time, NullLogger<SessionLoggingPolicyReconciler>.Instance);
+                Cache, Status, Events, new PolicyReconciler(Aws, time), Reports, Metrics, time, NullLogger<SessionLoggingPolicyReconciler>.Instance);
             Runtime = new FinalizingReconciler<R>(Cache, Finalizers, glue);
         }
 
@@ -49,6 +51,10 @@ public sealed class SessionLoggingPolicyReconcilerTests
         public FakeEvents Events { get; } = new();
 
         public FakeReports Reports { get; } = new();
+
+        public PolicyMetrics Metrics { get; }
+
+        public FakeTimeProvider Time { get; } = new(Now);
 
         public FinalizingReconciler<R> Runtime { get; }
 
@@ -143,6 +149,31 @@ public sealed class SessionLoggingPolicyReconcilerTests
         var from = Assert.Single(h.Finalizers.RemovedFrom);
         Assert.Equal("1+s", from.Metadata.ResourceVersion);
         Assert.Equal(["prod"], h.Reports.Forgotten);
+    }
+
+    [Fact]
+    public async Task Each_reconciled_policy_has_its_gauges_until_it_is_forgotten()
+    {
+        var h = new Harness();
+
+        await h.ReconcileAsync(Policy(Valid, finalizer: true));
+        await h.ReconcileAsync(Policy(Valid, name: "staging", uid: "uid-2", finalizer: true));
+        Assert.Equal(2, h.Metrics.Count);
+
+        // A check that finds nothing new keeps the status's lastSyncTime (no write), but the gauge shows the real read.
+        R Prod() => h.Status.Writes.Last(w => w.Metadata.Name == "prod");
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        await h.ReconcileAsync(Prod());
+        var settled = PolicyMapping.ReadStatus(Prod())!.LastSyncTime;
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        await h.ReconcileAsync(Prod());
+        Assert.Equal(settled, PolicyMapping.ReadStatus(Prod())!.LastSyncTime);
+        Assert.Equal(Now.AddMinutes(5), settled);
+        Assert.Contains(("sessionaudit.policy.last_sync.age", "policy=prod", 0d), PolicyMetricsTests.Observe(h.Metrics));
+
+        // A deletion the domain completes forgets the policy, and its series go.
+        await h.ReconcileAsync(Policy(Valid, name: "staging", uid: "uid-2", finalizer: true, deleting: true));
+        Assert.Equal(1, h.Metrics.Count);
     }
 
     [Fact]

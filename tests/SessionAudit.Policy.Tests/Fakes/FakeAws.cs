@@ -194,9 +194,17 @@ internal sealed class FakeAws : IAwsScopeFactory, IAwsEnvironment, ICallerIdenti
         return n;
     }
 
-    public Task<BucketInfo?> DescribeAsync(string bucketName, CancellationToken cancellationToken)
+    /// <summary>Bucket owners; an expected owner that differs is refused with AccessDenied, as S3 does.</summary>
+    public Dictionary<string, string> BucketOwners { get; } = [];
+
+    public Task<BucketInfo?> DescribeAsync(string bucketName, string? expectedOwner, CancellationToken cancellationToken)
     {
         Call("read", "DescribeBucket");
+        if (expectedOwner is not null && BucketOwners.TryGetValue(bucketName, out var owner) && owner != expectedOwner)
+        {
+            throw new AwsFailure(AwsFailureKind.AccessDenied, "AccessDenied", "Access Denied");
+        }
+
         return Task.FromResult(Buckets.GetValueOrDefault(bucketName));
     }
 

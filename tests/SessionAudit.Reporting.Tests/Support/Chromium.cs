@@ -8,11 +8,14 @@ internal static class Chromium
     public static string Path =>
         Environment.GetEnvironmentVariable("SESSION_AUDIT_CHROMIUM") is { Length: > 0 } p ? p : "/usr/bin/chromium";
 
+    /// <summary>The width of a laptop screen, at which the report must show every column without scrolling.</summary>
+    public const int Width = 1280;
+
     public static Task<string> DumpDomAsync(string htmlFile, CancellationToken cancellationToken) =>
-        RunAsync(["--dump-dom", new Uri(htmlFile).AbsoluteUri], cancellationToken);
+        RunAsync(["--dump-dom", $"--window-size={Width},2000", new Uri(htmlFile).AbsoluteUri], cancellationToken);
 
     public static Task ScreenshotAsync(string htmlFile, string pngFile, CancellationToken cancellationToken) =>
-        RunAsync([$"--screenshot={pngFile}", "--window-size=1280,2000", "--hide-scrollbars", new Uri(htmlFile).AbsoluteUri], cancellationToken);
+        RunAsync([$"--screenshot={pngFile}", $"--window-size={Width},2000", "--hide-scrollbars", new Uri(htmlFile).AbsoluteUri], cancellationToken);
 
     private static async Task<string> RunAsync(string[] args, CancellationToken cancellationToken)
     {

@@ -34,6 +34,26 @@ internal sealed class FakeSessionActivitySource(
         }
     }
 
+    /// <summary>Session documents by name; the AWS-owned ones are known, any other name is a Standard_Stream document unless set here.</summary>
+    public Dictionary<string, SessionDocumentType> Documents { get; } = new(StringComparer.Ordinal)
+    {
+        ["AWS-StartPortForwardingSession"] = new("Port"),
+        ["AWS-StartPortForwardingSessionToRemoteHost"] = new("Port"),
+        ["AWS-StartPortForwardingSessionToSocket"] = new("Port"),
+        ["AWS-StartSSHSession"] = new("Port"),
+        ["AWS-StartInteractiveCommand"] = new("InteractiveCommands"),
+        ["AWS-StartNonInteractiveCommand"] = new("NonInteractiveCommands"),
+    };
+
+    /// <summary>The documents asked for, in order.</summary>
+    public List<string> DocumentReads { get; } = [];
+
+    public Task<SessionDocumentType> GetSessionTypeAsync(string documentName, CancellationToken cancellationToken)
+    {
+        DocumentReads.Add(documentName);
+        return Task.FromResult(Documents.GetValueOrDefault(documentName) ?? new SessionDocumentType("Standard_Stream"));
+    }
+
     public async IAsyncEnumerable<ManagedInstance> GetInstancesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();

@@ -14,7 +14,7 @@ internal sealed record ReportRun(SessionReport Report, string Csv, string Json)
         var engine = new SessionReportEngine(new FakeSessionActivitySource(seed.History, seed.Active, seed.Instances), new FakeTimeProvider(SeededHistory.Now));
         using var csvText = new StringWriter();
         using var jsonBytes = new MemoryStream();
-        var csv = new CsvReportWriter(csvText);
+        var csv = new CsvReportWriter(csvText, options.Account, options.Region);
         await using var json = new JsonReportWriter(jsonBytes);
         var report = await engine.RunAsync(options, new CompositeRowSink(csv, json), null, cancellationToken);
         await csv.CompleteAsync(cancellationToken);

@@ -21,4 +21,8 @@ public sealed class CloudTrailClient
     /// <summary>GetTrailStatus.</summary>
     public Task<GetTrailStatusResponse> GetTrailStatusAsync(GetTrailStatusRequest request, CancellationToken cancellationToken) =>
         Protocol.InvokeAsync("GetTrailStatus", request, CloudTrailJson.Default.GetTrailStatusRequest, CloudTrailJson.Default.GetTrailStatusResponse, cancellationToken);
+
+    /// <summary>GetEventSelectors.</summary>
+    public Task<GetEventSelectorsResponse> GetEventSelectorsAsync(GetEventSelectorsRequest request, CancellationToken cancellationToken) =>
+        Protocol.InvokeAsync("GetEventSelectors", request, CloudTrailJson.Default.GetEventSelectorsRequest, CloudTrailJson.Default.GetEventSelectorsResponse, cancellationToken);
 }

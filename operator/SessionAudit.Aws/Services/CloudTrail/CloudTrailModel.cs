@@ -61,7 +61,66 @@ public sealed record GetTrailStatusResponse
     public double? StopLoggingTime { get; init; }
 }
 
+/// <summary>GetEventSelectorsRequest.</summary>
+public sealed record GetEventSelectorsRequest
+{
+    /// <summary>TrailName: trail name or ARN (required).</summary>
+    public required string TrailName { get; init; }
+}
+
+/// <summary>GetEventSelectorsResponse: basic or advanced selectors, never both.</summary>
+public sealed record GetEventSelectorsResponse
+{
+    /// <summary>TrailARN.</summary>
+    public string? TrailARN { get; init; }
+    /// <summary>EventSelectors.</summary>
+    public IReadOnlyList<EventSelector>? EventSelectors { get; init; }
+    /// <summary>AdvancedEventSelectors.</summary>
+    public IReadOnlyList<AdvancedEventSelector>? AdvancedEventSelectors { get; init; }
+}
+
+/// <summary>EventSelector.</summary>
+public sealed record EventSelector
+{
+    /// <summary>ReadWriteType: ReadOnly, WriteOnly or All.</summary>
+    public string? ReadWriteType { get; init; }
+    /// <summary>IncludeManagementEvents.</summary>
+    public bool? IncludeManagementEvents { get; init; }
+    /// <summary>ExcludeManagementEventSources.</summary>
+    public IReadOnlyList<string>? ExcludeManagementEventSources { get; init; }
+}
+
+/// <summary>AdvancedEventSelector.</summary>
+public sealed record AdvancedEventSelector
+{
+    /// <summary>Name.</summary>
+    public string? Name { get; init; }
+    /// <summary>FieldSelectors (required).</summary>
+    public IReadOnlyList<AdvancedFieldSelector>? FieldSelectors { get; init; }
+}
+
+/// <summary>AdvancedFieldSelector.</summary>
+public sealed record AdvancedFieldSelector
+{
+    /// <summary>Field (required).</summary>
+    public string? Field { get; init; }
+    /// <summary>Equals.</summary>
+    [JsonPropertyName("Equals")] public IReadOnlyList<string>? EqualTo { get; init; }
+    /// <summary>StartsWith.</summary>
+    public IReadOnlyList<string>? StartsWith { get; init; }
+    /// <summary>EndsWith.</summary>
+    public IReadOnlyList<string>? EndsWith { get; init; }
+    /// <summary>NotEquals.</summary>
+    [JsonPropertyName("NotEquals")] public IReadOnlyList<string>? NotEqualTo { get; init; }
+    /// <summary>NotStartsWith.</summary>
+    public IReadOnlyList<string>? NotStartsWith { get; init; }
+    /// <summary>NotEndsWith.</summary>
+    public IReadOnlyList<string>? NotEndsWith { get; init; }
+}
+
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(GetEventSelectorsRequest))]
+[JsonSerializable(typeof(GetEventSelectorsResponse))]
 [JsonSerializable(typeof(DescribeTrailsRequest))]
 [JsonSerializable(typeof(DescribeTrailsResponse))]
 [JsonSerializable(typeof(GetTrailStatusRequest))]

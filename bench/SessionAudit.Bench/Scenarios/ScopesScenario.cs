@@ -1,0 +1,66 @@
+using SessionAudit.Bench.Output;
+using static SessionAudit.Bench.Scenarios.ScenarioContext;
+
+namespace SessionAudit.Bench.Scenarios;
+
+/// <summary>
+/// Memory where most installations live: 100 and 500 policies spread over every account and region of the world
+/// (10 x 5 = 50 AWS scopes by default), measured after a drift check of every policy, so each scope has made every
+/// client it uses and each policy has been reconciled twice.
+/// </summary>
+public static class ScopesScenario
+{
+    // Targets of the memory issue: an operator for tens to hundreds of policies fits a small pod.
+    private static readonly (int Policies, double TargetMb)[] Sizes = [(100, 140), (500, 160)];
+
+    public static async Task<IReadOnlyList<BenchResult>> RunAsync(ScenarioContext c, CancellationToken ct)
+    {
+        var results = new List<BenchResult>();
+        foreach (var (n, target) in c.Options.Policies is { } p ? [(p, double.NaN)] : Sizes)
+        {
+            results.Add(await RunOneAsync(c, n, target, ct));
+        }
+
+        return results;
+    }
+
+    private static async Task<BenchResult> RunOneAsync(ScenarioContext c, int n, double targetMb, CancellationToken ct)
+    {
+        var began = c.Clock.Now;
+        var latencyMs = c.Options.AwsLatencyMs ?? 5;
+        var scopes = c.Options.Accounts * c.Options.Regions;
+        c.Log($"scopes: {n} policies over {scopes} scopes ({c.Options.Accounts} accounts x {c.Options.Regions} regions), AWS latency {latencyMs} ms");
+        await using var run = await c.StartAsync("5m", TimeSpan.FromMilliseconds(latencyMs), ct);
+        var cold = await c.CreateAndWaitAsync(run, n, TimeSpan.FromSeconds(120), ct, driftCheckInterval: "30s");
+        var (rssReady, _) = run.Operator.Memory();
+        var checkedAll = await c.WaitForDriftCheckAsync(run, n, TimeSpan.FromSeconds(120), ct);
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        var metrics = await run.Operator.ScrapeAsync(ct);
+        var (rss, peak) = run.Operator.Memory();
+        var breakdown = await c.MemoryBreakdownAsync(run, $"scopes-{n}", ct);
+        var steady = checkedAll ? rss : (double?)null;
+        var name = $"RSS with {n:N0} policies over {scopes} scopes, after a drift check of each";
+        var check = double.IsNaN(targetMb)
+            ? new TargetCheck(name, "-", F(steady, " MB", 1) + $" (peak {F(peak, " MB", 1)})", checkedAll ? null : false)
+            : new TargetCheck(name, $"<= {targetMb:0} MB", F(steady, " MB", 1) + $" (peak {F(peak, " MB", 1)})", steady <= targetMb);
+        c.Log($"scopes-{n}: RSS {F(rssReady, " MB", 1)} when all Ready, {F(steady, " MB", 1)} after the drift check (peak {F(peak, " MB", 1)}); {breakdown}");
+        return new BenchResult
+        {
+            Scenario = $"scopes-{n}",
+            Policies = n,
+            ReadyPolicies = run.Watch.ReadyCount,
+            AwsLatencyMs = latencyMs,
+            Accounts = c.Options.Accounts,
+            Regions = c.Options.Regions,
+            Concurrency = c.Options.Concurrency,
+            ColdStartSeconds = Stats.Round(cold.AllReadySeconds),
+            RssMegabytes = Stats.Round(rssReady, 1),
+            RssAfterDriftCheckMegabytes = steady is { } s ? Stats.Round(s, 1) : null,
+            PeakRssMegabytes = Stats.Round(peak, 1),
+            GcHeapMegabytes = GcHeapMegabytes(metrics) is { } g ? Stats.Round(g, 1) : null,
+            Checks = [check],
+            Notes = [breakdown],
+            WallSeconds = Stats.Round(c.Clock.Now - began, 1),
+        };
+    }
+}
