@@ -36,7 +36,7 @@ public sealed class ExamplePoliciesTests
         Assert.Contains(policies, p => p.At("spec.s3") is not null && p.At("spec.cloudWatch") is null && p.At("spec.kms") is null && p.At("spec.alerts") is null);
         Assert.Contains(policies, p => p.At("spec.s3.encryptionRequired")?.GetValue<bool>() == true
             && p.At("spec.cloudWatch.encryptionRequired")?.GetValue<bool>() == true
-            && p.At("spec.kms.grantees") is JsonArray { Count: > 0 });
+            && p.At("spec.kms.keyId") is not null && p.At("spec.instanceRoles") is JsonArray { Count: > 0 });
         Assert.Contains(policies, p => p.At("spec.alerts.snsTopicArns") is JsonArray { Count: > 0 } && p.At("spec.alerts.lambdaFunctionArns") is JsonArray { Count: > 0 });
         Assert.Contains(policies, p => p.At("spec.roleArn") is not null);
         Assert.Contains(policies, p => (string?)p.At("spec.mode") == "Observe");

@@ -108,7 +108,8 @@ public sealed class CoverageWorld : IAsyncLifetime
           documentName: E2E-Coverage
           s3: {bucketName: e2e-cov-logs, keyPrefix: cov/}
           cloudWatch: {logGroupName: /e2e/cov}
-          kms: {keyId: alias/e2e-cov, grantees: [{{grantees}}]}
+          instanceRoles: [{{grantees}}]
+          kms: {keyId: alias/e2e-cov}
           alerts:
             snsTopicArns: ["arn:aws:sns:us-east-1:111122223333:e2e-cov-alerts"]
             lambdaFunctionArns: [{{lambda}}]

@@ -50,7 +50,8 @@ public sealed class LifecycleScenarios(LifecycleWorld fixture) : IClassFixture<L
           region: us-east-1
           documentName: {document}
           s3: {"{"}bucketName: e2e-life-logs, keyPrefix: {name}/{"}"}
-          kms: {"{"}keyId: alias/e2e-life, grantees: ["{Grantee}"]{"}"}
+          instanceRoles: ["{Grantee}"]
+          kms: {"{"}keyId: alias/e2e-life{"}"}
           alerts:
             snsTopicArns: ["{Topic}"]
           deletionPolicy: {deletionPolicy}

@@ -57,7 +57,8 @@ public sealed class ReadOnlyScenarios(ReadOnlyWorld fixture) : IClassFixture<Rea
               documentName: E2E-NoOp
               s3: {bucketName: e2e-ro-logs, keyPrefix: noop/}
               cloudWatch: {logGroupName: /e2e/ro}
-              kms: {keyId: alias/e2e-sessions, grantees: ["arn:aws:iam::111122223333:role/e2e-instances"]}
+              instanceRoles: ["arn:aws:iam::111122223333:role/e2e-instances"]
+              kms: {keyId: alias/e2e-sessions}
               session: {idleTimeoutMinutes: 25}
               alerts:
                 snsTopicArns: ["arn:aws:sns:us-east-1:111122223333:e2e-ro-alerts"]

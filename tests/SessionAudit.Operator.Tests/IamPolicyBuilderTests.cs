@@ -33,13 +33,14 @@ public sealed class IamPolicyBuilderTests
     }
 
     [Fact]
-    public void A_scoped_policy_uses_the_regions_partition_and_names_the_grantees_and_the_rule_prefix()
+    public void A_scoped_policy_uses_the_regions_partition_and_names_the_instance_roles_and_the_rule_prefix()
     {
         var spec = new SessionLoggingPolicySpec
         {
             Region = "cn-north-1",
             S3 = new S3LoggingSpec { BucketName = "logs-cn" },
-            Kms = new KmsSpec { KeyId = "alias/sessions", Grantees = ["arn:aws-cn:iam::111122223333:role/ec2"] },
+            InstanceRoles = ["arn:aws-cn:iam::111122223333:role/ec2"],
+            Kms = new KmsSpec { KeyId = "alias/sessions" },
             Alerts = new AlertsSpec { SnsTopicArns = ["arn:aws-cn:sns:cn-north-1:111122223333:alerts"] },
         };
 
@@ -51,7 +52,8 @@ public sealed class IamPolicyBuilderTests
         Assert.Contains("arn:aws-cn:ssm:cn-north-1:*:document/SSM-SessionManagerRunShell", json, StringComparison.Ordinal);
         Assert.Contains("arn:aws-cn:events:cn-north-1:*:rule/session-audit-*", json, StringComparison.Ordinal);
         var grant = statements.Single(s => s!["Action"]!.AsArray().Any(a => (string?)a == "kms:CreateGrant"))!;
-        Assert.Equal(["arn:aws-cn:kms:cn-north-1:*:key/*"], grant["Resource"]!.AsArray().Select(a => (string?)a));
+        // The session key's alias scopes to the region's keys; the bucket's SSE-KMS key is only known from the bucket.
+        Assert.Equal(["arn:aws-cn:kms:*:*:key/*", "arn:aws-cn:kms:cn-north-1:*:key/*"], grant["Resource"]!.AsArray().Select(a => (string?)a));
         Assert.Equal(["arn:aws-cn:iam::111122223333:role/ec2"], grant["Condition"]!["StringLike"]!["kms:GranteePrincipal"]!.AsArray().Select(a => (string?)a));
     }
 

@@ -16,7 +16,8 @@ internal sealed class KmsKeyAdapter(AwsClients clients) : IKmsKeyPort
                 ct => clients.Kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = keyIdOrAlias }, ct), cancellationToken).ConfigureAwait(false);
             var m = response.KeyMetadata ?? throw new AwsFailure(AwsFailureKind.Invalid, "DescribeKey returned no KeyMetadata");
             var manager = m.KeyManager == KeyManagerType.AWS ? KmsKeyManager.Aws : KmsKeyManager.Customer;
-            return new KmsKeyInfo(m.KeyId, m.Arn, manager, m.KeyState?.Value ?? "Unavailable");
+            return new KmsKeyInfo(m.KeyId, m.Arn, manager, m.KeyState?.Value ?? "Unavailable",
+                m.KeySpec?.Value ?? KmsKeyInfo.SymmetricDefault, m.KeyUsage?.Value ?? KmsKeyInfo.EncryptDecrypt);
         }
         catch (AwsFailure f) when (f.Kind == AwsFailureKind.NotFound)
         {

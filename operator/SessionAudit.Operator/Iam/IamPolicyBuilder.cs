@@ -51,11 +51,11 @@ public static class IamPolicyBuilder
         new("KmsKeyChecksAndGrantRemoval",
             // RevokeGrant, not RetireGrant: the operator removes grants as a key user with the key's permission, never as the retiring principal.
             ["kms:DescribeKey", "kms:ListGrants", "kms:RevokeGrant"],
-            KeyArns),
+            CheckedKeyArns),
         new("KmsGrantsForInstanceRoles",
             ["kms:CreateGrant"],
             KeyArns,
-            // Only the two operations instance roles need, only to the grantees the policies name (any role when unscoped),
+            // Only the two operations instance roles need, only to the instance roles the policies name (any role when unscoped),
             // and never a grant that lets its holder create more grants.
             Condition: specs =>
             {
@@ -63,7 +63,7 @@ public static class IamPolicyBuilder
                 {
                     ["ForAllValues:StringEquals"] = new JsonObject { ["kms:GrantOperations"] = new JsonArray("Decrypt", "GenerateDataKey") },
                 };
-                var grantees = specs?.SelectMany(s => s.Kms?.Grantees ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                var grantees = specs?.SelectMany(s => s.EffectiveInstanceRoles).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
                 condition["StringLike"] = new JsonObject
                 {
                     ["kms:GranteePrincipal"] = grantees is { Count: > 0 }
@@ -107,11 +107,17 @@ public static class IamPolicyBuilder
     ];
 
     // A key given as an ARN scopes to itself; an alias or id cannot be resolved here, so it scopes to the region's keys.
+    // The log bucket's SSE-KMS key is only known from the bucket (it may be in the bucket's account and region).
     private static IEnumerable<string> KeyArns(IReadOnlyList<SessionLoggingPolicySpec> specs) =>
         specs.Where(s => s.Kms?.KeyId is { Length: > 0 }).Select(s =>
             s.Kms!.KeyId.StartsWith("arn:", StringComparison.Ordinal) && s.Kms.KeyId.Contains(":key/", StringComparison.Ordinal)
                 ? s.Kms.KeyId
-                : $"arn:{Arn.PartitionOf(s.Region)}:kms:{s.Region}:{Account(s)}:key/*");
+                : $"arn:{Arn.PartitionOf(s.Region)}:kms:{s.Region}:{Account(s)}:key/*")
+            .Concat(specs.Where(s => s.S3?.BucketName is { Length: > 0 }).Select(s => $"arn:{Arn.PartitionOf(s.Region)}:kms:*:*:key/*"));
+
+    // Keys the operator describes: those it grants on, and the log group's key (in the group's region).
+    private static IEnumerable<string> CheckedKeyArns(IReadOnlyList<SessionLoggingPolicySpec> specs) =>
+        KeyArns(specs).Concat(specs.Where(s => s.CloudWatch?.LogGroupName is { Length: > 0 }).Select(s => $"arn:{Arn.PartitionOf(s.Region)}:kms:{s.Region}:*:key/*"));
 
     /// <summary>Every IAM action the operator may call.</summary>
     public static IReadOnlyList<string> Actions { get; } = Statements.SelectMany(s => s.Actions).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();

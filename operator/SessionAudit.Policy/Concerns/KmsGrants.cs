@@ -5,156 +5,196 @@ using SessionAudit.Policy.Ports;
 
 namespace SessionAudit.Policy.Concerns;
 
-/// <summary>What the grants concern read: the grants on the session key, and those on keys the policy no longer uses.</summary>
-/// <param name="OnKey">ListGrants of the session key; null when not read (no key, an AWS-managed key, nothing to compare).</param>
+/// <summary>A customer-managed key the instance roles must be able to use, and what it is for.</summary>
+/// <param name="Key">The key as DescribeKey resolved it.</param>
+/// <param name="Purpose">"the session key", "the S3 bucket's key"...</param>
+internal sealed record GrantKey(KmsKeyInfo Key, string Purpose);
+
+/// <summary>The keys that need grants: those resolved, and those the instances need that are not known yet (a check
+/// failed). While one is unknown, no grant on a key the policy no longer names is revoked: it may be that key.</summary>
+/// <param name="Keys">Customer-managed keys, each once (by ARN).</param>
+/// <param name="Waiting">What is not known yet, for example "the session key (see EncryptionReady)".</param>
+internal sealed record GrantTargets(IReadOnlyList<GrantKey> Keys, IReadOnlyList<string> Waiting)
+{
+    /// <summary>The session key (when spec.kms is set) and the bucket's key; AWS-managed keys need no grants.</summary>
+    public static GrantTargets Of(PolicyFacts policy, KmsKeyInfo? sessionKey, BucketKey bucketKey)
+    {
+        var keys = new List<GrantKey>();
+        var waiting = new List<string>();
+        if (policy.Spec.Kms is not null)
+        {
+            if (sessionKey is null)
+            {
+                waiting.Add("the session key (see EncryptionReady)");
+            }
+            else
+            {
+                keys.Add(new GrantKey(sessionKey, "the session key"));
+            }
+        }
+
+        if (bucketKey.Unknown)
+        {
+            waiting.Add("the S3 bucket's key (see S3Ready)");
+        }
+        else if (bucketKey.Customer is { } bk)
+        {
+            var same = keys.FindIndex(k => k.Key.Arn == bk.Arn);
+            if (same >= 0)
+            {
+                keys[same] = keys[same] with { Purpose = "the session key and the S3 bucket's key" };
+            }
+            else
+            {
+                keys.Add(new GrantKey(bk, "the S3 bucket's key"));
+            }
+        }
+
+        return new GrantTargets(keys, waiting);
+    }
+}
+
+/// <summary>What the grants concern read: the grants on each key that needs them, and those on keys the policy no longer uses.</summary>
+/// <param name="OnKeys">ListGrants of each target key, by key ARN (keys with nothing to compare are not read).</param>
 /// <param name="OnOtherKeys">Grants held by each other key the status names (keys gone or unreadable are left out).</param>
 /// <param name="Failure">A failed read that is not "gone" or "not ours to read".</param>
 internal sealed record GrantsObservation(
-    IReadOnlyList<KmsGrant>? OnKey, IReadOnlyDictionary<string, IReadOnlyList<KmsGrant>> OnOtherKeys, AwsFailure? Failure);
+    IReadOnlyDictionary<string, IReadOnlyList<KmsGrant>> OnKeys, IReadOnlyDictionary<string, IReadOnlyList<KmsGrant>> OnOtherKeys, AwsFailure? Failure);
 
 /// <summary>The grants concern's plan.</summary>
 /// <param name="Report">Plan and drift, with the verdict that holds when nothing is applied.</param>
 /// <param name="Grants">status.grants when nothing is applied.</param>
-/// <param name="KeyArn">The session key; null when grants are not managed on one.</param>
 /// <param name="GrantName">The name every grant of this policy carries.</param>
-/// <param name="Matched">Grants in place, kept as they are.</param>
-/// <param name="ToCreate">Grantees without a grant.</param>
+/// <param name="Matched">Grants in place, kept as they are (and grants on keys not read while one is unknown).</param>
+/// <param name="ToCreate">Role and key pairs without a grant (GrantId empty).</param>
 /// <param name="Stale">Grants this policy made that are no longer wanted.</param>
 /// <param name="ReadyReason">The verdict's reason once applied.</param>
 /// <param name="ReadyMessage">The verdict once applied.</param>
+/// <param name="Ready">The verdict's status once applied (False while a key is unknown).</param>
 internal sealed record GrantsDelta(
-    ConcernReport Report, IReadOnlyList<GrantStatus> Grants, string? KeyArn, string GrantName,
-    IReadOnlyList<GrantStatus> Matched, IReadOnlyList<string> ToCreate, IReadOnlyList<GrantStatus> Stale, string ReadyReason, string ReadyMessage)
+    ConcernReport Report, IReadOnlyList<GrantStatus> Grants, string GrantName,
+    IReadOnlyList<GrantStatus> Matched, IReadOnlyList<GrantStatus> ToCreate, IReadOnlyList<GrantStatus> Stale, string ReadyReason, string ReadyMessage, bool Ready)
 {
     /// <summary>True when Apply has something to write.</summary>
     public bool HasChanges => ToCreate.Count > 0 || Stale.Count > 0;
 }
 
-/// <summary>KMS grants (S5): one named grant per grantee on a customer-managed key; created or retired, never updated.</summary>
+/// <summary>KMS grants (S5): one named grant per instance role on every customer-managed key the instances use (the
+/// session key, the S3 bucket's key); created or retired, never updated.</summary>
 internal static class KmsGrants
 {
     private const string Type = ConditionTypes.KmsGrantsReady;
 
-    /// <summary>Operations each grant gives.</summary>
+    /// <summary>Operations each grant gives: what the SSM Agent calls for session encryption and for an SSE-KMS upload.</summary>
     public static IReadOnlyList<string> Operations { get; } = ["Decrypt", "GenerateDataKey"];
 
-    /// <summary>Reads the grants to compare. <paramref name="key"/> is the session key as the key check resolved it
-    /// (null when unset or not usable); nothing is read while the spec's key is not ready.</summary>
-    public static async Task<GrantsObservation> ObserveAsync(IKmsGrantPort grants, PolicyFacts policy, KmsKeyInfo? key, CancellationToken ct)
+    /// <summary>Reads the grants to compare on each target key, and on keys status names that are no longer targets
+    /// (not while a target is unknown).</summary>
+    public static async Task<GrantsObservation> ObserveAsync(IKmsGrantPort grants, PolicyFacts policy, GrantTargets targets, CancellationToken ct)
     {
         var previous = policy.Previous.Grants ?? [];
         var none = new Dictionary<string, IReadOnlyList<KmsGrant>>(StringComparer.Ordinal);
-        if (policy.Spec.Kms is not null && key is null)
-        {
-            return new GrantsObservation(null, none, null);
-        }
-
+        var roles = policy.Spec.EffectiveInstanceRoles;
+        var targetArns = targets.Keys.Select(k => k.Key.Arn).ToHashSet(StringComparer.Ordinal);
         try
         {
-            // Grants this policy made on a key it no longer uses (or on any key when it needs none) go. Status is no
-            // proof of ownership: such a grant is revoked only when that key holds it under the policy's name.
+            // Grants this policy made on a key it no longer uses go. Status is no proof of ownership: such a grant is
+            // revoked only when that key holds it under the policy's name.
             var others = new Dictionary<string, IReadOnlyList<KmsGrant>>(StringComparer.Ordinal);
-            foreach (var otherKey in previous.Select(g => g.KeyArn).OfType<string>()
-                         .Where(arn => key is null || key.KeyManager == KmsKeyManager.Aws || arn != key.Arn)
-                         .Distinct(StringComparer.Ordinal))
+            if (targets.Waiting.Count == 0)
             {
-                try
+                foreach (var otherKey in previous.Select(g => g.KeyArn).OfType<string>()
+                             .Where(arn => !targetArns.Contains(arn))
+                             .Distinct(StringComparer.Ordinal))
                 {
-                    others[otherKey] = await grants.ListAsync(otherKey, ct).ConfigureAwait(false);
-                }
-                catch (AwsFailure f) when (f.Kind is AwsFailureKind.NotFound or AwsFailureKind.AccessDenied)
-                {
-                    // The key is gone, or no longer the operator's to read: nothing there to revoke.
+                    try
+                    {
+                        others[otherKey] = await grants.ListAsync(otherKey, ct).ConfigureAwait(false);
+                    }
+                    catch (AwsFailure f) when (f.Kind is AwsFailureKind.NotFound or AwsFailureKind.AccessDenied)
+                    {
+                        // The key is gone, or no longer the operator's to read: nothing there to revoke.
+                    }
                 }
             }
 
-            IReadOnlyList<KmsGrant>? onKey = null;
-            if (key is { KeyManager: KmsKeyManager.Customer }
-                && ((policy.Spec.Kms?.Grantees ?? []).Count > 0 || previous.Any(g => g.KeyArn is null || g.KeyArn == key.Arn)))
+            var onKeys = new Dictionary<string, IReadOnlyList<KmsGrant>>(StringComparer.Ordinal);
+            foreach (var target in targets.Keys)
             {
-                onKey = await grants.ListAsync(key.Arn, ct).ConfigureAwait(false);
+                if (roles.Count > 0 || previous.Any(g => g.KeyArn is null || g.KeyArn == target.Key.Arn))
+                {
+                    onKeys[target.Key.Arn] = await grants.ListAsync(target.Key.Arn, ct).ConfigureAwait(false);
+                }
             }
 
-            return new GrantsObservation(onKey, others, null);
+            return new GrantsObservation(onKeys, others, null);
         }
         catch (AwsFailure f)
         {
-            return new GrantsObservation(null, none, f);
+            return new GrantsObservation(none, none, f);
         }
     }
 
-    /// <summary>Compares the grants in place with the grantees of the spec.</summary>
-    public static GrantsDelta Diff(PolicyFacts policy, KmsKeyInfo? key, GrantsObservation observed)
+    /// <summary>Compares the grants in place with the instance roles of the spec, on every target key.</summary>
+    public static GrantsDelta Diff(PolicyFacts policy, GrantTargets targets, GrantsObservation observed)
     {
         var report = new ConcernReport(Type);
         var previous = policy.Previous.Grants ?? [];
-        var kms = policy.Spec.Kms;
         var grantName = ResourceNames.Grant(policy.Name, policy.Spec);
-        if (kms is not null && key is null)
+        var deprecated = policy.Spec.InstanceRoles is null && policy.Spec.Kms?.Grantees is not null
+            ? " spec.kms.grantees is deprecated: move its roles to spec.instanceRoles (same meaning)."
+            : "";
+        if (deprecated.Length > 0)
         {
-            report.Set(false, "KeyNotReady", "Grants wait for the KMS key: see EncryptionReady.");
-            return new GrantsDelta(report, previous, null, grantName, [], [], [], "", "");
+            report.Warn("DeprecatedField", deprecated.Trim());
+            report.Notes.Add(deprecated.Trim());
         }
 
         if (observed.Failure is { } failure)
         {
-            report.Failed(failure, $"Listing grants of key {key?.Arn ?? string.Join(", ", previous.Select(g => g.KeyArn).Distinct())} (kms:ListGrants)", policy.Spec.RoleArn);
-            return new GrantsDelta(report, previous, null, grantName, [], [], [], "", "");
+            var keys = targets.Keys.Select(k => k.Key.Arn).Concat(previous.Select(g => g.KeyArn).OfType<string>()).Distinct(StringComparer.Ordinal);
+            report.Failed(failure, $"Listing grants of key {string.Join(", ", keys)} (kms:ListGrants)", policy.Spec.RoleArn);
+            return new GrantsDelta(report, previous, grantName, [], [], [], "", "", false);
         }
 
         bool Owned(KmsGrant g) => ResourceNames.IsOwnedGrant(g.Name, policy.Name, policy.Spec, policy.Uid);
+        var targetArns = targets.Keys.Select(k => k.Key.Arn).ToHashSet(StringComparer.Ordinal);
         var stale = previous
             .Where(g => g.KeyArn is not null && observed.OnOtherKeys.TryGetValue(g.KeyArn, out var held) && held.Any(h => h.GrantId == g.GrantId && Owned(h)))
             .ToList();
-        var matched = new List<GrantStatus>();
-        var toCreate = new List<string>();
-        string reason;
-        string message;
-        if (kms is null || key is null)
+        // While a key is unknown, grants on keys not read are kept in status: they may be on that key.
+        var unread = targets.Waiting.Count > 0
+            ? previous.Where(g => g.KeyArn is not null && !targetArns.Contains(g.KeyArn)).ToList()
+            : [];
+        var matched = new List<GrantStatus>(unread);
+        var toCreate = new List<GrantStatus>();
+        var roles = policy.Spec.EffectiveInstanceRoles;
+        foreach (var target in targets.Keys)
         {
-            reason = "NotConfigured";
-            message = "spec.kms is not set: no grants are needed.";
-        }
-        else if (key.KeyManager == KmsKeyManager.Aws)
-        {
-            reason = "AwsManagedKeyNeedsNoGrants";
-            message = $"Key {key.Arn} is AWS-managed: instance roles may use it without grants, so none is created"
-                      + (kms.Grantees is { Count: > 0 } ? "; spec.kms.grantees is ignored." : ".");
-        }
-        else
-        {
-            var grantees = kms.Grantees ?? [];
+            var key = target.Key;
             // A grant under an earlier release's name is the policy's too: it is replaced (created anew, then revoked), so
             // every grant ends up under the name `plan -f` computes.
-            var ours = (observed.OnKey ?? []).Where(Owned).ToList();
+            var ours = observed.OnKeys.GetValueOrDefault(key.Arn, []).Where(Owned).ToList();
             var current = ours.Where(g => g.Name == grantName).ToList();
             var used = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var grantee in grantees)
+            foreach (var role in roles)
             {
-                var match = current.FirstOrDefault(g => !used.Contains(g.GrantId) && g.GranteePrincipal == grantee && Operations.All(g.Operations.Contains));
+                var match = current.FirstOrDefault(g => !used.Contains(g.GrantId) && g.GranteePrincipal == role && Operations.All(g.Operations.Contains));
                 if (match is null)
                 {
-                    toCreate.Add(grantee);
+                    toCreate.Add(new GrantStatus { Grantee = role, GrantId = "", KeyArn = key.Arn });
+                    report.Plan("kms", ChangeAction.Create, $"kms.grants[{role}]", null, $"{grantName} on {key.Arn}: {string.Join(",", Operations)}");
+                    report.Drift.Add($"kms.grants[{role}]");
                 }
                 else
                 {
                     used.Add(match.GrantId);
-                    matched.Add(new GrantStatus { Grantee = grantee, GrantId = match.GrantId, KeyArn = key.Arn });
+                    matched.Add(new GrantStatus { Grantee = role, GrantId = match.GrantId, KeyArn = key.Arn });
                 }
             }
 
             stale.AddRange(ours.Where(g => !used.Contains(g.GrantId))
                 .Select(g => new GrantStatus { Grantee = g.GranteePrincipal, GrantId = g.GrantId, KeyArn = key.Arn }));
-            foreach (var grantee in toCreate)
-            {
-                report.Plan("kms", ChangeAction.Create, $"kms.grants[{grantee}]", null, $"{grantName} on {key.Arn}: {string.Join(",", Operations)}");
-                report.Drift.Add($"kms.grants[{grantee}]");
-            }
-
-            reason = "GrantsReady";
-            message = grantees.Count == 0
-                ? $"No grantees: no grants on {key.Arn}."
-                : $"{grantees.Count} grantee(s) can use key {key.Arn} through grant {grantName}.";
         }
 
         foreach (var grant in stale)
@@ -163,21 +203,44 @@ internal static class KmsGrants
             report.Drift.Add($"kms.grants[{grant.Grantee}]");
         }
 
+        var (ready, reason, message) = Verdict(policy, targets, roles, grantName);
+        message += deprecated;
         if (toCreate.Count > 0)
         {
-            report.Set(false, "DriftDetected", $"Missing grants on {key!.Arn} for: {string.Join(", ", toCreate)}. {policy.NotApplied}");
+            report.Set(false, "DriftDetected", $"Missing grants: {string.Join(", ", toCreate.Select(g => $"{g.Grantee} on {g.KeyArn}"))}. {policy.NotApplied}{deprecated}");
         }
         else if (stale.Count > 0)
         {
-            report.Set(false, "DriftDetected", $"{stale.Count} grant(s) this policy made are no longer wanted. {policy.NotApplied}");
+            report.Set(false, "DriftDetected", $"{stale.Count} grant(s) this policy made are no longer wanted. {policy.NotApplied}{deprecated}");
         }
         else
         {
-            report.Set(true, reason, message);
+            report.Set(ready, reason, message);
         }
 
         // Not applied, status keeps what is in place and what would be revoked.
-        return new GrantsDelta(report, [.. matched, .. stale], key?.Arn, grantName, matched, toCreate, stale, reason, message);
+        return new GrantsDelta(report, [.. matched, .. stale], grantName, matched, toCreate, stale, reason, message, ready);
+    }
+
+    private static (bool Ready, string Reason, string Message) Verdict(PolicyFacts policy, GrantTargets targets, IReadOnlyList<string> roles, string grantName)
+    {
+        var keys = string.Join("; ", targets.Keys.Select(k => $"{k.Purpose} {k.Key.Arn}"));
+        if (targets.Waiting.Count > 0)
+        {
+            return (false, "KeyNotReady", $"Grants wait for {string.Join(" and ", targets.Waiting)}"
+                + (targets.Keys.Count > 0 && roles.Count > 0 ? $"; in place on {keys}." : "."));
+        }
+
+        if (targets.Keys.Count == 0)
+        {
+            return (true, "NotConfigured", policy.Spec.Kms is null
+                ? "No customer-managed key needs grants: spec.kms is not set and the S3 bucket (if any) uses no customer-managed key."
+                : "No customer-managed key needs grants.");
+        }
+
+        return roles.Count == 0
+            ? (true, "GrantsReady", $"No instance roles: no grants on {keys}. Set spec.instanceRoles to the roles of the instance profiles that use Session Manager, unless the key policies already let them use these keys.")
+            : (true, "GrantsReady", $"{roles.Count} instance role(s) can use {keys} through grant {grantName}.");
     }
 
     /// <summary>Creates the missing grants and retires the stale ones (Enforce only); returns the report and status.grants.</summary>
@@ -185,11 +248,11 @@ internal static class KmsGrants
         IKmsGrantPort grants, PolicyFacts policy, GrantsDelta delta, CancellationToken ct)
     {
         var report = delta.Report.CarryPlan();
+        report.Events.AddRange(delta.Report.Events.Where(e => e.Reason == "DeprecatedField"));
         var kept = new List<GrantStatus>(delta.Matched);
         var failed = false;
-        foreach (var grantee in delta.ToCreate)
+        foreach (var (grantee, keyArn) in delta.ToCreate.Select(g => (g.Grantee, g.KeyArn!)))
         {
-            var keyArn = delta.KeyArn!;
             try
             {
                 var id = await report.WriteAsync(() => grants.CreateAsync(keyArn, grantee, Operations, delta.GrantName, ct)).ConfigureAwait(false);
@@ -224,20 +287,25 @@ internal static class KmsGrants
 
         if (!failed)
         {
-            report.Set(true, delta.ReadyReason, delta.ReadyMessage);
+            report.Set(delta.Ready, delta.ReadyReason, delta.ReadyMessage);
         }
 
         return (report, kept);
     }
 
-    /// <summary>What deletion revokes, read from AWS: every grant held under the policy's name on the spec's key and on
-    /// the keys status names (status alone is no proof of ownership). Reads only.</summary>
+    /// <summary>What deletion revokes, read from AWS: every grant held under the policy's name on the spec's key, the
+    /// bucket's key and the keys status names (status alone is no proof of ownership). Reads only.</summary>
     public static async Task<IReadOnlyList<GrantStatus>> PlanCleanupAsync(IAwsEnvironment aws, PolicyFacts policy, ConcernReport report, CancellationToken ct)
     {
         var keys = (policy.Previous.Grants ?? []).Select(g => g.KeyArn).OfType<string>().ToHashSet(StringComparer.Ordinal);
         if (policy.Spec.Kms is { } kms && await aws.Keys.DescribeAsync(kms.KeyId, ct).ConfigureAwait(false) is { KeyManager: KmsKeyManager.Customer } key)
         {
             keys.Add(key.Arn);
+        }
+
+        if (await BucketKeyCheck.FindForCleanupAsync(aws, policy, ct).ConfigureAwait(false) is { } bucketKeyArn)
+        {
+            keys.Add(bucketKeyArn);
         }
 
         var owned = new List<GrantStatus>();

@@ -4,8 +4,8 @@ using SessionAudit.Policy.Ports;
 
 namespace SessionAudit.Policy.Concerns;
 
-/// <summary>The session encryption key (S4): exists and is enabled. Its resolved description is passed on, as a value,
-/// to the grants concern.</summary>
+/// <summary>The session encryption key (S4): exists, is customer-managed, symmetric (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT)
+/// and enabled. Its resolved description is passed on, as a value, to the grants concern.</summary>
 internal static class SessionKeyCheck
 {
     private const string Type = ConditionTypes.EncryptionReady;
@@ -36,14 +36,29 @@ internal static class SessionKeyCheck
             return (CheckResult.Unmet(Type, "KeyNotFound", $"KMS key {kms.KeyId} does not exist in {policy.Spec.Region}. Create it or correct spec.kms.keyId; {held}.", SettingGroup.Kms), null);
         }
 
+        // The SSM Agent calls kms:Decrypt and kms:GenerateDataKey itself with the instance role: only a customer-managed
+        // symmetric encryption key can allow that (an AWS-managed key's policy allows use only through its service).
+        if (key.KeyManager != KmsKeyManager.Customer)
+        {
+            return (CheckResult.Unmet(Type, "AwsManagedKey", $"KMS key {key.Arn} is AWS-managed: its key policy lets only its AWS service use it, and cannot be changed, so the SSM Agent's own kms:Decrypt calls with the instance role would be refused and sessions would fail. Use a customer-managed symmetric key (KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT), for example one made with `aws kms create-key`; {held}.", SettingGroup.Kms), null);
+        }
+
+        if (key.KeySpec != KmsKeyInfo.SymmetricDefault)
+        {
+            return (CheckResult.Unmet(Type, "KeyNotSymmetric", $"KMS key {key.Arn} has KeySpec {key.KeySpec}: session data is encrypted with data keys, which only a symmetric encryption key (KeySpec SYMMETRIC_DEFAULT) can make. Use a customer-managed key with KeySpec SYMMETRIC_DEFAULT and KeyUsage ENCRYPT_DECRYPT; {held}.", SettingGroup.Kms), null);
+        }
+
+        if (key.KeyUsage != KmsKeyInfo.EncryptDecrypt)
+        {
+            return (CheckResult.Unmet(Type, "KeyUsageNotEncryptDecrypt", $"KMS key {key.Arn} has KeyUsage {key.KeyUsage}: KMS refuses Decrypt and GenerateDataKey with it (InvalidKeyUsageException). Use a customer-managed key with KeySpec SYMMETRIC_DEFAULT and KeyUsage ENCRYPT_DECRYPT; {held}.", SettingGroup.Kms), null);
+        }
+
         if (!key.Enabled)
         {
             return (CheckResult.Unmet(Type, "KeyNotEnabled", $"KMS key {key.Arn} is {key.KeyState}, not Enabled. Enable it (or cancel its deletion) or choose another key; {held}.", SettingGroup.Kms), null);
         }
 
-        var customer = key.KeyManager == KmsKeyManager.Customer;
-        return (CheckResult.Met(Type, customer ? "CustomerManagedKey" : "AwsManagedKey", customer
-            ? $"KMS key {key.Arn} is customer-managed and enabled; instance roles need grants (see KmsGrantsReady). Instances need SSM Agent 2.3.539.0 or later."
-            : $"KMS key {key.Arn} is AWS-managed and enabled; instance roles need no grants. Instances need SSM Agent 2.3.539.0 or later."), key);
+        return (CheckResult.Met(Type, "CustomerManagedKey",
+            $"KMS key {key.Arn} is customer-managed, symmetric (ENCRYPT_DECRYPT) and enabled; instance roles need grants (see KmsGrantsReady). Instances need SSM Agent 2.3.539.0 or later."), key);
     }
 }

@@ -15,8 +15,8 @@ public sealed record KmsSpec
     [CelRule(CelBounds.KmsKeyId, "is not a KMS key reference: use a key id, a multi-Region key id (mrk-...), an alias name (alias/name), a key ARN or an alias ARN")]
     public string KeyId { get; init; } = "";
 
-    /// <summary>Principals to grant Decrypt and GenerateDataKey.</summary>
-    [Description("Instance roles (IAM role ARNs) that get a KMS grant for Decrypt and GenerateDataKey on a customer-managed key. AWS-managed keys need no grants and get none.")]
+    /// <summary>Deprecated: spec.instanceRoles.</summary>
+    [Description("Deprecated: use spec.instanceRoles. Still read (as spec.instanceRoles) so existing policies keep their grants; cannot be set together with spec.instanceRoles.")]
     [ItemPattern(Patterns.PrincipalArn)]
     [ListType("set")]
     [MaxLength(50)]

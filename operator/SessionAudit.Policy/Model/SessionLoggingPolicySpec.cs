@@ -6,6 +6,7 @@ namespace SessionAudit.Policy.Model;
 
 /// <summary>The desired Session Manager logging and auditing setup of one AWS account and region.</summary>
 [CelRule("!has(self.externalId) || self.externalId == '' || has(self.roleArn)", "externalId needs roleArn: the external id is only sent when assuming a role", FieldPath = ".externalId")]
+[CelRule("!has(self.instanceRoles) || !has(self.kms) || !has(self.kms.grantees)", "set spec.instanceRoles only: spec.kms.grantees is its deprecated name", FieldPath = ".instanceRoles")]
 public sealed record SessionLoggingPolicySpec
 {
     /// <summary>Default preferences document name.</summary>
@@ -43,6 +44,17 @@ public sealed record SessionLoggingPolicySpec
     /// <summary>CloudWatch Logs logging.</summary>
     [Description("Send session logs to a CloudWatch Logs log group. Omit to write no log group into the preferences.")]
     public CloudWatchLoggingSpec? CloudWatch { get; init; }
+
+    /// <summary>Instance roles that use Session Manager.</summary>
+    [Description("IAM role ARNs of the instance profiles that use Session Manager. Each gets one KMS grant (Decrypt, GenerateDataKey) on every customer-managed key the instances must use: the session key (spec.kms.keyId) and the S3 bucket's SSE-KMS default-encryption key. AWS-managed keys need no grants and get none.")]
+    [ItemPattern(Patterns.RoleArn)]
+    [ListType("set")]
+    [MaxLength(50)]
+    public IReadOnlyList<string>? InstanceRoles { get; init; }
+
+    /// <summary>spec.instanceRoles, or the deprecated spec.kms.grantees when only those are set.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> EffectiveInstanceRoles => InstanceRoles ?? Kms?.Grantees ?? [];
 
     /// <summary>KMS encryption of session data.</summary>
     [Description("Encrypt session data with a KMS key and give instance roles permission to use it. Omit for no KMS session encryption.")]

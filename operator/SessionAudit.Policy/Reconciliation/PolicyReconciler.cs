@@ -52,20 +52,24 @@ public sealed class PolicyReconciler(IAwsScopeFactory scopes, TimeProvider time)
 
         // Observe every concern: reads only. What one concern needs of another is passed on as a value.
         var bucket = await BucketCheck.ObserveAsync(aws.Buckets, facts, cancellationToken).ConfigureAwait(false);
+        var bucketKeyObserved = await BucketKeyCheck.ObserveAsync(aws.Keys, bucket, cancellationToken).ConfigureAwait(false);
         var logGroup = await LogGroupCheck.ObserveAsync(aws.LogGroups, facts, cancellationToken).ConfigureAwait(false);
+        var logGroupKey = await LogGroupKeyCheck.ObserveAsync(aws.Keys, logGroup, cancellationToken).ConfigureAwait(false);
         var sessionKey = await SessionKeyCheck.ObserveAsync(aws.Keys, facts, cancellationToken).ConfigureAwait(false);
         var trail = await TrailCheck.ObserveAsync(aws.Trails, facts, cancellationToken).ConfigureAwait(false);
         var (keyCheck, key) = SessionKeyCheck.Diff(facts, sessionKey);
+        var (bucketCheck, bucketKey) = BucketKeyCheck.Diff(facts, BucketCheck.Diff(facts, bucket), bucket, bucketKeyObserved);
+        var grantTargets = GrantTargets.Of(facts, key, bucketKey);
         var document = await PreferencesDocument.ObserveAsync(aws.Documents, facts, cancellationToken).ConfigureAwait(false);
-        var grants = await KmsGrants.ObserveAsync(aws.Grants, facts, key, cancellationToken).ConfigureAwait(false);
+        var grants = await KmsGrants.ObserveAsync(aws.Grants, facts, grantTargets, cancellationToken).ConfigureAwait(false);
         var rule = await AlertRule.ObserveAsync(aws, facts, cancellationToken).ConfigureAwait(false);
 
         // Plan: pure.
-        var checks = new[] { BucketCheck.Diff(facts, bucket), LogGroupCheck.Diff(facts, logGroup), keyCheck };
+        var checks = new[] { bucketCheck, LogGroupKeyCheck.Diff(facts, LogGroupCheck.Diff(facts, logGroup), logGroup, logGroupKey), keyCheck };
         var held = checks.Select(c => c.Held).OfType<SettingGroup>().ToHashSet();
         var (trailReport, trailInfo) = TrailCheck.Diff(facts, trail);
         var documentDelta = PreferencesDocument.Diff(facts, held, document);
-        var grantsDelta = KmsGrants.Diff(facts, key, grants);
+        var grantsDelta = KmsGrants.Diff(facts, grantTargets, grants);
         var ruleDelta = AlertRule.Diff(facts, trailInfo, rule);
 
         // Apply, in Enforce only; each concern's verdict is its plan's when nothing is applied.

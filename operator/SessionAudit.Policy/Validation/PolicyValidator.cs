@@ -37,6 +37,11 @@ public static class PolicyValidator
             errors.Add(new("spec.externalId", "needs roleArn: the external id is only sent when assuming a role"));
         }
 
+        if (spec.InstanceRoles is not null && spec.Kms?.Grantees is not null)
+        {
+            errors.Add(new("spec.instanceRoles", "set spec.instanceRoles only: spec.kms.grantees is its deprecated name"));
+        }
+
         if (spec.S3 is { } s3 && s3.BucketName is null)
         {
             if (s3.EncryptionRequired == true)
@@ -104,6 +109,9 @@ public static class PolicyValidator
         {
             CheckBucket("spec.report.s3.bucketName", reportBucket, errors);
         }
+
+        CheckDuplicates("spec.instanceRoles", spec.InstanceRoles, StringComparer.OrdinalIgnoreCase, errors);
+        CheckArns("spec.instanceRoles", spec.InstanceRoles, partition, null, errors);
 
         if (spec.Kms is { } kms)
         {

@@ -55,6 +55,8 @@ internal static class SeedApplier
         {
             var key = KmsService.NewKey(ctx, state, k.KeyManager, k.Description, k.Id);
             key.KeyState = k.State;
+            key.KeySpec = k.KeySpec;
+            key.KeyUsage = KeyTypes.CheckUsage(k.KeySpec, k.KeyUsage);
             if (k.State == "PendingDeletion")
             {
                 key.PendingWindowInDays = 30;

@@ -37,6 +37,8 @@ internal sealed class KeySeed
     public string Description { get; set; } = "";
     public string State { get; set; } = "Enabled";
     public string KeyManager { get; set; } = "CUSTOMER";
+    public string KeySpec { get; set; } = "SYMMETRIC_DEFAULT";
+    public string? KeyUsage { get; set; }
 }
 
 internal sealed class BucketSeed

@@ -22,6 +22,9 @@ internal static class KmsService
         t.Add("kms", "EnableKey", EnableKey);
         t.Add("kms", "ScheduleKeyDeletion", ScheduleKeyDeletion);
         t.Add("kms", "CancelKeyDeletion", CancelKeyDeletion);
+        t.Add("kms", "Encrypt", Encrypt);
+        t.Add("kms", "Decrypt", Decrypt);
+        t.Add("kms", "GenerateDataKey", GenerateDataKey);
     }
 
     internal static KmsKey NewKey(CallContext ctx, RegionState state, string keyManager, string description, string? keyId = null)
@@ -34,9 +37,12 @@ internal static class KmsService
 
     private static JsonObject? CreateKey(CallContext ctx, JsonObject input)
     {
+        // CustomerMasterKeySpec is the deprecated name of KeySpec (botocore kms CreateKeyRequest).
+        string spec = input.Str("KeySpec") ?? input.Str("CustomerMasterKeySpec") ?? "SYMMETRIC_DEFAULT";
+        string usage = KeyTypes.CheckUsage(spec, input.Str("KeyUsage"));
         var key = NewKey(ctx, ctx.State, "CUSTOMER", input.Str("Description") ?? "");
-        if (input.Str("KeySpec") is { } spec) key.KeySpec = spec;
-        if (input.Str("KeyUsage") is { } usage) key.KeyUsage = usage;
+        key.KeySpec = spec;
+        key.KeyUsage = usage;
         return new JsonObject { ["KeyMetadata"] = Metadata(ctx, key) };
     }
 
@@ -93,7 +99,9 @@ internal static class KmsService
         ["KeyManager"] = k.KeyManager,
         ["CustomerMasterKeySpec"] = k.KeySpec,
         ["KeySpec"] = k.KeySpec,
-        ["EncryptionAlgorithms"] = Json.Array(["SYMMETRIC_DEFAULT"]),
+        ["EncryptionAlgorithms"] = KeyTypes.EncryptionAlgorithms(k.KeySpec, k.KeyUsage) is { Count: > 0 } enc ? Json.Array(enc) : null,
+        ["SigningAlgorithms"] = KeyTypes.SigningAlgorithms(k.KeySpec, k.KeyUsage) is { Count: > 0 } sign ? Json.Array(sign) : null,
+        ["MacAlgorithms"] = KeyTypes.MacAlgorithms(k.KeySpec, k.KeyUsage) is { Count: > 0 } mac ? Json.Array(mac) : null,
         ["MultiRegion"] = false,
         ["PendingDeletionWindowInDays"] = k.KeyState == "PendingDeletion" ? k.PendingWindowInDays : null,
     };
@@ -147,10 +155,29 @@ internal static class KmsService
 
     private static JsonObject? CreateGrant(CallContext ctx, JsonObject input)
     {
-        var key = Resolve(ctx, input.Req("KeyId"));
+        string keyId = input.Req("KeyId");
+        if (IsAlias(keyId))
+        {
+            // CreateGrant takes a key id or key ARN only (botocore kms CreateGrantRequest.KeyId).
+            throw new AwsException("InvalidArnException", "Key Aliases are not supported for this operation.");
+        }
+
+        var key = Resolve(ctx, keyId);
+        if (key.KeyManager == "AWS")
+        {
+            // An AWS managed key's policy allows kms:CreateGrant only through its service (kms:ViaService), never to a
+            // direct caller, and nobody can change that policy.
+            throw NotAuthorized(ctx, "CreateGrant", key);
+        }
+
         if (key.KeyState == "PendingDeletion") throw new AwsException("KMSInvalidStateException", $"{key.Arn} is pending deletion.");
         string grantee = input.Req("GranteePrincipal");
         var ops = input.Strings("Operations").ToList();
+        if (ops.FirstOrDefault(op => !KeyTypes.GrantOperationAllowed(op, key.KeySpec, key.KeyUsage)) is { } badOp)
+        {
+            throw new AwsException("ValidationException", $"Grant operation {badOp} is not valid for a KMS key with KeySpec {key.KeySpec} and KeyUsage {key.KeyUsage}.");
+        }
+
         string? name = input.Str("Name");
         if (name is not null && key.Grants.FirstOrDefault(g => g.Name == name && g.GranteePrincipal == grantee && g.Operations.SequenceEqual(ops)) is { } same)
         {
@@ -285,5 +312,71 @@ internal static class KmsService
         key.DeletionDate = null;
         key.PendingWindowInDays = null;
         return new JsonObject { ["KeyId"] = key.Arn };
+    }
+
+    private static bool IsAlias(string keyId) =>
+        keyId.StartsWith("alias/", StringComparison.Ordinal) || (keyId.StartsWith("arn:", StringComparison.Ordinal) && keyId.Split(':') is { Length: >= 6 } p && p[5].StartsWith("alias/", StringComparison.Ordinal));
+
+    private static AwsException NotAuthorized(CallContext ctx, string action, KmsKey key) =>
+        new("AccessDeniedException", $"User: {ctx.CallerArn} is not authorized to perform: kms:{action} on resource: {key.Arn} because no resource-based policy allows the kms:{action} action");
+
+    /// <summary>The key of a cryptographic operation: a customer key (an AWS managed key is used only by its service, on
+    /// the caller's behalf), enabled, with usage ENCRYPT_DECRYPT; algorithm one the key supports.</summary>
+    private static KmsKey ForCrypto(CallContext ctx, string keyId, string operation, string algorithm)
+    {
+        var key = Resolve(ctx, keyId);
+        if (key.KeyManager == "AWS") throw NotAuthorized(ctx, operation, key);
+        if (key.KeyState == "Disabled") throw new AwsException("DisabledException", $"{key.Arn} is disabled.");
+        if (key.KeyState != "Enabled") throw new AwsException("KMSInvalidStateException", $"{key.Arn} is {(key.KeyState == "PendingDeletion" ? "pending deletion" : key.KeyState)}.");
+        if (key.KeyUsage != "ENCRYPT_DECRYPT")
+        {
+            throw new AwsException("InvalidKeyUsageException", $"{key.Arn} key usage is {key.KeyUsage} which is not valid for {operation}.");
+        }
+
+        if (!KeyTypes.EncryptionAlgorithms(key.KeySpec, key.KeyUsage).Contains(algorithm, StringComparer.Ordinal))
+        {
+            throw new AwsException("InvalidKeyUsageException", $"Algorithm {algorithm} is incompatible with key spec {key.KeySpec}.");
+        }
+
+        return key;
+    }
+
+    // A stand-in ciphertext: the key ARN and the plaintext, so Decrypt can name the key as AWS does. Not encryption.
+    private static string Seal(KmsKey key, byte[] plaintext) =>
+        Convert.ToBase64String([.. System.Text.Encoding.UTF8.GetBytes($"sbxkms:{key.Arn}:"), .. plaintext]);
+
+    private static JsonObject? Encrypt(CallContext ctx, JsonObject input)
+    {
+        string algorithm = input.Str("EncryptionAlgorithm") ?? "SYMMETRIC_DEFAULT";
+        var key = ForCrypto(ctx, input.Req("KeyId"), "Encrypt", algorithm);
+        var plaintext = Convert.FromBase64String(input.Req("Plaintext"));
+        return new JsonObject { ["CiphertextBlob"] = Seal(key, plaintext), ["KeyId"] = key.Arn, ["EncryptionAlgorithm"] = algorithm };
+    }
+
+    private static JsonObject? Decrypt(CallContext ctx, JsonObject input)
+    {
+        byte[] blob = Convert.FromBase64String(input.Req("CiphertextBlob"));
+        string text = System.Text.Encoding.UTF8.GetString(blob);
+        const string Magic = "sbxkms:";
+        int end = text.StartsWith(Magic, StringComparison.Ordinal) ? text.IndexOf(':', text.IndexOf(":key/", StringComparison.Ordinal) + 5) : -1;
+        if (end < 0) throw new AwsException("InvalidCiphertextException", "");
+        string keyArn = text[Magic.Length..end];
+        string algorithm = input.Str("EncryptionAlgorithm") ?? "SYMMETRIC_DEFAULT";
+        var key = ForCrypto(ctx, input.Str("KeyId") ?? keyArn, "Decrypt", algorithm);
+        if (key.Arn != keyArn) throw new AwsException("IncorrectKeyException", "The key ID in the request does not identify a CMK that can perform this operation.");
+        int prefix = System.Text.Encoding.UTF8.GetByteCount(text[..(end + 1)]);
+        return new JsonObject { ["KeyId"] = key.Arn, ["Plaintext"] = Convert.ToBase64String(blob[prefix..]), ["EncryptionAlgorithm"] = algorithm };
+    }
+
+    private static JsonObject? GenerateDataKey(CallContext ctx, JsonObject input)
+    {
+        // Data keys need a symmetric encryption key: SYMMETRIC_DEFAULT is the only algorithm that passes.
+        var key = ForCrypto(ctx, input.Req("KeyId"), "GenerateDataKey", "SYMMETRIC_DEFAULT");
+        long? bytes = input.Long("NumberOfBytes");
+        string? spec = input.Str("KeySpec");
+        if ((bytes is null) == (spec is null)) throw new AwsException("ValidationException", "Please specify either number of bytes or key spec.");
+        int length = (int)(bytes ?? (spec == "AES_128" ? 16 : 32));
+        var plaintext = Convert.FromHexString(ctx.Core.Hex(length * 2));
+        return new JsonObject { ["CiphertextBlob"] = Seal(key, plaintext), ["Plaintext"] = Convert.ToBase64String(plaintext), ["KeyId"] = key.Arn };
     }
 }

@@ -168,7 +168,7 @@ public sealed class PolicyPortsAgainstSandboxTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task Keys_are_described_by_alias_with_manager_and_state()
+    public async Task Keys_are_described_by_alias_with_manager_state_spec_and_usage()
     {
         using var account = fixture.NewAccount($"""
             - name: {Region}
@@ -176,6 +176,9 @@ public sealed class PolicyPortsAgainstSandboxTests(SandboxFixture fixture)
                 - alias: sessions
                 - alias: retired
                   state: Disabled
+                - alias: mac
+                  keySpec: HMAC_256
+                  keyUsage: GENERATE_VERIFY_MAC
             """);
         var keys = account.Factory.For(Scope).Keys;
 
@@ -188,6 +191,9 @@ public sealed class PolicyPortsAgainstSandboxTests(SandboxFixture fixture)
         Assert.StartsWith($"arn:aws:kms:{Region}:{account.AccountId}:key/", customer.Arn);
         Assert.False(disabled!.Enabled);
         Assert.Null(await keys.DescribeAsync("alias/none", Ct));
+        Assert.Equal(("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT"), (customer.KeySpec, customer.KeyUsage));
+        var mac = await keys.DescribeAsync("alias/mac", Ct);
+        Assert.Equal(("HMAC_256", "GENERATE_VERIFY_MAC"), (mac!.KeySpec, mac.KeyUsage));
     }
 
     [Fact]

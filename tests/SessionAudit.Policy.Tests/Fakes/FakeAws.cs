@@ -58,10 +58,11 @@ internal sealed class FakeAws : IAwsScopeFactory, IAwsEnvironment, ICallerIdenti
 
     public string DefaultContent(string name) => Documents[name][DefaultVersions[name] - 1];
 
-    public KmsKeyInfo AddKey(string alias, KmsKeyManager manager, string state = "Enabled")
+    public KmsKeyInfo AddKey(string alias, KmsKeyManager manager, string state = "Enabled",
+        string keySpec = KmsKeyInfo.SymmetricDefault, string keyUsage = KmsKeyInfo.EncryptDecrypt)
     {
         var id = Guid.NewGuid().ToString();
-        var key = new KmsKeyInfo(id, $"arn:aws:kms:{Region}:{Account}:key/{id}", manager, state);
+        var key = new KmsKeyInfo(id, $"arn:aws:kms:{Region}:{Account}:key/{id}", manager, state, keySpec, keyUsage);
         Keys[alias] = key;
         Keys[key.Arn] = key;
         return key;

@@ -21,13 +21,15 @@ internal sealed class Scenario
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
     public PolicyReconciler Reconciler { get; }
     public KmsKeyInfo Key { get; }
+    public KmsKeyInfo LogKey { get; }
     public SessionLoggingPolicy Policy { get; set; }
 
     public Scenario(Func<SessionLoggingPolicySpec, SessionLoggingPolicySpec>? edit = null)
     {
         Reconciler = new PolicyReconciler(Aws, Time);
         Aws.Buckets[Bucket] = new BucketInfo(Bucket, true, "AES256");
-        Aws.LogGroups[LogGroup] = new LogGroupInfo(LogGroup, "arn:aws:kms:us-east-1:111122223333:key/logs");
+        LogKey = Aws.AddKey("alias/logs", KmsKeyManager.Customer);
+        Aws.LogGroups[LogGroup] = new LogGroupInfo(LogGroup, LogKey.Arn);
         Key = Aws.AddKey("alias/session-manager", KmsKeyManager.Customer);
         Aws.AddKey("alias/aws/ssm", KmsKeyManager.Aws);
         Aws.ExistingTargets.UnionWith([Topic, Function, Pipeline]);
@@ -42,7 +44,8 @@ internal sealed class Scenario
         Region = FakeAws.Region,
         S3 = new S3LoggingSpec { BucketName = Bucket, KeyPrefix = "sessions/", EncryptionRequired = true },
         CloudWatch = new CloudWatchLoggingSpec { LogGroupName = LogGroup, EncryptionRequired = true, Streaming = true },
-        Kms = new KmsSpec { KeyId = "alias/session-manager", Grantees = [Ec2Role] },
+        InstanceRoles = [Ec2Role],
+        Kms = new KmsSpec { KeyId = "alias/session-manager" },
         Session = new SessionSpec
         {
             IdleTimeoutMinutes = 15,

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SessionAudit.Policy.Conditions;
 using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Planning;
@@ -12,7 +13,7 @@ public sealed class GrantTests
     [Fact]
     public async Task S5_customer_key_gets_one_named_grant_per_grantee_and_a_rerun_finds_them()
     {
-        var s = new Scenario(spec => spec with { Kms = spec.Kms! with { Grantees = [Scenario.Ec2Role, Scenario.OtherRole] } });
+        var s = new Scenario(spec => spec with { InstanceRoles = [Scenario.Ec2Role, Scenario.OtherRole] });
         var result = await s.RunAsync();
 
         var grants = s.Aws.Grants[s.Key.Arn];
@@ -34,10 +35,10 @@ public sealed class GrantTests
     [Fact]
     public async Task S5_removed_grantee_has_its_grant_retired_and_foreign_grants_stay()
     {
-        var s = new Scenario(spec => spec with { Kms = spec.Kms! with { Grantees = [Scenario.Ec2Role, Scenario.OtherRole] } });
+        var s = new Scenario(spec => spec with { InstanceRoles = [Scenario.Ec2Role, Scenario.OtherRole] });
         s.Aws.Grants[s.Key.Arn] = [new KmsGrant("foreign", "someone-else", Scenario.OtherRole, ["Decrypt"])];
         await s.RunAsync();
-        s.Spec = s.Spec with { Kms = s.Spec.Kms! with { Grantees = [Scenario.Ec2Role] } };
+        s.Spec = s.Spec with { InstanceRoles = [Scenario.Ec2Role] };
         s.Aws.ResetCalls();
 
         var result = await s.RunAsync();
@@ -64,19 +65,119 @@ public sealed class GrantTests
     }
 
     [Fact]
-    public async Task S5_AWS_managed_key_gets_no_grants_and_the_condition_says_why()
+    public async Task S5_AWS_managed_session_key_is_refused_gets_no_grants_and_kmsKeyId_is_held()
     {
-        var s = new Scenario(spec => spec with { Kms = new KmsSpec { KeyId = "alias/aws/ssm", Grantees = [Scenario.Ec2Role] } });
-        s.Aws.AddKey("alias/aws/ssm", KmsKeyManager.Aws);
+        var s = new Scenario(spec => spec with { Kms = new KmsSpec { KeyId = "alias/aws/ssm" }, InstanceRoles = [Scenario.Ec2Role] });
 
         var result = await s.RunAsync();
 
         Assert.DoesNotContain(s.Aws.Calls, c => c.Contains("Grant", StringComparison.Ordinal));
-        var c = s.Condition(ConditionTypes.KmsGrantsReady);
-        Assert.Equal(("True", "AwsManagedKeyNeedsNoGrants"), (c.Status, c.Reason));
-        Assert.Contains("AWS-managed", c.Message);
-        Assert.Equal("AwsManagedKey", s.Condition(ConditionTypes.EncryptionReady).Reason);
+        var encryption = s.Condition(ConditionTypes.EncryptionReady);
+        Assert.Equal(("False", "AwsManagedKey"), (encryption.Status, encryption.Reason));
+        Assert.Contains("customer-managed symmetric key", encryption.Message);
+        Assert.Equal(("False", "KeyNotReady"), (s.Condition(ConditionTypes.KmsGrantsReady).Status, s.Condition(ConditionTypes.KmsGrantsReady).Reason));
+        Assert.Equal("", JsonNode.Parse(s.Aws.DefaultContent(SessionLoggingPolicySpec.DefaultDocumentName))!["inputs"]!["kmsKeyId"]!.GetValue<string>());
         Assert.Null(result.Status.Grants);
+    }
+
+    [Fact]
+    public async Task S5_instanceRoles_get_grants_on_the_session_key_and_on_the_buckets_customer_key()
+    {
+        var s = new Scenario(spec => spec with { Kms = new KmsSpec { KeyId = "alias/session-manager" }, InstanceRoles = [Scenario.Ec2Role, Scenario.OtherRole] });
+        var bucketKey = s.Aws.AddKey("alias/bucket", KmsKeyManager.Customer);
+        s.Aws.Buckets[Scenario.Bucket] = new BucketInfo(Scenario.Bucket, true, "aws:kms", "alias/bucket");
+
+        var result = await s.RunAsync();
+
+        var name = ResourceNames.Grant("prod", s.Spec);
+        foreach (var keyArn in new[] { s.Key.Arn, bucketKey.Arn })
+        {
+            var grants = s.Aws.Grants[keyArn];
+            Assert.Equal([Scenario.Ec2Role, Scenario.OtherRole], grants.Select(g => g.GranteePrincipal).Order(StringComparer.Ordinal).Reverse());
+            Assert.All(grants, g => Assert.Equal((name, "Decrypt,GenerateDataKey"), (g.Name!, string.Join(",", g.Operations))));
+        }
+
+        Assert.Equal(4, result.Status.Grants!.Count);
+        Assert.Equal(2, result.Status.Grants.Count(g => g.KeyArn == bucketKey.Arn));
+        Assert.Equal(("True", "GrantsReady"), (s.Condition(ConditionTypes.KmsGrantsReady).Status, s.Condition(ConditionTypes.KmsGrantsReady).Reason));
+        Assert.Contains("customer-managed", s.Condition(ConditionTypes.S3Ready).Message);
+
+        s.Aws.ResetCalls();
+        await s.RunAsync();
+        Assert.DoesNotContain("write:CreateGrant", s.Aws.Calls);
+    }
+
+    [Fact]
+    public async Task S5_a_bucket_encrypted_with_aws_s3_or_SSE_S3_needs_no_grant()
+    {
+        var s = new Scenario(spec => spec with { Kms = null, InstanceRoles = [Scenario.Ec2Role] });
+        s.Aws.Buckets[Scenario.Bucket] = new BucketInfo(Scenario.Bucket, true, "aws:kms");
+
+        await s.RunAsync();
+
+        Assert.DoesNotContain(s.Aws.Calls, c => c.Contains("Grant", StringComparison.Ordinal));
+        Assert.Equal(("True", "NotConfigured"), (s.Condition(ConditionTypes.KmsGrantsReady).Status, s.Condition(ConditionTypes.KmsGrantsReady).Reason));
+        Assert.Equal("True", s.Condition(ConditionTypes.S3Ready).Status);
+    }
+
+    [Theory]
+    [InlineData("Disabled", "BucketKeyNotEnabled")]
+    [InlineData("PendingDeletion", "BucketKeyNotEnabled")]
+    [InlineData(null, "BucketKeyNotFound")]
+    public async Task S2_a_bucket_key_that_stops_uploads_holds_the_S3_settings_and_gets_no_grants(string? state, string reason)
+    {
+        var s = new Scenario(spec => spec with { Kms = null, InstanceRoles = [Scenario.Ec2Role] });
+        if (state is not null)
+        {
+            s.Aws.AddKey("alias/bucket", KmsKeyManager.Customer, state);
+        }
+
+        s.Aws.Buckets[Scenario.Bucket] = new BucketInfo(Scenario.Bucket, true, "aws:kms", "alias/bucket");
+
+        await s.RunAsync();
+
+        var s3 = s.Condition(ConditionTypes.S3Ready);
+        Assert.Equal(("False", reason), (s3.Status, s3.Reason));
+        Assert.Equal("", JsonNode.Parse(s.Aws.DefaultContent(SessionLoggingPolicySpec.DefaultDocumentName))!["inputs"]!["s3BucketName"]!.GetValue<string>());
+        Assert.DoesNotContain("write:CreateGrant", s.Aws.Calls);
+        Assert.Equal("KeyNotReady", s.Condition(ConditionTypes.KmsGrantsReady).Reason);
+    }
+
+    [Fact]
+    public async Task S5_deprecated_kms_grantees_still_grant_and_a_Warning_says_to_move_them()
+    {
+        var s = new Scenario(spec => spec with { InstanceRoles = null, Kms = spec.Kms! with { Grantees = [Scenario.Ec2Role] } });
+
+        var result = await s.RunAsync();
+
+        Assert.Equal([Scenario.Ec2Role], s.Aws.Grants[s.Key.Arn].Select(g => g.GranteePrincipal));
+        Assert.Contains(result.Events, e => e.Type == "Warning" && e.Reason == "DeprecatedField" && e.Message.Contains("spec.instanceRoles", StringComparison.Ordinal));
+        Assert.Contains("spec.kms.grantees is deprecated", s.Condition(ConditionTypes.KmsGrantsReady).Message);
+
+        // Moving them keeps the same grants: nothing is written.
+        s.Spec = s.Spec with { Kms = s.Spec.Kms! with { Grantees = null }, InstanceRoles = [Scenario.Ec2Role] };
+        s.Aws.ResetCalls();
+        result = await s.RunAsync();
+        Assert.DoesNotContain(s.Aws.Calls, c => c is "write:CreateGrant" or "write:RevokeGrant");
+        Assert.DoesNotContain(result.Events, e => e.Reason == "DeprecatedField");
+        Assert.DoesNotContain("deprecated", s.Condition(ConditionTypes.KmsGrantsReady).Message);
+    }
+
+    [Fact]
+    public async Task S5_deletion_revokes_grants_on_the_buckets_key_too()
+    {
+        var s = new Scenario(spec => spec with { Kms = new KmsSpec { KeyId = "alias/session-manager" }, InstanceRoles = [Scenario.Ec2Role], DeletionPolicy = DeletionPolicy.Delete });
+        var bucketKey = s.Aws.AddKey("alias/bucket", KmsKeyManager.Customer);
+        s.Aws.Buckets[Scenario.Bucket] = new BucketInfo(Scenario.Bucket, true, "aws:kms", bucketKey.Arn);
+        await s.RunAsync();
+        Assert.Single(s.Aws.Grants[bucketKey.Arn]);
+
+        // Even with status lost, the bucket's key is found from the bucket.
+        s.Policy = s.Policy with { Status = null, Metadata = s.Policy.Metadata with { DeletionRequested = true } };
+        await s.RunAsync();
+
+        Assert.Empty(s.Aws.Grants[bucketKey.Arn]);
+        Assert.Empty(s.Aws.Grants[s.Key.Arn]);
     }
 
     [Fact]

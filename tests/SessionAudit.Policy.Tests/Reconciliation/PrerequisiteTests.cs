@@ -100,22 +100,49 @@ public sealed class PrerequisiteTests
     }
 
     [Theory]
-    [InlineData("Disabled", "KeyNotEnabled")]
-    [InlineData("PendingDeletion", "KeyNotEnabled")]
-    [InlineData(null, "KeyNotFound")]
-    public async Task S5_unusable_key_holds_kmsKeyId_and_makes_no_grants(string? state, string reason)
+    [InlineData("Disabled", "LogGroupKeyNotEnabled")]
+    [InlineData("PendingDeletion", "LogGroupKeyNotEnabled")]
+    [InlineData(null, "LogGroupKeyNotFound")]
+    public async Task S4_a_log_group_key_that_stops_ingestion_holds_the_CloudWatch_settings(string? state, string reason)
     {
         var s = WithExistingDocument();
-        s.Aws.Keys.Clear();
+        s.Aws.Keys.Remove(s.LogKey.Arn);
         if (state is not null)
         {
-            s.Aws.AddKey("alias/session-manager", KmsKeyManager.Customer, state);
+            s.Aws.Keys[s.LogKey.Arn] = s.LogKey with { KeyState = state };
+        }
+
+        await s.RunAsync();
+
+        Assert.Equal("/old", JsonNode.Parse(s.Aws.DefaultContent(Doc))!["inputs"]!["cloudWatchLogGroupName"]!.GetValue<string>());
+        var cw = s.Condition(ConditionTypes.CloudWatchReady);
+        Assert.Equal(("False", reason), (cw.Status, cw.Reason));
+        Assert.Contains(s.LogKey.Arn, cw.Message);
+    }
+
+    [Theory]
+    [InlineData("Disabled", "CUSTOMER", "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "KeyNotEnabled")]
+    [InlineData("PendingDeletion", "CUSTOMER", "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "KeyNotEnabled")]
+    [InlineData(null, "CUSTOMER", "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "KeyNotFound")]
+    [InlineData("Enabled", "AWS", "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "AwsManagedKey")]
+    [InlineData("Enabled", "CUSTOMER", "RSA_2048", "ENCRYPT_DECRYPT", "KeyNotSymmetric")]
+    [InlineData("Enabled", "CUSTOMER", "HMAC_256", "GENERATE_VERIFY_MAC", "KeyNotSymmetric")]
+    [InlineData("Enabled", "CUSTOMER", "SYMMETRIC_DEFAULT", "GENERATE_VERIFY_MAC", "KeyUsageNotEncryptDecrypt")]
+    public async Task S5_unusable_key_holds_kmsKeyId_and_makes_no_grants(string? state, string manager, string keySpec, string keyUsage, string reason)
+    {
+        var s = WithExistingDocument();
+        s.Aws.Keys.Remove("alias/session-manager");
+        s.Aws.Keys.Remove(s.Key.Arn);
+        if (state is not null)
+        {
+            s.Aws.AddKey("alias/session-manager", manager == "AWS" ? KmsKeyManager.Aws : KmsKeyManager.Customer, state, keySpec, keyUsage);
         }
 
         await s.RunAsync();
 
         Assert.Equal("alias/old", JsonNode.Parse(s.Aws.DefaultContent(Doc))!["inputs"]!["kmsKeyId"]!.GetValue<string>());
-        Assert.Equal(reason, s.Condition(ConditionTypes.EncryptionReady).Reason);
+        Assert.Equal(("False", reason), (s.Condition(ConditionTypes.EncryptionReady).Status, s.Condition(ConditionTypes.EncryptionReady).Reason));
+        Assert.Contains("SYMMETRIC_DEFAULT", s.Condition(ConditionTypes.EncryptionReady).Message + (reason is "KeyNotEnabled" or "KeyNotFound" ? "SYMMETRIC_DEFAULT" : ""));
         Assert.Equal("KeyNotReady", s.Condition(ConditionTypes.KmsGrantsReady).Reason);
         Assert.DoesNotContain("write:CreateGrant", s.Aws.Calls);
     }

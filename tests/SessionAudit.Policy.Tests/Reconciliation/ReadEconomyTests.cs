@@ -15,7 +15,7 @@ public sealed class ReadEconomyTests
     private static List<string> Reads(FakeAws aws) => aws.Calls.Where(c => c.StartsWith("read:", StringComparison.Ordinal)).ToList();
 
     [Fact]
-    public async Task No_op_of_bucket_log_group_and_document_reads_those_three_and_the_trail_once_each()
+    public async Task No_op_of_bucket_log_group_and_document_reads_those_three_the_groups_key_and_the_trail_once_each()
     {
         var s = new Scenario(spec => spec with { Kms = null, Alerts = null });
         await s.RunAsync();
@@ -24,13 +24,13 @@ public sealed class ReadEconomyTests
         var result = await s.RunAsync();
 
         Assert.Equal(0, s.Aws.Writes);
-        Assert.Equal(["read:DescribeBucket", "read:DescribeLogGroups", "read:DescribeTrails", "read:GetDocument"], Reads(s.Aws));
+        Assert.Equal(["read:DescribeBucket", "read:DescribeLogGroups", "read:DescribeKey", "read:DescribeTrails", "read:GetDocument"], Reads(s.Aws));
         Assert.Equal("True", s.Condition(ConditionTypes.Ready).Status);
         Assert.True(result.Plan.IsEmpty, result.Plan.Render());
     }
 
     [Fact]
-    public async Task No_op_of_a_full_spec_reads_each_of_its_eight_concerns_exactly_once_and_each_delivery_permission_and_never_DescribeDocument()
+    public async Task No_op_of_a_full_spec_reads_each_of_its_concerns_exactly_once_and_each_delivery_permission_and_never_DescribeDocument()
     {
         var s = new Scenario();
         await s.RunAsync();
@@ -40,7 +40,7 @@ public sealed class ReadEconomyTests
 
         Assert.Equal(0, s.Aws.Writes);
         Assert.Equal(
-            ["read:DescribeBucket", "read:DescribeLogGroups", "read:DescribeKey", "read:DescribeTrails", "read:GetDocument",
+            ["read:DescribeBucket", "read:DescribeLogGroups", "read:DescribeKey", "read:DescribeKey", "read:DescribeTrails", "read:GetDocument",
              "read:ListGrants", "read:DescribeRule", "read:ListTargetsByRule", "read:GetTopicAttributes", "read:GetPolicy"],
             Reads(s.Aws));
     }

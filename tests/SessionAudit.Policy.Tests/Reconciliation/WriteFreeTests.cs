@@ -92,7 +92,7 @@ public sealed class WriteFreeTests
 
         if (spec.CloudWatch?.LogGroupName is { } group)
         {
-            aws.LogGroups[group] = new LogGroupInfo(group, $"arn:aws:kms:{spec.Region}:{FakeAws.Account}:key/logs");
+            aws.LogGroups[group] = new LogGroupInfo(group, aws.AddKey("alias/logs", KmsKeyManager.Customer).Arn);
         }
 
         if (spec.Kms?.KeyId is { } keyId)

@@ -31,6 +31,10 @@ public sealed class ValidatorTests
         { "kmsFormat", "spec.kms.keyId" },
         { "kmsRegion", "spec.kms.keyId" },
         { "duplicateGrantee", "spec.kms.grantees[1]" },
+        { "duplicateInstanceRole", "spec.instanceRoles[1]" },
+        { "instanceRolesAndGrantees", "spec.instanceRoles" },
+        { "instanceRoleNotARole", "spec.instanceRoles[0]" },
+        { "instanceRolePartition", "spec.instanceRoles[0]" },
         { "unknownEvent", "spec.alerts.events[0]" },
         { "snsRegion", "spec.alerts.snsTopicArns[0]" },
         { "partition", "spec.roleArn" },
@@ -63,7 +67,11 @@ public sealed class ValidatorTests
             "region" => ok with { Region = "US-EAST-1" },
             "kmsFormat" => ok with { Kms = ok.Kms! with { KeyId = "my-key" } },
             "kmsRegion" => ok with { Kms = ok.Kms! with { KeyId = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" } },
-            "duplicateGrantee" => ok with { Kms = ok.Kms! with { Grantees = [Scenario.Ec2Role, Scenario.Ec2Role.ToUpperInvariant().Replace("ARN:AWS:IAM", "arn:aws:iam", StringComparison.Ordinal)] } },
+            "duplicateGrantee" => ok with { InstanceRoles = null, Kms = ok.Kms! with { Grantees = [Scenario.Ec2Role, Scenario.Ec2Role.ToUpperInvariant().Replace("ARN:AWS:IAM", "arn:aws:iam", StringComparison.Ordinal)] } },
+            "duplicateInstanceRole" => ok with { InstanceRoles = [Scenario.Ec2Role, Scenario.Ec2Role.ToUpperInvariant().Replace("ARN:AWS:IAM", "arn:aws:iam", StringComparison.Ordinal)] },
+            "instanceRolesAndGrantees" => ok with { Kms = ok.Kms! with { Grantees = [Scenario.OtherRole] } },
+            "instanceRoleNotARole" => ok with { InstanceRoles = ["arn:aws:iam::111122223333:user/alice"] },
+            "instanceRolePartition" => ok with { InstanceRoles = ["arn:aws-cn:iam::111122223333:role/ec2"] },
             "unknownEvent" => ok with { Alerts = ok.Alerts! with { Events = ["GetSession"] } },
             "snsRegion" => ok with { Alerts = ok.Alerts! with { SnsTopicArns = ["arn:aws:sns:eu-west-1:111122223333:t"] } },
             "partition" => ok with { RoleArn = "arn:aws-cn:iam::111122223333:role/x" },
@@ -116,7 +124,8 @@ public sealed class ValidatorTests
                     ExternalId = flag ? run : null,
                     S3 = bucket is null ? null : new S3LoggingSpec { BucketName = bucket, EncryptionRequired = enc, KeyPrefix = key },
                     CloudWatch = flag ? new CloudWatchLoggingSpec { LogGroupName = key, EncryptionRequired = enc } : null,
-                    Kms = key is null ? null : new KmsSpec { KeyId = key, Grantees = grantees },
+                    Kms = key is null ? null : new KmsSpec { KeyId = key, Grantees = flag ? grantees : null },
+                    InstanceRoles = flag ? null : grantees,
                     Session = new SessionSpec { IdleTimeoutMinutes = minutes, MaxDurationMinutes = minutes * 2, RunAs = new RunAsSpec { Enabled = enc, DefaultUser = run } },
                     Alerts = events is null ? null : new AlertsSpec
                     {
@@ -155,7 +164,8 @@ public sealed class ValidatorTests
                     Region = FakeAws.Region,
                     S3 = s3 ? new S3LoggingSpec { BucketName = Scenario.Bucket, EncryptionRequired = enc, KeyPrefix = enc ? "p/" : null } : null,
                     CloudWatch = cw ? new CloudWatchLoggingSpec { LogGroupName = Scenario.LogGroup, Streaming = enc } : null,
-                    Kms = kms ? new KmsSpec { KeyId = awsKey ? "alias/aws/ssm" : "alias/session-manager", Grantees = grantee ? [Scenario.Ec2Role] : null } : null,
+                    Kms = kms ? new KmsSpec { KeyId = awsKey ? "alias/aws/ssm" : "alias/session-manager", Grantees = grantee && awsKey ? [Scenario.Ec2Role] : null } : null,
+                    InstanceRoles = grantee && !awsKey ? [Scenario.Ec2Role] : null,
                     Session = new SessionSpec { IdleTimeoutMinutes = idle, MaxDurationMinutes = max == 0 ? null : max, RunAs = runAs ? new RunAsSpec { Enabled = true, DefaultUser = "ec2-user" } : null },
                     Alerts = alerts ? new AlertsSpec
                     {
