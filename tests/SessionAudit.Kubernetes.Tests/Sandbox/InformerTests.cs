@@ -28,8 +28,9 @@ public sealed class InformerTests
         await env.CreateAsync(Widget.New("default", "late", 1), ct);
         await env.ResizeAsync("default", "w1", 42, ct);
         await env.DeleteAsync("default", "w2", ct);
-        await Eventually.TrueAsync(() => cache.Get(new ResourceKey("default", "late")) is not null && cache.Get(new ResourceKey("default", "w1"))?.Spec.Size == 42 && cache.Get(new ResourceKey("default", "w2")) is null, Deadline, "watch events applied", ct);
-        Assert.Contains("default/w2", handler.Deleted);
+        await Eventually.TrueAsync(() => cache.Get(new ResourceKey("default", "late")) is not null && cache.Get(new ResourceKey("default", "w1"))?.Spec.Size == 42 && cache.Get(new ResourceKey("default", "w2")) is null
+            // The store is updated before the handler is told (as client-go's informer does): wait for both.
+            && handler.Deleted.Contains("default/w2"), Deadline, "watch events applied and the deletion handled", ct);
 
         var log = env.Sandbox.RequestLog.Where(r => r.Identity == "informer").ToList();
         var lists = log.Where(r => r.Verb == "list").ToList();
