@@ -25,7 +25,8 @@ public sealed class PolicyMetricsTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (i, l) =>
         {
-            if (i.Name.StartsWith("sessionaudit.policy.", StringComparison.Ordinal))
+            // Only this instance's gauges: other tests' operators share the meter name.
+            if (ReferenceEquals(i.Meter, metrics.Meter))
             {
                 l.EnableMeasurementEvents(i);
             }
@@ -36,7 +37,6 @@ public sealed class PolicyMetricsTests
         listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Add(i, v, tags));
         listener.Start();
         listener.RecordObservableInstruments();
-        GC.KeepAlive(metrics);
         return seen;
     }
 

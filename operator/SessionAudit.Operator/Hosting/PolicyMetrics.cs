@@ -35,6 +35,9 @@ public sealed class PolicyMetrics : IDisposable
             "Seconds since the policy's AWS state was last read and compared with its spec.");
     }
 
+    /// <summary>The meter the gauges are on (one per instance, so a test can listen to its own).</summary>
+    internal Meter Meter => _meter;
+
     /// <summary>Policies with series of their own now.</summary>
     public int Count => _policies.Count;
 

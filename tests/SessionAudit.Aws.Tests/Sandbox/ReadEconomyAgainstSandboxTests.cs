@@ -146,11 +146,12 @@ public sealed class ReadEconomyAgainstSandboxTests(SandboxFixture fixture)
         Assert.Contains("CreateDocument", first);
 
         var noop = await ReconcileAsync();
-        Assert.Equal(["GetBucketEncryption", "DescribeLogGroups", "GetDocument"], noop);
+        // The log group's KMS key is read every pass too: a disabled key stops ingestion (LogGroupKeyCheck).
+        Assert.Equal(["GetBucketEncryption", "DescribeLogGroups", "DescribeKey", "GetDocument"], noop);
 
         time.Advance(TimeSpan.FromMinutes(2.5)); // half the drift interval: the trail is read again
         var later = await ReconcileAsync();
-        Assert.Equal(["GetBucketEncryption", "DescribeLogGroups", "DescribeTrails", "GetTrailStatus", "GetEventSelectors", "GetDocument"], later);
+        Assert.Equal(["GetBucketEncryption", "DescribeLogGroups", "DescribeKey", "DescribeTrails", "GetTrailStatus", "GetEventSelectors", "GetDocument"], later);
         Assert.DoesNotContain(account.Calls.Skip(account.Calls.Count - noop.Length - later.Length), c => c.IsWrite);
     }
 
