@@ -4,8 +4,8 @@ using Xunit;
 
 namespace SessionAudit.EndToEnd.Tests;
 
-/// <summary>The operator as users get it: the Dockerfile's publish command and the published binary, the README's main
-/// command, and the checked-in IAM policy that the `iam-policy` verb prints.</summary>
+/// <summary>The operator as users get it: the Dockerfile's publish command and the published binary, the .NET tool the
+/// README installs, the README's main command, and the checked-in IAM policy that the `iam-policy` verb prints.</summary>
 public sealed class PackagingScenarios
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -36,6 +36,35 @@ public sealed class PackagingScenarios
             {
                 Directory.Delete(output, recursive: true);
             }
+        }
+    }
+
+    [Fact]
+    public async Task The_tool_package_installs_offline_as_a_session_audit_command_that_prints_the_one_version()
+    {
+        var root = Directory.CreateTempSubdirectory("session-audit-tool-").FullName;
+        try
+        {
+            // The README's commands, into temporary folders. The build the tests run with is packed as it is (--no-build);
+            // the package carries every dependency, so the install needs no feed but the folder (no network here).
+            var packages = Path.Combine(root, "packages");
+            (await Tool.RunAsync(
+                    "dotnet",
+                    ["pack", Path.Combine(Tools.RepoRoot, "operator", "SessionAudit.Operator"), "-c", "Release", "--no-build", "-o", packages, "--nologo"],
+                    timeout: TimeSpan.FromMinutes(3), ct: Ct))
+                .EnsureSuccess("dotnet pack");
+            var tools = Path.Combine(root, "tools");
+            (await Tool.RunAsync("dotnet", ["tool", "install", "--tool-path", tools, "--add-source", packages, "SessionAudit.Operator"], timeout: TimeSpan.FromMinutes(2), ct: Ct))
+                .EnsureSuccess("dotnet tool install");
+
+            var version = (await Tool.RunAsync(Path.Combine(tools, "session-audit"), ["version"], ct: Ct)).EnsureSuccess("session-audit version");
+            var props = await File.ReadAllTextAsync(Path.Combine(Tools.RepoRoot, "Directory.Build.props"), Ct);
+            var one = props[(props.IndexOf("<Version>", StringComparison.Ordinal) + "<Version>".Length)..props.IndexOf("</Version>", StringComparison.Ordinal)];
+            Assert.Equal($"session-audit {one}", version.StdOut.Trim());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
         }
     }
 

@@ -60,6 +60,30 @@ public static class SandboxCommand
                 RunOperator: !parse.GetValue(noOperator));
             return await run.ExecuteAsync(ct);
         });
+        command.Subcommands.Add(CreateEnv());
+        return command;
+    }
+
+    /// <summary>`session-audit sandbox env`: the env file of the running sandbox, for <c>eval "$(session-audit sandbox env)"</c>.</summary>
+    private static Command CreateEnv()
+    {
+        var command = new Command("env", "Print the env file of the running sandbox (the newest, when several run), for: eval \"$(session-audit sandbox env)\".");
+        command.SetAction(async (parse, ct) =>
+        {
+            if (RunningSandboxes.Newest() is not { } newest)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"session-audit sandbox env: no sandbox is running (none noted in {RunningSandboxes.Folder()}); start one with `session-audit sandbox`");
+                return 1;
+            }
+
+            if (newest.Running > 1)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"# {newest.Running} sandboxes are running; this is the newest one's: {newest.EnvFile}");
+            }
+
+            await parse.InvocationConfiguration.Output.WriteAsync(await File.ReadAllTextAsync(newest.EnvFile, ct));
+            return 0;
+        });
         return command;
     }
 

@@ -26,20 +26,23 @@ internal static class SandboxEnvFile
         text.AppendLine("export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null");
         text.AppendLine($"aws_sandbox() {{ aws --endpoint-url {Quote(aws["AWS_ENDPOINT_URL"])} \"$@\"; }}");
         var path = Path.Combine(directory, "env");
+        WritePrivate(path, text.ToString());
+        return path;
+    }
+
+    /// <summary>Writes <paramref name="text"/> to a new file only its owner can read; a file or planted link at
+    /// <paramref name="path"/> is replaced, never followed.</summary>
+    public static void WritePrivate(string path, string text)
+    {
         File.Delete(path);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            // It carries the sandbox's AWS secret: owner-only, and a planted link is replaced, never followed.
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var file = new FileStream(path, options))
-        {
-            file.Write(Encoding.UTF8.GetBytes(text.ToString()));
-        }
-
-        return path;
+        using var file = new FileStream(path, options);
+        file.Write(Encoding.UTF8.GetBytes(text));
     }
 
     // POSIX single quotes: nothing inside is expanded; a quote itself is closed, escaped and reopened.

@@ -48,11 +48,35 @@ internal sealed record SandboxRun(
 
         var env = SandboxEnvFile.Write(StateDirectory, world.Kubeconfig, world.AwsSettings);
         await Output.WriteLineAsync($"ENV_FILE={env}");
+        string? note = null;
+        try
+        {
+            note = RunningSandboxes.Register(env);
+        }
+        catch (Exception e) when (e is Cli.UsageException or IOException or UnauthorizedAccessException)
+        {
+            await Output.WriteLineAsync($"# `session-audit sandbox env` will not find this sandbox: {e.Message}");
+        }
+
+        try
+        {
+            return await ServeAsync(world, env, ct);
+        }
+        finally
+        {
+            if (note is not null)
+            {
+                RunningSandboxes.TryDelete(note);
+            }
+        }
+    }
+
+    private async Task<int> ServeAsync(SandboxWorld world, string env, CancellationToken ct)
+    {
         await Output.WriteLineAsync(SeedFile is null ? "# AWS sandbox: empty world (no seed file found)" : $"# AWS sandbox seeded from {SeedFile}");
-        await Output.WriteLineAsync($"# in another shell: source {env}   then: kubectl get slp; aws_sandbox s3api list-buckets");
         if (!RunOperator)
         {
-            await Output.WriteLineAsync("# serving the sandboxes only (--no-operator); Ctrl+C stops");
+            await WriteUsageAsync(world, env, "sandboxes only (--no-operator)", null);
             await WaitForStopAsync(ct);
             return 0;
         }
@@ -64,12 +88,13 @@ internal sealed record SandboxRun(
 
         using var kube = world.NewKubernetesClient();
         var applied = ExamplesDirectory is null ? [] : await ApplyExamplesAsync(kube, ExamplesDirectory, ct);
+        string? document = null;
         if (applied.Count > 0)
         {
-            await ShowAsync(kube, applied, app.Services.GetRequiredService<AwsScopeFactory>(), ct);
+            document = await ShowAsync(kube, applied, app.Services.GetRequiredService<AwsScopeFactory>(), ct);
         }
 
-        await Output.WriteLineAsync($"# operator running; try: KUBECONFIG={world.Kubeconfig} kubectl get slp   (Ctrl+C stops)");
+        await WriteUsageAsync(world, env, "operator running", document);
         // The operator's host owns Ctrl+C and SIGTERM once it runs (its console lifetime swallows the signal and
         // stops the host), so wait for its stopping as well as for the command line's cancellation. The world stops
         // the operator, then the stand-ins.
@@ -79,6 +104,29 @@ internal sealed record SandboxRun(
         }
 
         return 0;
+    }
+
+    /// <summary>The last lines, the ones a user needs: how to reach the sandbox from another shell. The AWS command names
+    /// the endpoint itself, as AWS CLIs before 2.13 (Debian's 2.9) ignore AWS_ENDPOINT_URL.</summary>
+    private async Task WriteUsageAsync(SandboxWorld world, string env, string what, string? document)
+    {
+        var endpoint = world.AwsSettings["AWS_ENDPOINT_URL"];
+        var aws = document is null
+            ? $"aws --endpoint-url {endpoint} s3api list-buckets"
+            : $"aws --endpoint-url {endpoint} ssm get-document --name {document} --query Content --output text";
+        await Output.WriteLineAsync();
+        await Output.WriteLineAsync($"# {what}; Ctrl+C stops. In another shell:");
+        await Output.WriteLineAsync($"#   source {env}        (or: eval \"$(session-audit sandbox env)\")");
+        if (RunOperator)
+        {
+            await Output.WriteLineAsync("#   kubectl get slp");
+        }
+        else
+        {
+            await Output.WriteLineAsync("#   kubectl get namespaces");
+        }
+
+        await Output.WriteLineAsync($"#   {aws}");
     }
 
     private static async Task WaitForStopAsync(CancellationToken ct)
@@ -108,7 +156,7 @@ internal sealed record SandboxRun(
                 try
                 {
                     await kube.CustomObjects.CreateClusterCustomObjectAsync(
-                        JsonSerializer.Deserialize<JsonElement>(doc.ToJsonString()),
+                        JsonSerializer.Deserialize<JsonElement>(LastAppliedConfiguration.Annotate(doc).ToJsonString()),
                         SessionLoggingPolicy.Group, SessionLoggingPolicy.Version, SessionLoggingPolicy.Plural, cancellationToken: ct);
                     names.Add(name);
                     await Output.WriteLineAsync($"sessionloggingpolicy.sessionaudit.io/{name} created ({Path.GetFileName(file)})");
@@ -123,7 +171,7 @@ internal sealed record SandboxRun(
         return names;
     }
 
-    private async Task ShowAsync(k8s.Kubernetes kube, IReadOnlyList<string> names, AwsScopeFactory aws, CancellationToken ct)
+    private async Task<string?> ShowAsync(k8s.Kubernetes kube, IReadOnlyList<string> names, AwsScopeFactory aws, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + ReadyTimeout;
         List<SessionLoggingPolicyResource> policies;
@@ -155,6 +203,10 @@ internal sealed record SandboxRun(
             await Output.WriteLineAsync($"{p.Metadata.Name,-20} {ready?.Status ?? "-",-6} {ready?.Reason ?? "-",-24} {region,-10} {ready?.Message}");
         }
 
+        // One line per preferences document the operator wrote in the operator's own account; the document itself is one
+        // `aws ssm get-document` away (the last lines say how), not pages of JSON here.
+        string? shown = null;
+        await Output.WriteLineAsync();
         foreach (var p in policies)
         {
             if (!PolicyMapping.TryToDomain(p, out var policy, out _) || policy!.Spec.RoleArn is { Length: > 0 })
@@ -166,15 +218,22 @@ internal sealed record SandboxRun(
             {
                 var clients = aws.Clients(AwsScope.Of(policy.Spec));
                 var doc = await clients.Ssm.GetDocumentAsync(new GetDocumentRequest { Name = policy.Spec.DocumentName }, ct);
-                var pretty = JsonNode.Parse(doc.Content)?.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-                await Output.WriteLineAsync();
-                await Output.WriteLineAsync($"# {policy.Spec.DocumentName} (version {doc.DocumentVersion}) in {policy.Spec.Region}, written by policy {policy.Metadata.Name}:");
-                await Output.WriteLineAsync(pretty);
+                var inputs = JsonNode.Parse(doc.Content)?["inputs"];
+                string? Input(string key) => inputs?[key] is JsonValue v && v.ToString() is { Length: > 0 } text ? text : null;
+                var logs = string.Join(", ", new[] { Input("s3BucketName") is { } b ? $"s3://{b}/{Input("s3KeyPrefix")}" : null, Input("cloudWatchLogGroupName") }.OfType<string>());
+                await Output.WriteLineAsync($"# {policy.Metadata.Name}: {policy.Spec.DocumentName} version {doc.DocumentVersion} in {policy.Spec.Region}, logs to {(logs.Length > 0 ? logs : "nowhere")}");
+                // The Session document ordinary sessions use, when an example writes it.
+                if (policy.Spec.Region == SandboxWorld.Region && (shown is null || policy.Spec.DocumentName == "SSM-SessionManagerRunShell"))
+                {
+                    shown = policy.Spec.DocumentName;
+                }
             }
             catch (Amazon.SimpleSystemsManagement.Model.InvalidDocumentException)
             {
-                await Output.WriteLineAsync($"# {policy.Spec.DocumentName} does not exist (yet) in {policy.Spec.Region}");
+                await Output.WriteLineAsync($"# {policy.Metadata.Name}: {policy.Spec.DocumentName} does not exist (yet) in {policy.Spec.Region}");
             }
         }
+
+        return shown;
     }
 }

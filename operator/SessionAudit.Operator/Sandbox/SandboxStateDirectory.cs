@@ -10,8 +10,9 @@ internal static class SandboxStateDirectory
 {
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>The folder to use: a new private temporary one when <paramref name="requested"/> is null.</summary>
-    public static string Prepare(string? requested)
+    /// <summary>The folder to use: a new private temporary one when <paramref name="requested"/> is null;
+    /// <paramref name="what"/> names it in errors.</summary>
+    public static string Prepare(string? requested, string what = "--state-dir")
     {
         if (requested is null)
         {
@@ -22,12 +23,12 @@ internal static class SandboxStateDirectory
         var info = new DirectoryInfo(requested);
         if (info.LinkTarget is not null || (File.Exists(requested) && new FileInfo(requested).LinkTarget is not null))
         {
-            throw new UsageException($"--state-dir: {requested} is a symbolic link; give a real folder");
+            throw new UsageException($"{what}: {requested} is a symbolic link; give a real folder");
         }
 
         if (File.Exists(requested))
         {
-            throw new UsageException($"--state-dir: {requested} is a file, not a folder");
+            throw new UsageException($"{what}: {requested} is a file, not a folder");
         }
 
         if (OperatingSystem.IsWindows())
@@ -44,12 +45,12 @@ internal static class SandboxStateDirectory
 
         if (OwnerOf(info.FullName) is { } owner && owner != geteuid())
         {
-            throw new UsageException($"--state-dir: {requested} belongs to another user (uid {owner}); give a folder of your own");
+            throw new UsageException($"{what}: {requested} belongs to another user (uid {owner}); give a folder of your own");
         }
 
         if ((info.UnixFileMode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
         {
-            throw new UsageException($"--state-dir: {requested} is writable by other users; chmod 700 it or give another folder");
+            throw new UsageException($"{what}: {requested} is writable by other users; chmod 700 it or give another folder");
         }
 
         return info.FullName;
