@@ -46,11 +46,12 @@ public sealed class PackagingScenarios
         try
         {
             // The README's commands, into temporary folders. The build the tests run with is packed as it is (--no-build);
-            // the package carries every dependency, so the install needs no feed but the folder (no network here).
+            // the package carries every dependency, so the install needs no feed but the folder (no network here). Without
+            // symbols: the Dockerfile publish scenario of this class rebuilds the same obj folder without a .pdb.
             var packages = Path.Combine(root, "packages");
             (await Tool.RunAsync(
                     "dotnet",
-                    ["pack", Path.Combine(Tools.RepoRoot, "operator", "SessionAudit.Operator"), "-c", "Release", "--no-build", "-o", packages, "--nologo"],
+                    ["pack", Path.Combine(Tools.RepoRoot, "operator", "SessionAudit.Operator"), "-c", "Release", "--no-build", "-p:DebugType=None", "-p:DebugSymbols=false", "-o", packages, "--nologo"],
                     timeout: TimeSpan.FromMinutes(3), ct: Ct))
                 .EnsureSuccess("dotnet pack");
             var tools = Path.Combine(root, "tools");
