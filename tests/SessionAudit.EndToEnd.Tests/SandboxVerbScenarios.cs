@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SessionAudit.EndToEnd.Tests.Support;
 using SessionAudit.Testing.Harness;
 using Xunit;
 
@@ -79,18 +80,7 @@ public sealed partial class SandboxVerbScenarios
             Assert.Contains("--endpoint-url http://127.0.0.1:", aws, StringComparison.Ordinal);
 
             // A shell with none of the sandbox's settings, Debian's AWS CLI 2.9 (it ignores AWS_ENDPOINT_URL) first on PATH.
-            var clean = new Dictionary<string, string?>
-            {
-                ["PATH"] = $"{Path.GetDirectoryName(Tools.AwsCli)}:{Path.GetDirectoryName(Tools.Kubectl)}:/usr/bin:/bin",
-                ["HOME"] = root,
-                ["KUBECONFIG"] = null,
-                ["AWS_ENDPOINT_URL"] = null,
-                ["AWS_ACCESS_KEY_ID"] = null,
-                ["AWS_SECRET_ACCESS_KEY"] = null,
-                ["AWS_REGION"] = null,
-                ["AWS_DEFAULT_REGION"] = null,
-                ["AWS_PROFILE"] = null,
-            };
+            var clean = CleanShell.Environment(root);
             var sourced = (await Tool.RunAsync("bash", ["-c", $"source '{envFile}' && kubectl get slp && aws {aws}"], clean, ct: Ct))
                 .EnsureSuccess("bash: source the env file, then kubectl get slp and the printed aws command");
             Assert.Contains("audit-default", sourced.StdOut, StringComparison.Ordinal);

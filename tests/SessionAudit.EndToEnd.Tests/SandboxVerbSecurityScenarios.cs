@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
+using SessionAudit.EndToEnd.Tests.Support;
 using SessionAudit.Testing.Harness;
 using Xunit;
 
@@ -45,18 +46,7 @@ public sealed partial class SandboxVerbSecurityScenarios
             // The env file, sourced by bash, is all kubectl and Debian's AWS CLI 2.9 (which ignores AWS_ENDPOINT_URL) need.
             var envFile = await sandbox.WaitForLineAsync("ENV_FILE=", TimeSpan.FromSeconds(5), Ct);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(envFile));
-            var clean = new Dictionary<string, string?>
-            {
-                ["PATH"] = $"{Path.GetDirectoryName(Tools.AwsCli)}:{Path.GetDirectoryName(Tools.Kubectl)}:/usr/bin:/bin",
-                ["HOME"] = state,
-                ["KUBECONFIG"] = null,
-                ["AWS_ENDPOINT_URL"] = null,
-                ["AWS_ACCESS_KEY_ID"] = null,
-                ["AWS_SECRET_ACCESS_KEY"] = null,
-                ["AWS_REGION"] = null,
-                ["AWS_DEFAULT_REGION"] = null,
-                ["AWS_PROFILE"] = null,
-            };
+            var clean = CleanShell.Environment(state);
             var sourced = (await Tool.RunAsync("bash", ["-c", $"source '{envFile}' && kubectl get namespaces -o name && aws_sandbox --output json s3api list-buckets"], clean, ct: Ct))
                 .EnsureSuccess("bash: source the env file, then kubectl and aws_sandbox");
             Assert.Contains("namespace/kube-system", sourced.StdOut, StringComparison.Ordinal);
