@@ -59,7 +59,7 @@ public sealed class AwsClients : IDisposable
             // AssumeRole is made with the operator's own credentials, in the scope's region.
             _baseSts = new Lazy<AmazonSecurityTokenServiceClient>(() => sdk.Sts(credentials.Base, region));
             var roleArn = scope.RoleArn;
-            Credentials = new AssumedRoleCredentials(roleArn, ct => AssumeAsync(roleArn, scope.ExternalId, options, ct), options.CredentialRefreshMargin);
+            Credentials = new AssumedRoleCredentials(roleArn, ct => AssumeAsync(scope, options, ct), options.CredentialRefreshMargin);
         }
         var creds = Credentials;
         _ssm = new(() => sdk.Ssm(creds, region));
@@ -121,12 +121,15 @@ public sealed class AwsClients : IDisposable
     /// <summary>How long since the scope was last used (asked for, or a call made through <see cref="RunAsync{T}"/>).</summary>
     internal TimeSpan IdleFor => _runner.Time.GetElapsedTime(Volatile.Read(ref _lastUsed));
 
-    private async Task<(ImmutableCredentials, DateTime)> AssumeAsync(string roleArn, string? externalId, AwsClientOptions options, CancellationToken ct)
+    private async Task<(ImmutableCredentials, DateTime)> AssumeAsync(AwsScope scope, AwsClientOptions options, CancellationToken ct)
     {
+        var externalId = scope.ExternalId;
         var request = new AssumeRoleRequest
         {
-            RoleArn = roleArn,
-            RoleSessionName = options.RoleSessionName,
+            RoleArn = scope.RoleArn,
+            // The policy's session name (sa-<policy>-<hash>) so CloudTrail in the target account shows which policy acted.
+            RoleSessionName = scope.SessionName ?? options.RoleSessionName,
+            Tags = scope.SessionTags is { Count: > 0 } tags ? tags.Items.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList() : null,
             // STS defaults to one hour; only a different duration is sent.
             DurationSeconds = options.AssumeRoleDuration == DefaultRoleDuration ? null : (int)options.AssumeRoleDuration.TotalSeconds,
             ExternalId = string.IsNullOrEmpty(externalId) ? null : externalId,

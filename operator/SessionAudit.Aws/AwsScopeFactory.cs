@@ -115,12 +115,14 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
         }
     }
 
-    // An empty external id and none are the same scope.
-    private static AwsScope Normalize(AwsScope scope) => scope with
-    {
-        RoleArn = string.IsNullOrEmpty(scope.RoleArn) ? null : scope.RoleArn,
-        ExternalId = string.IsNullOrEmpty(scope.ExternalId) ? null : scope.ExternalId,
-    };
+    // An empty external id and none are the same scope; without a role, session name and tags mean nothing.
+    private static AwsScope Normalize(AwsScope scope) => string.IsNullOrEmpty(scope.RoleArn)
+        ? new AwsScope(scope.Region)
+        : scope with
+        {
+            ExternalId = string.IsNullOrEmpty(scope.ExternalId) ? null : scope.ExternalId,
+            SessionTags = scope.SessionTags is { Count: > 0 } ? scope.SessionTags : null,
+        };
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,3 +1,4 @@
+using SessionAudit.Policy.Accounts;
 using SessionAudit.Operator.Reports;
 using SessionAudit.Policy.Model;
 
@@ -7,7 +8,7 @@ namespace SessionAudit.Operator.Reconciliation;
 internal interface IPolicyReports
 {
     /// <summary>Refreshes the policy's report when it is due; see <see cref="PolicyReports.RefreshIfDueAsync"/>.</summary>
-    Task<PolicyReports.Refresh> RefreshIfDueAsync(SessionLoggingPolicy policy, ReportSummary? previous, CancellationToken ct);
+    Task<PolicyReports.Refresh> RefreshIfDueAsync(SessionLoggingPolicy policy, AccountBinding account, ReportSummary? previous, CancellationToken ct);
 
     /// <summary>Drops what is kept of a policy's report.</summary>
     void Forget(string policy);
@@ -16,8 +17,8 @@ internal interface IPolicyReports
 /// <summary>The operator's <see cref="PolicyReports"/> behind <see cref="IPolicyReports"/>.</summary>
 internal sealed class PolicyReportsAdapter(PolicyReports reports) : IPolicyReports
 {
-    public Task<PolicyReports.Refresh> RefreshIfDueAsync(SessionLoggingPolicy policy, ReportSummary? previous, CancellationToken ct) =>
-        reports.RefreshIfDueAsync(policy, previous, ct);
+    public Task<PolicyReports.Refresh> RefreshIfDueAsync(SessionLoggingPolicy policy, AccountBinding account, ReportSummary? previous, CancellationToken ct) =>
+        reports.RefreshIfDueAsync(policy, account, previous, ct);
 
     public void Forget(string policy) => reports.Forget(policy);
 }

@@ -1,12 +1,13 @@
 using System.Runtime.CompilerServices;
 using SessionAudit.Operator.Resources;
+using SessionAudit.Policy.Accounts;
 using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Reconciliation;
 
 namespace SessionAudit.Operator.Reconciliation;
 
 /// <summary>
-/// The ownership key (account, region, document) of each cached policy, computed once per cached object. The informer
+/// The ownership key (AwsAccount name, region, document) of each cached policy, computed once per cached object. The informer
 /// replaces an object on every change and never mutates one, so a key stays right for as long as its object is cached,
 /// and goes with it. Without this every reconcile deserialised every other policy's spec and status to look for
 /// conflicts: O(N) JSON work per reconcile, O(N^2) for a resync of N policies (docs/PERFORMANCE.md). Only the key is
@@ -19,14 +20,27 @@ internal static class PolicyViews
 
     /// <summary>The readable policies among <paramref name="cached"/> that manage the same account, region and document as
     /// <paramref name="policy"/>; their status is not read (null).</summary>
-    public static List<SessionLoggingPolicy> SameOwnership(SessionLoggingPolicy policy, IReadOnlyList<SessionLoggingPolicyResource> cached)
+    public static List<SessionLoggingPolicy> SameOwnership(SessionLoggingPolicy policy, IReadOnlyList<SessionLoggingPolicyResource> cached, AccountContext accounts)
     {
-        var key = PolicyReconciler.OwnershipKey(policy.Spec);
+        var key = PolicyReconciler.OwnershipKey(policy.Spec, accounts);
+        // The AWS account behind an accountRef is looked up once per name, not once per cached policy.
+        var accountOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        string AccountOf(string? reference)
+        {
+            var k = reference ?? "";
+            if (!accountOf.TryGetValue(k, out var account))
+            {
+                accountOf[k] = account = accounts.KeyOf(reference);
+            }
+
+            return account;
+        }
+
         var result = new List<SessionLoggingPolicy>();
         foreach (var obj in cached)
         {
             var view = Views.GetValue(obj, Create);
-            if (view.Key == key
+            if (view.Key is { } k && k.Region == key.Region && k.Document == key.Document && AccountOf(k.AccountRef) == key.Account
                 && PolicyMapping.TryToDomain(obj, withStatus: false, out var other, out _) && other is not null)
             {
                 result.Add(other);
@@ -45,10 +59,11 @@ internal static class PolicyViews
             return new View(null);
         }
 
-        var (account, region, document) = PolicyReconciler.OwnershipKey(p.Spec);
-        return new View((string.Intern(account), string.Intern(region), document));
+        // The AwsAccount's name, not the account it resolves to: AwsAccounts change without the policy changing.
+        var reference = p.Spec.AccountRef?.Name;
+        return new View((reference is null ? null : string.Intern(reference), string.Intern(p.Spec.Region), p.Spec.DocumentName));
     }
 
     // Key is null for a policy whose spec cannot be read (it owns nothing).
-    private sealed record View((string Account, string Region, string Document)? Key);
+    private sealed record View((string? AccountRef, string Region, string Document)? Key);
 }

@@ -1,4 +1,5 @@
 using SessionAudit.Kubernetes.Controller;
+using SessionAudit.Operator.Accounts;
 using SessionAudit.Kubernetes.Events;
 using SessionAudit.Kubernetes.Informer;
 using SessionAudit.Kubernetes.Resources;
@@ -24,6 +25,7 @@ internal sealed partial class SessionLoggingPolicyReconciler(
     IStatusWriter<SessionLoggingPolicyResource> statusWriter,
     IEventRecorder events,
     PolicyReconciler domain,
+    AccountSource accounts,
     IPolicyReports reports,
     PolicyMetrics metrics,
     TimeProvider time,
@@ -68,12 +70,14 @@ internal sealed partial class SessionLoggingPolicyReconciler(
         }
         else
         {
+            // The AwsAccount (and its external-id Secret) as a cluster admin declared it; the domain decides what follows.
+            var account = await accounts.ResolveAsync(policy!.Spec, ct);
             // Only policies with the same ownership key can conflict; their views are memoised per cached object.
-            result = await domain.ReconcileAsync(policy!, PolicyViews.SameOwnership(policy!, cache.List()), ReconcileMode.Apply, ct);
+            result = await domain.ReconcileAsync(policy, PolicyViews.SameOwnership(policy, cache.List(), account), account, ReconcileMode.Apply, ct);
             status = result.Status;
-            if (!policy!.Metadata.DeletionRequested && policy.Spec.Report is not null && result.MayCallAws)
+            if (!policy.Metadata.DeletionRequested && policy.Spec.Report is not null && result.MayCallAws && account.Binding is { } binding)
             {
-                var refresh = await reports.RefreshIfDueAsync(policy, status.Report, ct);
+                var refresh = await reports.RefreshIfDueAsync(policy, binding, status.Report, ct);
                 status = status with { Report = refresh.Summary ?? status.Report };
                 reportIn = refresh.NextIn;
                 await RecordAsync(obj, refresh.Events, ct);

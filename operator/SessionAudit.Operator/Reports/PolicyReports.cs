@@ -1,4 +1,5 @@
 using SessionAudit.Aws;
+using SessionAudit.Policy.Accounts;
 using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Ports;
 using SessionAudit.Policy.Reconciliation;
@@ -21,8 +22,10 @@ public sealed partial class PolicyReports(AwsScopeFactory aws, ReportStore store
     /// <summary>What a refresh produced: a new summary (null when none was due or it failed), when the next one is due, events.</summary>
     public sealed record Refresh(PolicySummary? Summary, TimeSpan? NextIn, IReadOnlyList<PolicyEvent> Events);
 
-    public async Task<Refresh> RefreshIfDueAsync(SessionLoggingPolicy policy, PolicySummary? previous, CancellationToken ct)
+    public async Task<Refresh> RefreshIfDueAsync(SessionLoggingPolicy policy, AccountBinding account, PolicySummary? previous, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(account);
         var spec = policy.Spec.Report ?? throw new ArgumentException("the policy asks for no report", nameof(policy));
         var name = policy.Metadata.Name;
         var dueIn = ReportSchedule.DueIn(spec, previous, store.Get(name) is not null, time.GetUtcNow());
@@ -31,7 +34,7 @@ public sealed partial class PolicyReports(AwsScopeFactory aws, ReportStore store
             return new Refresh(null, dueIn, []);
         }
 
-        var scope = AwsScope.Of(policy.Spec);
+        var scope = account.ScopeFor(name, policy.Spec.Region);
         try
         {
             using var activity = Hosting.Telemetry.ActivitySource.StartActivity("report " + name);
@@ -56,7 +59,9 @@ public sealed partial class PolicyReports(AwsScopeFactory aws, ReportStore store
             var events = new List<PolicyEvent>();
             if (spec.S3 is { } target)
             {
-                events.Add(await ExportAsync(scope, target, policy.Spec.S3?.ExpectedBucketOwner, report, html, ct));
+                events.Add(Guardrails.ReportBucketRefusal(target.BucketName, account) is { } refused
+                    ? PolicyEvent.Warning(Guardrails.NotAllowed, refused)
+                    : await ExportAsync(scope, target, policy.Spec.S3?.ExpectedBucketOwner, report, html, ct));
             }
 
             LogRefreshed(log, name, report.Summary.Total, report.Summary.Unlogged);

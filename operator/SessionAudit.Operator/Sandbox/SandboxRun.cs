@@ -2,9 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.SimpleSystemsManagement.Model;
 using k8s;
+using k8s.Models;
 using SessionAudit.Aws;
 using SessionAudit.Operator.Hosting;
 using SessionAudit.Operator.Resources;
+using SessionAudit.Policy.Accounts;
 using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Ports;
 using SessionAudit.Sandbox.Aws;
@@ -140,35 +142,62 @@ internal sealed record SandboxRun(
         }
     }
 
+    // What a cluster admin applies (AwsAccounts, the Secrets they read) goes first, so no policy waits for its account.
     private async Task<IReadOnlyList<string>> ApplyExamplesAsync(k8s.Kubernetes kube, string directory, CancellationToken ct)
     {
-        var names = new List<string>();
+        var documents = new List<(string File, JsonObject Doc)>();
         foreach (var file in Directory.GetFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
         {
-            foreach (var doc in PolicyManifest.ReadDocuments(await File.ReadAllTextAsync(file, ct)))
-            {
-                if (doc["kind"]?.GetValue<string>() != SessionLoggingPolicy.KindName)
-                {
-                    continue;
-                }
+            documents.AddRange(PolicyManifest.ReadDocuments(await File.ReadAllTextAsync(file, ct)).Select(d => (Path.GetFileName(file), d)));
+        }
 
+        var names = new List<string>();
+        foreach (var kind in new[] { "Secret", AwsAccount.KindName, SessionLoggingPolicy.KindName })
+        {
+            foreach (var (file, doc) in documents.Where(d => d.Doc["kind"]?.GetValue<string>() == kind))
+            {
                 var name = doc["metadata"]?["name"]?.GetValue<string>() ?? "";
+                var body = JsonSerializer.Deserialize<JsonElement>(LastAppliedConfiguration.Annotate(doc).ToJsonString());
+                var shown = kind == "Secret" ? $"secret/{name}" : $"{kind.ToLowerInvariant()}.{SessionLoggingPolicy.Group}/{name}";
                 try
                 {
-                    await kube.CustomObjects.CreateClusterCustomObjectAsync(
-                        JsonSerializer.Deserialize<JsonElement>(LastAppliedConfiguration.Annotate(doc).ToJsonString()),
-                        SessionLoggingPolicy.Group, SessionLoggingPolicy.Version, SessionLoggingPolicy.Plural, cancellationToken: ct);
-                    names.Add(name);
-                    await Output.WriteLineAsync($"sessionloggingpolicy.sessionaudit.io/{name} created ({Path.GetFileName(file)})");
+                    switch (kind)
+                    {
+                        case "Secret":
+                            var ns = doc["metadata"]?["namespace"]?.GetValue<string>() ?? "default";
+                            await EnsureNamespaceAsync(kube, ns, ct);
+                            await kube.CoreV1.CreateNamespacedSecretAsync(KubernetesJson.Deserialize<V1Secret>(body.GetRawText()), ns, cancellationToken: ct);
+                            break;
+                        case AwsAccount.KindName:
+                            await kube.CustomObjects.CreateClusterCustomObjectAsync(body, SessionLoggingPolicy.Group, SessionLoggingPolicy.Version, AwsAccount.Plural, cancellationToken: ct);
+                            break;
+                        default:
+                            await kube.CustomObjects.CreateClusterCustomObjectAsync(body, SessionLoggingPolicy.Group, SessionLoggingPolicy.Version, SessionLoggingPolicy.Plural, cancellationToken: ct);
+                            names.Add(name);
+                            break;
+                    }
+
+                    await Output.WriteLineAsync($"{shown} created ({file})");
                 }
                 catch (k8s.Autorest.HttpOperationException e)
                 {
-                    await Output.WriteLineAsync($"sessionloggingpolicy.sessionaudit.io/{name} rejected ({Path.GetFileName(file)}): {e.Response.Content}");
+                    await Output.WriteLineAsync($"{shown} rejected ({file}): {e.Response.Content}");
                 }
             }
         }
 
         return names;
+    }
+
+    private static async Task EnsureNamespaceAsync(k8s.Kubernetes kube, string ns, CancellationToken ct)
+    {
+        try
+        {
+            await kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } }, cancellationToken: ct);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+        }
     }
 
     private async Task<string?> ShowAsync(k8s.Kubernetes kube, IReadOnlyList<string> names, AwsScopeFactory aws, CancellationToken ct)
@@ -209,14 +238,14 @@ internal sealed record SandboxRun(
         await Output.WriteLineAsync();
         foreach (var p in policies)
         {
-            if (!PolicyMapping.TryToDomain(p, out var policy, out _) || policy!.Spec.RoleArn is { Length: > 0 })
+            if (!PolicyMapping.TryToDomain(p, out var policy, out _) || policy!.Spec.AccountRef is not null)
             {
                 continue;
             }
 
             try
             {
-                var clients = aws.Clients(AwsScope.Of(policy.Spec));
+                var clients = aws.Clients(new AwsScope(policy.Spec.Region));
                 var doc = await clients.Ssm.GetDocumentAsync(new GetDocumentRequest { Name = policy.Spec.DocumentName }, ct);
                 var inputs = JsonNode.Parse(doc.Content)?["inputs"];
                 string? Input(string key) => inputs?[key] is JsonValue v && v.ToString() is { Length: > 0 } text ? text : null;

@@ -156,27 +156,31 @@ public sealed class SandboxWorld : IAsyncDisposable
     /// <summary>A client of the Kubernetes stand-in as <see cref="AdminIdentity"/> (the caller disposes it).</summary>
     public k8s.Kubernetes NewKubernetesClient() => new(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig));
 
-    /// <summary>Creates the SessionLoggingPolicy CRD, as the operator generates it, and waits until the API serves it.</summary>
+    /// <summary>Creates the operator's CRDs (SessionLoggingPolicy, AwsAccount), as the operator generates them, and waits
+    /// until the API serves them.</summary>
     public async Task InstallCrdAsync(CancellationToken ct)
     {
         using var kube = NewKubernetesClient();
-        var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdGenerator.Generate());
-        await kube.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: ct);
-        var waited = Stopwatch.StartNew();
-        while (true)
+        foreach (var kind in CrdGenerator.Kinds)
         {
-            var current = await kube.ApiextensionsV1.ReadCustomResourceDefinitionAsync(crd.Metadata.Name, cancellationToken: ct);
-            if (current.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true)
+            var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdGenerator.Generate(kind));
+            await kube.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: ct);
+            var waited = Stopwatch.StartNew();
+            while (true)
             {
-                return;
-            }
+                var current = await kube.ApiextensionsV1.ReadCustomResourceDefinitionAsync(crd.Metadata.Name, cancellationToken: ct);
+                if (current.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true)
+                {
+                    break;
+                }
 
-            if (waited.Elapsed > CrdTimeout)
-            {
-                throw new TimeoutException($"the CRD {crd.Metadata.Name} was not Established within {CrdTimeout.TotalSeconds} s");
-            }
+                if (waited.Elapsed > CrdTimeout)
+                {
+                    throw new TimeoutException($"the CRD {crd.Metadata.Name} was not Established within {CrdTimeout.TotalSeconds} s");
+                }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
+                await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
+            }
         }
     }
 

@@ -133,7 +133,7 @@ internal static class AlertRule
             var delivered = (alerts.SnsTopicArns?.Count ?? 0) + (alerts.LambdaFunctionArns?.Count ?? 0) > 0;
             if (AlertRuleDesign.NeedsAccount(alerts) || (delivered && rule.Value?.Arn is not { Length: > 0 }))
             {
-                account = Arn.AccountOfRole(policy.Spec.RoleArn) ?? await aws.Identity.GetAccountIdAsync(ct).ConfigureAwait(false);
+                account = policy.Account.RoleAccount ?? await aws.Identity.GetAccountIdAsync(ct).ConfigureAwait(false);
             }
 
             var desired = AlertRuleDesign.Targets(alerts, policy.Spec.Region, account);
@@ -196,7 +196,7 @@ internal static class AlertRule
 
             if (observed.Failure is { } rf)
             {
-                report.Failed(rf, $"Removing rule {ruleName} (events:RemoveTargets, events:DeleteRule)", policy.Spec.RoleArn);
+                report.Failed(rf, $"Removing rule {ruleName} (events:RemoveTargets, events:DeleteRule)", policy.RoleArn);
                 return Nothing(report, previousArn);
             }
 
@@ -211,7 +211,7 @@ internal static class AlertRule
 
         if (observed.DescribeFailure is { } df)
         {
-            report.Failed(df, $"Reading rule {ruleName} (events:DescribeRule)", policy.Spec.RoleArn);
+            report.Failed(df, $"Reading rule {ruleName} (events:DescribeRule)", policy.RoleArn);
             return Nothing(report, previousArn);
         }
 
@@ -227,7 +227,7 @@ internal static class AlertRule
 
         if (observed.Failure is { } f)
         {
-            report.Failed(f, Managing(ruleName), policy.Spec.RoleArn);
+            report.Failed(f, Managing(ruleName), policy.RoleArn);
             return Nothing(report, rule?.Arn ?? previousArn);
         }
 
@@ -578,7 +578,7 @@ internal static class AlertRule
         }
         catch (AwsFailure f)
         {
-            report.Failed(f, delta.Removal is null ? Managing(ruleName) : $"Removing rule {ruleName} (events:RemoveTargets, events:DeleteRule)", policy.Spec.RoleArn);
+            report.Failed(f, delta.Removal is null ? Managing(ruleName) : $"Removing rule {ruleName} (events:RemoveTargets, events:DeleteRule)", policy.RoleArn);
             ruleArn ??= policy.Previous.RuleArn;
         }
 

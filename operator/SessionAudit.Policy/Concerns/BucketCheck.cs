@@ -24,13 +24,13 @@ internal static class BucketCheck
         if (o.Failure is { Kind: AwsFailureKind.AccessDenied } denied && policy.Spec.S3.ExpectedBucketOwner is { Length: > 0 } owner)
         {
             // S3 answers 403 both when the owner differs and when a permission is missing: say both.
-            return CheckResult.Unreadable(Type, denied, $"Reading bucket {bucket} with spec.s3.expectedBucketOwner {owner} (S3 refuses with 403 when another account owns the bucket; the operator also needs s3:ListBucket, s3:GetEncryptionConfiguration)", policy.Spec.RoleArn,
+            return CheckResult.Unreadable(Type, denied, $"Reading bucket {bucket} with spec.s3.expectedBucketOwner {owner} (S3 refuses with 403 when another account owns the bucket; the operator also needs s3:ListBucket, s3:GetEncryptionConfiguration)", policy.RoleArn,
                 SettingGroup.S3, $"S3 settings held: bucket {bucket} could not be confirmed as owned by {owner}");
         }
 
         if (o.Failure is { } f)
         {
-            return CheckResult.Unreadable(Type, f, $"Reading bucket {bucket} (s3:ListBucket, s3:GetEncryptionConfiguration)", policy.Spec.RoleArn,
+            return CheckResult.Unreadable(Type, f, $"Reading bucket {bucket} (s3:ListBucket, s3:GetEncryptionConfiguration)", policy.RoleArn,
                 SettingGroup.S3, $"S3 settings held: bucket {bucket} could not be read");
         }
 

@@ -56,7 +56,7 @@ internal static class BucketKeyCheck
         var unknown = new BucketKey(null, true);
         if (o.Failure is { } f)
         {
-            return (passed ? CheckResult.Unreadable(Type, f, $"Describing key {keyId} of bucket {name}'s default encryption (kms:DescribeKey)", policy.Spec.RoleArn,
+            return (passed ? CheckResult.Unreadable(Type, f, $"Describing key {keyId} of bucket {name}'s default encryption (kms:DescribeKey)", policy.RoleArn,
                 SettingGroup.S3, $"S3 settings held: the key of bucket {name} could not be read") : bucketCheck, unknown);
         }
 

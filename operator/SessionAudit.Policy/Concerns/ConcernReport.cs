@@ -1,3 +1,4 @@
+using SessionAudit.Policy.Accounts;
 using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Planning;
 using SessionAudit.Policy.Ports;
@@ -12,8 +13,13 @@ namespace SessionAudit.Policy.Concerns;
 /// <param name="Spec">The spec.</param>
 /// <param name="Previous">The status as last written (never proof of ownership: anyone who may write the policy may write it).</param>
 /// <param name="Now">The reconcile's clock reading.</param>
-internal sealed record PolicyFacts(string Name, string? Uid, long Generation, SessionLoggingPolicySpec Spec, SessionLoggingPolicyStatus Previous, DateTimeOffset Now)
+/// <param name="Account">Where the policy acts and within which guardrails.</param>
+internal sealed record PolicyFacts(string Name, string? Uid, long Generation, SessionLoggingPolicySpec Spec, SessionLoggingPolicyStatus Previous, DateTimeOffset Now,
+    AccountBinding Account)
 {
+    /// <summary>The role the operator acts as for this policy (named in access-denied advice); null for its own credentials.</summary>
+    public string? RoleArn => Account.RoleArn;
+
     /// <summary>Why a change found is not applied: Observe mode, or a dry run (`session-audit plan`) of an Enforce policy.</summary>
     public string NotApplied => Spec.Mode == PolicyMode.Observe
         ? "Observe mode changes nothing."

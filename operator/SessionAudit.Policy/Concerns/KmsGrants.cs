@@ -140,7 +140,7 @@ internal static class KmsGrants
     {
         var report = new ConcernReport(Type);
         var previous = policy.Previous.Grants ?? [];
-        var grantName = ResourceNames.Grant(policy.Name, policy.Spec);
+        var grantName = ResourceNames.Grant(policy.Name, policy.Spec, policy.RoleArn);
         var deprecated = policy.Spec.InstanceRoles is null && policy.Spec.Kms?.Grantees is not null
             ? " spec.kms.grantees is deprecated: move its roles to spec.instanceRoles (same meaning)."
             : "";
@@ -153,11 +153,11 @@ internal static class KmsGrants
         if (observed.Failure is { } failure)
         {
             var keys = targets.Keys.Select(k => k.Key.Arn).Concat(previous.Select(g => g.KeyArn).OfType<string>()).Distinct(StringComparer.Ordinal);
-            report.Failed(failure, $"Listing grants of key {string.Join(", ", keys)} (kms:ListGrants)", policy.Spec.RoleArn);
+            report.Failed(failure, $"Listing grants of key {string.Join(", ", keys)} (kms:ListGrants)", policy.RoleArn);
             return new GrantsDelta(report, previous, grantName, [], [], [], "", "", false);
         }
 
-        bool Owned(KmsGrant g) => ResourceNames.IsOwnedGrant(g.Name, policy.Name, policy.Spec, policy.Uid);
+        bool Owned(KmsGrant g) => ResourceNames.IsOwnedGrant(g.Name, policy.Name, policy.Spec, policy.RoleArn, policy.Uid);
         var targetArns = targets.Keys.Select(k => k.Key.Arn).ToHashSet(StringComparer.Ordinal);
         var stale = previous
             .Where(g => g.KeyArn is not null && observed.OnOtherKeys.TryGetValue(g.KeyArn, out var held) && held.Any(h => h.GrantId == g.GrantId && Owned(h)))
@@ -261,7 +261,7 @@ internal static class KmsGrants
             }
             catch (AwsFailure f)
             {
-                report.Failed(f, $"Creating a grant on {keyArn} for {grantee} (kms:CreateGrant)", policy.Spec.RoleArn);
+                report.Failed(f, $"Creating a grant on {keyArn} for {grantee} (kms:CreateGrant)", policy.RoleArn);
                 failed = true;
             }
         }
@@ -279,7 +279,7 @@ internal static class KmsGrants
             }
             catch (AwsFailure f)
             {
-                report.Failed(f, $"Retiring grant {grant.GrantId} on {grant.KeyArn} (kms:RevokeGrant)", policy.Spec.RoleArn);
+                report.Failed(f, $"Retiring grant {grant.GrantId} on {grant.KeyArn} (kms:RevokeGrant)", policy.RoleArn);
                 kept.Add(grant);
                 failed = true;
             }
@@ -322,7 +322,7 @@ internal static class KmsGrants
             }
 
             owned.AddRange(held
-                .Where(g => ResourceNames.IsOwnedGrant(g.Name, policy.Name, policy.Spec, policy.Uid))
+                .Where(g => ResourceNames.IsOwnedGrant(g.Name, policy.Name, policy.Spec, policy.RoleArn, policy.Uid))
                 .Select(g => new GrantStatus { Grantee = g.GranteePrincipal, GrantId = g.GrantId, KeyArn = keyArn }));
         }
 

@@ -23,7 +23,7 @@ internal static class LogGroupCheck
 
         if (o.Failure is { } f)
         {
-            return CheckResult.Unreadable(Type, f, $"Reading log group {group} (logs:DescribeLogGroups)", policy.Spec.RoleArn,
+            return CheckResult.Unreadable(Type, f, $"Reading log group {group} (logs:DescribeLogGroups)", policy.RoleArn,
                 SettingGroup.CloudWatch, $"CloudWatch settings held: log group {group} could not be read");
         }
 

@@ -29,7 +29,7 @@ internal static class LogGroupKeyCheck
         var held = "the CloudWatch settings of the preferences document are left as they are until this is fixed";
         if (o.Failure is { } f)
         {
-            return CheckResult.Unreadable(Type, f, $"Describing key {keyId} of log group {name} (kms:DescribeKey)", policy.Spec.RoleArn,
+            return CheckResult.Unreadable(Type, f, $"Describing key {keyId} of log group {name} (kms:DescribeKey)", policy.RoleArn,
                 SettingGroup.CloudWatch, $"CloudWatch settings held: the key of log group {name} could not be read");
         }
 

@@ -58,7 +58,7 @@ internal static class PreferencesDocument
         var previous = Previous(policy);
         if (observed.Failure is { } f)
         {
-            report.Failed(f, $"Reading document {name} (ssm:GetDocument)", policy.Spec.RoleArn);
+            report.Failed(f, $"Reading document {name} (ssm:GetDocument)", policy.RoleArn);
             return new DocumentDelta(report, null, null);
         }
 
@@ -146,7 +146,7 @@ internal static class PreferencesDocument
             }
             catch (AwsFailure f)
             {
-                report.Failed(f, $"Creating document {name} (ssm:CreateDocument)", policy.Spec.RoleArn);
+                report.Failed(f, $"Creating document {name} (ssm:CreateDocument)", policy.RoleArn);
                 return (report, status);
             }
 
@@ -209,7 +209,7 @@ internal static class PreferencesDocument
         }
         catch (AwsFailure f)
         {
-            report.Failed(f, $"Updating document {name} (ssm:UpdateDocument, ssm:ListDocumentVersions, ssm:GetDocument, ssm:DeleteDocument, ssm:UpdateDocumentDefaultVersion)", policy.Spec.RoleArn);
+            report.Failed(f, $"Updating document {name} (ssm:UpdateDocument, ssm:ListDocumentVersions, ssm:GetDocument, ssm:DeleteDocument, ssm:UpdateDocumentDefaultVersion)", policy.RoleArn);
         }
 
         return (report, status);

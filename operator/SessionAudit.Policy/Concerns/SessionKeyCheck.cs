@@ -25,7 +25,7 @@ internal static class SessionKeyCheck
 
         if (o.Failure is { } f)
         {
-            return (CheckResult.Unreadable(Type, f, $"Describing KMS key {kms.KeyId} (kms:DescribeKey)", policy.Spec.RoleArn,
+            return (CheckResult.Unreadable(Type, f, $"Describing KMS key {kms.KeyId} (kms:DescribeKey)", policy.RoleArn,
                 SettingGroup.Kms, $"kmsKeyId held: key {kms.KeyId} could not be read"), null);
         }
 

@@ -25,7 +25,7 @@ internal static class TrailCheck
         var region = policy.Spec.Region;
         if (observed.Failure is { } f)
         {
-            report.Failed(f, $"Looking for a logging CloudTrail trail in {region} (cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus, cloudtrail:GetEventSelectors)", policy.Spec.RoleArn);
+            report.Failed(f, $"Looking for a logging CloudTrail trail in {region} (cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus, cloudtrail:GetEventSelectors)", policy.RoleArn);
             return (report, null);
         }
 
@@ -58,7 +58,7 @@ internal static class TrailCheck
         var unread = trail.Trails.Where(t => t.Failure is not null).ToList();
         if (unread.FirstOrDefault(t => !OfAnotherAccount(t, policy)) is { } own)
         {
-            report.Failed(own.Failure!, $"Reading trail {own.TrailArn} ({PermissionOf(own.FailedRead)}; no other trail was found recording session calls in {region})", policy.Spec.RoleArn);
+            report.Failed(own.Failure!, $"Reading trail {own.TrailArn} ({PermissionOf(own.FailedRead)}; no other trail was found recording session calls in {region})", policy.RoleArn);
             return (report, trail);
         }
 
@@ -89,7 +89,7 @@ internal static class TrailCheck
     private static bool OfAnotherAccount(TrailReading t, PolicyFacts policy) =>
         t.Failure?.Code == "CloudTrailARNInvalidException"
         || (t.Organization && t.Failure?.Kind == AwsFailureKind.NotFound)
-        || (t.Account is { } a && Model.Arn.AccountOfRole(AwsScope.Of(policy.Spec).RoleArn) is { } mine && a != mine);
+        || (t.Account is { } a && policy.Account.RoleAccount is { } mine && a != mine);
 
     private static string PermissionOf(string? read) => read is null ? "cloudtrail:GetTrailStatus" : "cloudtrail:" + read;
 }

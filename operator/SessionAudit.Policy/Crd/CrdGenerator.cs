@@ -3,21 +3,43 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using SessionAudit.Policy.Accounts;
 using SessionAudit.Policy.Model;
 using YamlDotNet.Serialization;
 
 namespace SessionAudit.Policy.Crd;
 
-/// <summary>Generates the SessionLoggingPolicy CustomResourceDefinition (apiextensions.k8s.io/v1) from the C# model.</summary>
-public static class CrdGenerator
+/// <summary>One kind the operator defines: names, scope, the C# types its schema comes from, its printer columns.</summary>
+/// <param name="Kind">Kind.</param>
+/// <param name="Plural">Plural resource name.</param>
+/// <param name="Singular">Singular resource name.</param>
+/// <param name="ShortName">Short name for kubectl.</param>
+/// <param name="Description">What an object of the kind is.</param>
+/// <param name="SpecType">The spec's C# type.</param>
+/// <param name="SpecDescription">The spec's description.</param>
+/// <param name="StatusType">The status's C# type (with a status subresource); null for a kind without status.</param>
+/// <param name="StatusDescription">The status's description.</param>
+/// <param name="PrinterColumns">What kubectl get shows.</param>
+public sealed record CrdKind(string Kind, string Plural, string Singular, string ShortName, string Description,
+    Type SpecType, string SpecDescription, Type? StatusType, string? StatusDescription, IReadOnlyList<PrinterColumn> PrinterColumns)
 {
     /// <summary>Name of the CRD (plural.group).</summary>
-    public const string CrdName = SessionLoggingPolicy.Plural + "." + SessionLoggingPolicy.Group;
+    public string CrdName => Plural + "." + SessionLoggingPolicy.Group;
 
     /// <summary>Repository path of the checked-in YAML.</summary>
+    public string RepositoryPath => "deploy/crd/" + CrdName + ".yaml";
+}
+
+/// <summary>Generates the CustomResourceDefinitions (apiextensions.k8s.io/v1) of the operator's kinds from the C# model.</summary>
+public static class CrdGenerator
+{
+    /// <summary>Name of the SessionLoggingPolicy CRD (plural.group).</summary>
+    public const string CrdName = SessionLoggingPolicy.Plural + "." + SessionLoggingPolicy.Group;
+
+    /// <summary>Repository path of the checked-in SessionLoggingPolicy YAML.</summary>
     public const string RepositoryPath = "deploy/crd/" + CrdName + ".yaml";
 
-    /// <summary>The printer columns kubectl get shows.</summary>
+    /// <summary>The printer columns kubectl get shows for policies.</summary>
     public static IReadOnlyList<PrinterColumn> PrinterColumns { get; } =
     [
         new("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status", "Whether AWS matches the spec."),
@@ -27,40 +49,79 @@ public static class CrdGenerator
         new("LogGroup", "string", ".spec.cloudWatch.logGroupName", "CloudWatch Logs log group receiving session logs."),
         new("Age", "date", ".metadata.creationTimestamp", "Time since creation."),
         // -o wide: what tells an Observe policy from an Enforce one, and where the operator writes.
+        new("Account", "string", ".spec.accountRef.name", "The AwsAccount the policy acts in (empty: the operator's own account).", Priority: 1),
         new("Mode", "string", ".spec.mode", "Enforce changes AWS; Observe only reports.", Priority: 1),
         new("Document", "string", ".spec.documentName", "The Session document holding the preferences.", Priority: 1),
         new("Rule", "string", ".status.ruleArn", "The EventBridge rule of the alerts.", Priority: 1),
         new("LastSync", "date", ".status.lastSyncTime", "Time since AWS was last read.", Priority: 1),
     ];
 
-    /// <summary>The CRD as an object tree (ordered maps, lists and scalars).</summary>
-    public static Dictionary<string, object> Build()
+    /// <summary>SessionLoggingPolicy.</summary>
+    public static CrdKind Policy { get; } = new(SessionLoggingPolicy.KindName, SessionLoggingPolicy.Plural, SessionLoggingPolicy.Singular, SessionLoggingPolicy.ShortName,
+        "SessionLoggingPolicy makes AWS Systems Manager Session Manager logging and auditing of one account and region declarative: preferences document, log destinations, KMS grants and session activity alerts.",
+        typeof(SessionLoggingPolicySpec), "The desired Session Manager logging and auditing setup of one AWS account and region.",
+        typeof(SessionLoggingPolicyStatus), "What the operator last saw and did.", PrinterColumns);
+
+    /// <summary>AwsAccount.</summary>
+    public static CrdKind Account { get; } = new(AwsAccount.KindName, AwsAccount.Plural, AwsAccount.Singular, AwsAccount.ShortName,
+        "AwsAccount is owned by cluster admins: the AWS account (role) the operator acts in for the SessionLoggingPolicies that name it with spec.accountRef, and the guardrails those policies must stay within. Policy authors never name credentials.",
+        typeof(AwsAccountSpec), "The role to assume and the guardrails of the policies using this account.", null, null,
+        [
+            new("Role", "string", ".spec.roleArn", "The role assumed (empty: the operator's own account)."),
+            new("Default", "boolean", ".spec.default", "Whether policies without spec.accountRef use these guardrails."),
+            new("Age", "date", ".metadata.creationTimestamp", "Time since creation."),
+        ]);
+
+    /// <summary>Every kind, in install order.</summary>
+    public static IReadOnlyList<CrdKind> Kinds { get; } = [Policy, Account];
+
+    /// <summary>The SessionLoggingPolicy CRD as an object tree (ordered maps, lists and scalars).</summary>
+    public static Dictionary<string, object> Build() => Build(Policy);
+
+    /// <summary>The CRD of <paramref name="kind"/> as an object tree (ordered maps, lists and scalars).</summary>
+    public static Dictionary<string, object> Build(CrdKind kind)
     {
-        var spec = Described("The desired Session Manager logging and auditing setup of one AWS account and region.", SchemaFor(typeof(SessionLoggingPolicySpec)));
-        var status = Described("What the operator last saw and did.", SchemaFor(typeof(SessionLoggingPolicyStatus)));
+        ArgumentNullException.ThrowIfNull(kind);
+        var properties = new Dictionary<string, object>
+        {
+            ["apiVersion"] = new Dictionary<string, object> { ["description"] = "APIVersion defines the versioned schema of this representation of an object.", ["type"] = "string" },
+            ["kind"] = new Dictionary<string, object> { ["description"] = "Kind is a string value representing the REST resource this object represents.", ["type"] = "string" },
+            ["metadata"] = new Dictionary<string, object> { ["type"] = "object" },
+            ["spec"] = Described(kind.SpecDescription, SchemaFor(kind.SpecType)),
+        };
+        if (kind.StatusType is { } statusType)
+        {
+            properties["status"] = Described(kind.StatusDescription ?? "", SchemaFor(statusType));
+        }
 
         var root = new Dictionary<string, object>
         {
-            ["description"] = "SessionLoggingPolicy makes AWS Systems Manager Session Manager logging and auditing of one account and region declarative: preferences document, log destinations, KMS grants and session activity alerts.",
+            ["description"] = kind.Description,
             ["type"] = "object",
             ["required"] = new List<object> { "spec" },
-            ["properties"] = new Dictionary<string, object>
-            {
-                ["apiVersion"] = new Dictionary<string, object> { ["description"] = "APIVersion defines the versioned schema of this representation of an object.", ["type"] = "string" },
-                ["kind"] = new Dictionary<string, object> { ["description"] = "Kind is a string value representing the REST resource this object represents.", ["type"] = "string" },
-                ["metadata"] = new Dictionary<string, object> { ["type"] = "object" },
-                ["spec"] = spec,
-                ["status"] = status,
-            },
+            ["properties"] = properties,
         };
 
+        var version = new Dictionary<string, object>
+        {
+            ["name"] = SessionLoggingPolicy.Version,
+            ["served"] = true,
+            ["storage"] = true,
+        };
+        if (kind.StatusType is not null)
+        {
+            version["subresources"] = new Dictionary<string, object> { ["status"] = new Dictionary<string, object>() };
+        }
+
+        version["additionalPrinterColumns"] = kind.PrinterColumns.Select(Column).ToList<object>();
+        version["schema"] = new Dictionary<string, object> { ["openAPIV3Schema"] = root };
         return new Dictionary<string, object>
         {
             ["apiVersion"] = "apiextensions.k8s.io/v1",
             ["kind"] = "CustomResourceDefinition",
             ["metadata"] = new Dictionary<string, object>
             {
-                ["name"] = CrdName,
+                ["name"] = kind.CrdName,
                 ["labels"] = new Dictionary<string, object> { ["app.kubernetes.io/name"] = "session-audit", ["app.kubernetes.io/part-of"] = "session-audit" },
             },
             ["spec"] = new Dictionary<string, object>
@@ -68,41 +129,36 @@ public static class CrdGenerator
                 ["group"] = SessionLoggingPolicy.Group,
                 ["names"] = new Dictionary<string, object>
                 {
-                    ["kind"] = SessionLoggingPolicy.KindName,
-                    ["listKind"] = SessionLoggingPolicy.KindName + "List",
-                    ["plural"] = SessionLoggingPolicy.Plural,
-                    ["singular"] = SessionLoggingPolicy.Singular,
-                    ["shortNames"] = new List<object> { SessionLoggingPolicy.ShortName },
+                    ["kind"] = kind.Kind,
+                    ["listKind"] = kind.Kind + "List",
+                    ["plural"] = kind.Plural,
+                    ["singular"] = kind.Singular,
+                    ["shortNames"] = new List<object> { kind.ShortName },
                     ["categories"] = new List<object> { SessionLoggingPolicy.Category },
                 },
                 ["scope"] = "Cluster",
-                ["versions"] = new List<object>
-                {
-                    new Dictionary<string, object>
-                    {
-                        ["name"] = SessionLoggingPolicy.Version,
-                        ["served"] = true,
-                        ["storage"] = true,
-                        ["subresources"] = new Dictionary<string, object> { ["status"] = new Dictionary<string, object>() },
-                        ["additionalPrinterColumns"] = PrinterColumns.Select(Column).ToList<object>(),
-                        ["schema"] = new Dictionary<string, object> { ["openAPIV3Schema"] = root },
-                    },
-                },
+                ["versions"] = new List<object> { version },
             },
         };
     }
 
-    /// <summary>The CRD as deterministic YAML.</summary>
-    public static string Generate()
+    /// <summary>The SessionLoggingPolicy CRD as deterministic YAML.</summary>
+    public static string Generate() => Generate(Policy);
+
+    /// <summary>The CRD of <paramref name="kind"/> as deterministic YAML.</summary>
+    public static string Generate(CrdKind kind)
     {
         var serializer = new SerializerBuilder()
             .WithQuotingNecessaryStrings()
             .WithIndentedSequences()
             .DisableAliases()
             .Build();
-        var yaml = serializer.Serialize(Build());
+        var yaml = serializer.Serialize(Build(kind));
         return "# Generated by `session-audit crd` from SessionAudit.Policy; do not edit by hand.\n" + yaml.Replace("\r\n", "\n", StringComparison.Ordinal);
     }
+
+    /// <summary>Every CRD as one YAML stream (kubectl apply -f - installs them all).</summary>
+    public static string GenerateAll() => string.Join("---\n", Kinds.Select(Generate));
 
     private static Dictionary<string, object> Described(string description, Dictionary<string, object> schema)
     {
@@ -307,7 +363,7 @@ public static class CrdGenerator
             return new() { ["type"] = "array", ["items"] = ValueSchema(item) };
         }
 
-        if (type.IsClass && type.Namespace == typeof(SessionLoggingPolicySpec).Namespace)
+        if (type.IsClass && (type.Namespace == typeof(SessionLoggingPolicySpec).Namespace || type.Namespace == typeof(AwsAccountSpec).Namespace))
         {
             return SchemaFor(type);
         }

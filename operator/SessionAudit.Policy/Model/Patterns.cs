@@ -23,6 +23,15 @@ public static class Patterns
     /// <summary>An SSM document name.</summary>
     public const string DocumentName = "^[A-Za-z0-9_.-]{3,128}$";
 
+    /// <summary>A Kubernetes object name (DNS subdomain, RFC 1123); at most 253 characters through MaxLength.</summary>
+    public const string DnsSubdomain = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+    /// <summary>An STS session tag key (botocore sts tagKeyType); at most 128 characters through MaxLength.</summary>
+    public const string SessionTagKey = "^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]+$";
+
+    /// <summary>An STS session tag value (botocore sts tagValueType); at most 256 characters through MaxLength.</summary>
+    public const string SessionTagValue = "^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]*$";
+
     /// <summary>A 12-digit AWS account id.</summary>
     public const string AccountId = "^[0-9]{12}$";
 

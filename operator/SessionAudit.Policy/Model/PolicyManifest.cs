@@ -17,6 +17,29 @@ public static class PolicyManifest
             .Select(FromJson)
             .ToList();
 
+    /// <summary>Every AwsAccount in <paramref name="text"/>; other kinds are skipped. Throws <see cref="FormatException"/>
+    /// when one cannot be read.</summary>
+    public static IReadOnlyList<Accounts.AwsAccount> ParseAccounts(string text) =>
+        ReadDocuments(text)
+            .Where(obj => obj["kind"]?.GetValue<string>() == Accounts.AwsAccount.KindName)
+            .Select(AccountFromJson)
+            .ToList();
+
+    /// <summary>Reads one AwsAccount object.</summary>
+    public static Accounts.AwsAccount AccountFromJson(JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var name = (obj["metadata"] as JsonObject)?["name"]?.GetValue<string>() ?? throw new FormatException("metadata.name is required");
+        try
+        {
+            return new Accounts.AwsAccount(name, obj["spec"]?.Deserialize<Accounts.AwsAccountSpec>(PolicyJson.Options) ?? throw new FormatException($"AwsAccount {name}: spec is required"));
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"AwsAccount {name}: {e.Path}: {e.Message}", e);
+        }
+    }
+
     /// <summary>Every document of a multi-document YAML (or JSON) manifest as a JSON object, with YAML 1.2 core-schema
     /// scalars as kubectl reads them. Throws <see cref="FormatException"/> with the position when the text is not YAML.</summary>
     public static IReadOnlyList<JsonObject> ReadDocuments(string text)

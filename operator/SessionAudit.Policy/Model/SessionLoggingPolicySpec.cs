@@ -5,7 +5,8 @@ using SessionAudit.Policy.Crd;
 namespace SessionAudit.Policy.Model;
 
 /// <summary>The desired Session Manager logging and auditing setup of one AWS account and region.</summary>
-[CelRule("!has(self.externalId) || self.externalId == '' || has(self.roleArn)", "externalId needs roleArn: the external id is only sent when assuming a role", FieldPath = ".externalId")]
+[CelRule("!has(self.roleArn)", RemovedRoleArn, FieldPath = ".roleArn")]
+[CelRule("!has(self.externalId)", RemovedExternalId, FieldPath = ".externalId")]
 [CelRule("!has(self.instanceRoles) || !has(self.kms) || !has(self.kms.grantees)", "set spec.instanceRoles only: spec.kms.grantees is its deprecated name", FieldPath = ".instanceRoles")]
 public sealed record SessionLoggingPolicySpec
 {
@@ -19,15 +20,23 @@ public sealed record SessionLoggingPolicySpec
     [CelRule("self == oldSelf", "region is immutable: create another policy for another region")]
     public string Region { get; init; } = "";
 
-    /// <summary>Role to assume.</summary>
-    [Description("IAM role the operator assumes (sts:AssumeRole) to manage another account, for example arn:aws:iam::111122223333:role/session-audit. Empty: the operator's own credentials and account.")]
-    [RegularExpression(Patterns.RoleArn)]
+    /// <summary>Why spec.roleArn is refused.</summary>
+    public const string RemovedRoleArn = "is no longer accepted: a cluster admin creates an AwsAccount naming the role, and the policy names it with spec.accountRef.name";
+
+    /// <summary>Why spec.externalId is refused.</summary>
+    public const string RemovedExternalId = "is no longer accepted: the external id belongs to the AwsAccount (externalId or externalIdSecretRef) that spec.accountRef names";
+
+    /// <summary>The AwsAccount to act in.</summary>
+    [Description("The AwsAccount (cluster-scoped, owned by cluster admins) whose account the operator manages for this policy, and whose guardrails the policy must stay within. Omitted: the operator's own account, under the guardrails of the AwsAccount marked default (or the built-in ones).")]
+    public AccountReference? AccountRef { get; init; }
+
+    /// <summary>Removed: read only so that a policy stored by an earlier release is refused instead of retargeted.</summary>
+    [Description("Removed: name an AwsAccount with spec.accountRef. Refused by the API server; a policy stored by an earlier release with it is not acted on.")]
     [MaxLength(2048)]
     public string? RoleArn { get; init; }
 
-    /// <summary>External id for AssumeRole.</summary>
-    [Description("External id sent with AssumeRole when the role's trust policy requires one (2 to 1224 characters). Needs roleArn.")]
-    [RegularExpression(Patterns.ExternalId)]
+    /// <summary>Removed: read only so that a policy stored by an earlier release is refused.</summary>
+    [Description("Removed: the external id belongs to the AwsAccount. Refused by the API server.")]
     [MaxLength(1224)]
     public string? ExternalId { get; init; }
 

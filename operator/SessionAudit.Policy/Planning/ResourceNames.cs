@@ -30,18 +30,20 @@ public static partial class ResourceNames
 
     /// <summary>KMS grant name ([a-zA-Z0-9:/_-], at most 256) from what a manifest file holds too (policy name, region,
     /// document, role), never the uid, so `plan -f` names the same grant the running operator made; two installations
-    /// with a policy of the same name share a grant name only when they manage the same document, which conflicts anyway.</summary>
-    public static string Grant(string policyName, SessionLoggingPolicySpec spec) =>
+    /// with a policy of the same name share a grant name only when they manage the same document, which conflicts anyway.
+    /// <paramref name="roleArn"/> is the role the policy acts as (its AwsAccount's; earlier releases' spec.roleArn), so a
+    /// policy moved to an AwsAccount naming the same role keeps its grants.</summary>
+    public static string Grant(string policyName, SessionLoggingPolicySpec spec, string? roleArn) =>
         Bounded(Prefix + Sanitize(policyName), 100, policyName) + "-"
-        + Hash(string.Join('/', policyName, spec.Region, spec.DocumentName, spec.RoleArn ?? ""), 12);
+        + Hash(string.Join('/', policyName, spec.Region, spec.DocumentName, roleArn ?? ""), 12);
 
     /// <summary>The grant name earlier releases used (policy name and uid); such grants are still the policy's.</summary>
     public static string LegacyGrant(string policyName, string uid) =>
         Bounded(Prefix + Sanitize(policyName), 100, policyName) + "-" + Hash(policyName + "/" + uid, 12);
 
     /// <summary>True when a grant named <paramref name="grantName"/> is the policy's (current or earlier naming).</summary>
-    public static bool IsOwnedGrant(string? grantName, string policyName, SessionLoggingPolicySpec spec, string? uid) =>
-        grantName is not null && (grantName == Grant(policyName, spec) || (!string.IsNullOrEmpty(uid) && grantName == LegacyGrant(policyName, uid)));
+    public static bool IsOwnedGrant(string? grantName, string policyName, SessionLoggingPolicySpec spec, string? roleArn, string? uid) =>
+        grantName is not null && (grantName == Grant(policyName, spec, roleArn) || (!string.IsNullOrEmpty(uid) && grantName == LegacyGrant(policyName, uid)));
 
     /// <summary>Name of a document version the operator writes ([a-zA-Z0-9_.-], at most 128): the policy's hash and the
     /// content's, so the version holding some content can be found again and the versions the policy wrote are known.</summary>

@@ -1,3 +1,4 @@
+using SessionAudit.Policy.Accounts;
 using SessionAudit.Policy.Concerns;
 using SessionAudit.Policy.Conditions;
 using SessionAudit.Policy.Model;
@@ -19,15 +20,28 @@ public sealed class PolicyReconciler(IAwsScopeFactory scopes, TimeProvider time)
     /// <summary>Versions the operator deletes at once when the document is at SSM's version limit.</summary>
     public const int VersionsPrunedAtLimit = PreferencesDocument.VersionsPrunedAtLimit;
 
-    /// <summary>Reconciles <paramref name="policy"/>. <paramref name="others"/> are the other policies the caller knows
-    /// (from its cache), used to find conflicts; the policy itself may be among them.</summary>
+    /// <summary>Reconciles <paramref name="policy"/> in the operator's own account under the built-in guardrails (no
+    /// AwsAccount exists). <paramref name="others"/> are the other policies the caller knows (from its cache), used to
+    /// find conflicts; the policy itself may be among them.</summary>
+    public Task<ReconcileResult> ReconcileAsync(
+        SessionLoggingPolicy policy,
+        IReadOnlyList<SessionLoggingPolicy> others,
+        ReconcileMode mode,
+        CancellationToken cancellationToken) =>
+        ReconcileAsync(policy, others, AccountContext.BuiltIn, mode, cancellationToken);
+
+    /// <summary>Reconciles <paramref name="policy"/> in the account <paramref name="account"/> binds it to, within that
+    /// account's guardrails. <paramref name="others"/> are the other policies the caller knows (from its cache), used to
+    /// find conflicts; the policy itself may be among them.</summary>
     public async Task<ReconcileResult> ReconcileAsync(
         SessionLoggingPolicy policy,
         IReadOnlyList<SessionLoggingPolicy> others,
+        AccountContext account,
         ReconcileMode mode,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(account);
         var now = time.GetUtcNow();
         var errors = PolicyValidator.Validate(policy.Spec);
         if (errors.Count > 0)
@@ -35,20 +49,28 @@ public sealed class PolicyReconciler(IAwsScopeFactory scopes, TimeProvider time)
             return Invalid(policy, errors, now);
         }
 
-        if (ConflictOwner(policy, others) is { } owner)
+        if (account.Binding is not { } binding)
         {
-            return Conflict(policy, owner, now);
+            return AccountUnavailable(policy, account.Problem ?? "the policy's AwsAccount cannot be used", now);
+        }
+
+        if (ConflictOwner(policy, others, account) is { } owner)
+        {
+            return Conflict(policy, owner, account, now);
         }
 
         var facts = new PolicyFacts(policy.Metadata.Name, policy.Metadata.Uid, policy.Metadata.Generation, policy.Spec,
-            policy.Status ?? new SessionLoggingPolicyStatus(), now);
-        var aws = scopes.For(AwsScope.Of(policy.Spec));
+            policy.Status ?? new SessionLoggingPolicyStatus(), now, binding);
+        var aws = scopes.For(binding.ScopeFor(policy.Metadata.Name, policy.Spec.Region));
         // The one guard: only here may anything be written, so Observe mode and `plan` cannot write by construction.
         var enforce = mode == ReconcileMode.Apply && policy.Spec.Mode == PolicyMode.Enforce;
         if (policy.Metadata.DeletionRequested)
         {
+            // Removal is never refused by a guardrail: it only takes away what the policy made.
             return await DeleteAsync(aws, facts, enforce, cancellationToken).ConfigureAwait(false);
         }
+
+        var refusals = await GuardrailRefusalsAsync(aws, facts, cancellationToken).ConfigureAwait(false);
 
         // Observe every concern: reads only. What one concern needs of another is passed on as a value.
         var bucket = await BucketCheck.ObserveAsync(aws.Buckets, facts, cancellationToken).ConfigureAwait(false);
@@ -72,23 +94,40 @@ public sealed class PolicyReconciler(IAwsScopeFactory scopes, TimeProvider time)
         var grantsDelta = KmsGrants.Diff(facts, grantTargets, grants);
         var ruleDelta = AlertRule.Diff(facts, trailInfo, rule);
 
-        // Apply, in Enforce only; each concern's verdict is its plan's when nothing is applied.
+        // Apply, in Enforce only; each concern's verdict is its plan's when nothing is applied. What a guardrail refuses
+        // is neither applied nor planned: its concern reports the refusal and keeps what AWS has.
         var (documentReport, documentStatus) = (documentDelta.Report, documentDelta.Status);
         var (grantsReport, grantStatus) = (grantsDelta.Report, grantsDelta.Grants);
         var (ruleReport, ruleArn) = (ruleDelta.Report, ruleDelta.RuleArn);
+        var refused = refusals.ToDictionary(r => r.Type);
+        if (refused.TryGetValue(ConditionTypes.PreferencesSynced, out var documentRefusal))
+        {
+            (documentReport, documentStatus) = (documentRefusal, facts.Previous.Document);
+        }
+
+        if (refused.TryGetValue(ConditionTypes.KmsGrantsReady, out var grantsRefusal))
+        {
+            (grantsReport, grantStatus) = (grantsRefusal, facts.Previous.Grants);
+        }
+
+        if (refused.TryGetValue(ConditionTypes.AlertsReady, out var ruleRefusal))
+        {
+            (ruleReport, ruleArn) = (ruleRefusal, facts.Previous.RuleArn);
+        }
+
         if (enforce)
         {
-            if (documentDelta.Write is not null)
+            if (documentDelta.Write is not null && documentRefusal is null)
             {
                 (documentReport, documentStatus) = await PreferencesDocument.ApplyAsync(aws.Documents, facts, held, documentDelta, cancellationToken).ConfigureAwait(false);
             }
 
-            if (grantsDelta.HasChanges)
+            if (grantsDelta.HasChanges && grantsRefusal is null)
             {
                 (grantsReport, grantStatus) = await KmsGrants.ApplyAsync(aws.Grants, facts, grantsDelta, cancellationToken).ConfigureAwait(false);
             }
 
-            if (ruleDelta.HasChanges)
+            if (ruleDelta.HasChanges && ruleRefusal is null)
             {
                 (ruleReport, ruleArn) = await AlertRule.ApplyAsync(aws, facts, ruleDelta, cancellationToken).ConfigureAwait(false);
             }
@@ -106,6 +145,39 @@ public sealed class PolicyReconciler(IAwsScopeFactory scopes, TimeProvider time)
         };
         return Finish(facts, reports, status);
     }
+
+    /// <summary>The guardrails' refusals as the reports of the concerns they belong to (NotAllowed, stalled: a cluster
+    /// admin or the policy author must act). The own account's id is read only when the grantee check needs it.</summary>
+    private static async Task<List<ConcernReport>> GuardrailRefusalsAsync(IAwsEnvironment aws, PolicyFacts facts, CancellationToken ct)
+    {
+        string? accountId = null;
+        if (Guardrails.NeedsOwnAccountId(facts.Spec, facts.Account))
+        {
+            try
+            {
+                accountId = await aws.Identity.GetAccountIdAsync(ct).ConfigureAwait(false);
+            }
+            catch (AwsFailure f)
+            {
+                var unknown = new ConcernReport(ConditionTypes.KmsGrantsReady);
+                unknown.Failed(f, "Reading the operator's own account to check spec.instanceRoles against the guardrails (sts:GetCallerIdentity)", facts.RoleArn);
+                return [unknown, .. Refuse(Guardrails.Check(facts.Spec, facts.Account, null).Where(r => r.ConditionType != ConditionTypes.KmsGrantsReady))];
+            }
+        }
+
+        return Refuse(Guardrails.Check(facts.Spec, facts.Account, accountId));
+    }
+
+    private static List<ConcernReport> Refuse(IEnumerable<Guardrails.Refusal> refusals) =>
+        refusals.Select(r =>
+        {
+            var report = new ConcernReport(r.ConditionType);
+            report.Set(false, Guardrails.NotAllowed, r.Message);
+            report.Stalled.Add($"{r.ConditionType}: {Guardrails.NotAllowed}");
+            report.Notes.Add(r.Message);
+            report.Warn(Guardrails.NotAllowed, r.Message);
+            return report;
+        }).ToList();
 
     private static ReconcileResult Finish(PolicyFacts facts, IReadOnlyList<ConcernReport> reports, SessionLoggingPolicyStatus status)
     {
@@ -214,7 +286,7 @@ public sealed class PolicyReconciler(IAwsScopeFactory scopes, TimeProvider time)
         }
         catch (AwsFailure f)
         {
-            report.Failed(f, "Cleaning up AWS for deletion", facts.Spec.RoleArn);
+            report.Failed(f, "Cleaning up AWS for deletion", facts.RoleArn);
             var c = new ConditionSet(facts.Previous.Conditions, facts.Generation, facts.Now);
             c.Set(ConditionTypes.Ready, report.Condition!.Value.Status, report.Condition.Value.Reason, report.Condition.Value.Message);
             c.Set(ConditionTypes.Reconciling, f.IsTransient, f.IsTransient ? "Retrying" : "CleanupBlocked", "Deletion waits for the cleanup to succeed.");
@@ -256,17 +328,25 @@ public sealed class PolicyReconciler(IAwsScopeFactory scopes, TimeProvider time)
         return new ReconcileResult(status, events, outcome, Retry.None, new Plan([], notes), 0);
     }
 
-    /// <summary>The account, region and document a policy manages; two policies with the same key conflict.</summary>
-    public static (string Account, string Region, string Document) OwnershipKey(SessionLoggingPolicySpec spec) =>
-        (Arn.AccountOfRole(AwsScope.Of(spec).RoleArn) ?? "", spec.Region, spec.DocumentName);
+    /// <summary>The account, region and document a policy manages; two policies with the same key conflict. The account
+    /// is the role's of the policy's AwsAccount ("" for the operator's own), so two AwsAccounts naming the same account
+    /// conflict too.</summary>
+    public static (string Account, string Region, string Document) OwnershipKey(SessionLoggingPolicySpec spec, AccountContext accounts)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(accounts);
+        return (accounts.KeyOf(spec.AccountRef?.Name), spec.Region, spec.DocumentName);
+    }
 
     /// <summary>The policy that owns what <paramref name="policy"/> wants to manage, when it is another one (older by
     /// creationTimestamp, then name); null when <paramref name="policy"/> owns it.</summary>
-    public static SessionLoggingPolicy? ConflictOwner(SessionLoggingPolicy policy, IReadOnlyList<SessionLoggingPolicy> others)
+    public static SessionLoggingPolicy? ConflictOwner(SessionLoggingPolicy policy, IReadOnlyList<SessionLoggingPolicy> others, AccountContext accounts)
     {
-        var key = OwnershipKey(policy.Spec);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(others);
+        var key = OwnershipKey(policy.Spec, accounts);
         var owner = others
-            .Where(o => o.Metadata.Name != policy.Metadata.Name && o.Spec is not null && OwnershipKey(o.Spec) == key)
+            .Where(o => o.Metadata.Name != policy.Metadata.Name && o.Spec is not null && OwnershipKey(o.Spec, accounts) == key)
             .Append(policy)
             .OrderBy(o => o.Metadata.CreationTimestamp)
             .ThenBy(o => o.Metadata.Name, StringComparer.Ordinal)
@@ -274,9 +354,30 @@ public sealed class PolicyReconciler(IAwsScopeFactory scopes, TimeProvider time)
         return owner.Metadata.Name == policy.Metadata.Name ? null : owner;
     }
 
-    private ReconcileResult Conflict(SessionLoggingPolicy policy, SessionLoggingPolicy owner, DateTimeOffset now)
+    private static ReconcileResult AccountUnavailable(SessionLoggingPolicy policy, string problem, DateTimeOffset now)
     {
-        var (account, region, document) = OwnershipKey(policy.Spec);
+        var message = $"The policy's AWS account cannot be used: {problem}. Nothing is read or written in AWS until it can.";
+        var c = new ConditionSet(policy.Status?.Conditions, policy.Metadata.Generation, now);
+        c.Set(ConditionTypes.Ready, false, "AccountUnavailable", message);
+        c.Set(ConditionTypes.Stalled, true, "AccountUnavailable", message);
+        c.Set(ConditionTypes.Reconciling, false, "AccountUnavailable", "Waiting for the AwsAccount.");
+        var status = (policy.Status ?? new SessionLoggingPolicyStatus()) with
+        {
+            ObservedGeneration = policy.Metadata.Generation,
+            Conditions = c.ToList(),
+        };
+        // A policy being deleted keeps its finalizer: what it made in that account can only be removed through it. The
+        // AwsAccount's changes wake it; the drift interval is the fallback (a Secret's are not watched).
+        var notes = policy.Metadata.DeletionRequested
+            ? new[] { message, "Deletion waits for the AwsAccount: restore it, or remove the finalizer to leave AWS as it is." }
+            : [message];
+        return new ReconcileResult(status, [PolicyEvent.Warning("AccountUnavailable", message)], PolicyOutcome.Reconciled,
+            Retry.After(DriftInterval(policy.Spec)), new Plan([], notes), 0);
+    }
+
+    private static ReconcileResult Conflict(SessionLoggingPolicy policy, SessionLoggingPolicy owner, AccountContext accounts, DateTimeOffset now)
+    {
+        var (account, region, document) = OwnershipKey(policy.Spec, accounts);
         var where = $"document {document} in region {region}" + (account.Length > 0 ? $" of account {account}" : " of the operator's account");
         var message = $"SessionLoggingPolicy {owner.Metadata.Name} (older) already manages {where}; this policy makes no changes. Delete one of them, or point this one at another account, region or documentName.";
         var c = new ConditionSet(policy.Status?.Conditions, policy.Metadata.Generation, now);

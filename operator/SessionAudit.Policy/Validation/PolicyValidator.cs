@@ -32,9 +32,14 @@ public static class PolicyValidator
     // The CEL rules of the CRD, restated: a server without CEL (or a file given to `plan`) gets the same answer.
     private static void CrossFieldRules(SessionLoggingPolicySpec spec, List<ValidationError> errors)
     {
-        if (!string.IsNullOrEmpty(spec.ExternalId) && string.IsNullOrEmpty(spec.RoleArn))
+        if (spec.RoleArn is not null)
         {
-            errors.Add(new("spec.externalId", "needs roleArn: the external id is only sent when assuming a role"));
+            errors.Add(new("spec.roleArn", SessionLoggingPolicySpec.RemovedRoleArn));
+        }
+
+        if (spec.ExternalId is not null)
+        {
+            errors.Add(new("spec.externalId", SessionLoggingPolicySpec.RemovedExternalId));
         }
 
         if (spec.InstanceRoles is not null && spec.Kms?.Grantees is not null)
@@ -93,11 +98,6 @@ public static class PolicyValidator
         if (spec.Report is { } report)
         {
             CheckInterval("spec.report.interval", report.Interval, MinReportInterval, errors);
-        }
-
-        if (spec.RoleArn is { } role)
-        {
-            CheckArn("spec.roleArn", role, partition, null, errors);
         }
 
         if (spec.S3?.BucketName is { } bucket)

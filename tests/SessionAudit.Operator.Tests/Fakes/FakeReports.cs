@@ -13,7 +13,7 @@ internal sealed class FakeReports : IPolicyReports
 
     public List<string> Forgotten { get; } = [];
 
-    public Task<PolicyReports.Refresh> RefreshIfDueAsync(SessionLoggingPolicy policy, ReportSummary? previous, CancellationToken ct)
+    public Task<PolicyReports.Refresh> RefreshIfDueAsync(SessionLoggingPolicy policy, SessionAudit.Policy.Accounts.AccountBinding account, ReportSummary? previous, CancellationToken ct)
     {
         Refreshed.Add(policy.Metadata.Name);
         return Task.FromResult(Answer);

@@ -1,3 +1,4 @@
+using SessionAudit.Operator.Accounts;
 using System.Text.Json;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -35,7 +36,9 @@ public sealed class SessionLoggingPolicyReconcilerTests
             var time = Time;
             Metrics = new PolicyMetrics(time);
             var glue = new SessionLoggingPolicyReconciler(
-                Cache, Status, Events, new PolicyReconciler(Aws, time), Reports, Metrics, time, NullLogger<SessionLoggingPolicyReconciler>.Instance);
+                Cache, Status, Events, new PolicyReconciler(Aws, time),
+                new AccountSource(Accounts, (ns, name, key, ct) => Task.FromResult(Secrets.GetValueOrDefault($"{ns}/{name}/{key}")), "session-audit-system"),
+                Reports, Metrics, time, NullLogger<SessionLoggingPolicyReconciler>.Instance);
             Runtime = new FinalizingReconciler<R>(Cache, Finalizers, glue);
         }
 
@@ -43,6 +46,11 @@ public sealed class SessionLoggingPolicyReconcilerTests
         public FakeAws Aws { get; } = new();
 
         public FakeCache<R> Cache { get; } = new();
+
+        public FakeCache<AwsAccountResource> Accounts { get; } = new();
+
+        /// <summary>Secret values by "namespace/name/key".</summary>
+        public Dictionary<string, string> Secrets { get; } = [];
 
         public FakeFinalizers<R> Finalizers { get; }
 

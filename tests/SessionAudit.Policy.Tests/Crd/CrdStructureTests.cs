@@ -32,9 +32,9 @@ public sealed class CrdStructureTests
         Assert.Equal("v1alpha1", Text(root, "spec", "versions", "0", "name"));
         Assert.IsType<YamlMappingNode>(At(root, "spec", "versions", "0", "subresources", "status"));
         var columns = ((YamlSequenceNode)At(root, "spec", "versions", "0", "additionalPrinterColumns")).Select(c => Text(c, "name"));
-        Assert.Equal(["Ready", "Reason", "Region", "Bucket", "LogGroup", "Age", "Mode", "Document", "Rule", "LastSync"], columns);
+        Assert.Equal(["Ready", "Reason", "Region", "Bucket", "LogGroup", "Age", "Account", "Mode", "Document", "Rule", "LastSync"], columns);
         var wide = ((YamlSequenceNode)At(root, "spec", "versions", "0", "additionalPrinterColumns")).Where(c => c is YamlMappingNode m && m.Children.ContainsKey("priority")).Select(c => Text(c, "name"));
-        Assert.Equal(["Mode", "Document", "Rule", "LastSync"], wide);
+        Assert.Equal(["Account", "Mode", "Document", "Rule", "LastSync"], wide);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using SessionAudit.Policy.Accounts;
 using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Ports;
 using SessionAudit.Policy.Reconciliation;
@@ -71,6 +72,22 @@ internal sealed class Scenario
         },
     };
 
+    /// <summary>The default AwsAccount the scenario's policy acts under: the operator's own account, with guardrails that
+    /// allow what <see cref="FullSpec"/> asks for (its shell profile; grantees of the fake's account).</summary>
+    public static AwsAccount Permissive { get; } = new("platform", new AwsAccountSpec
+    {
+        Default = true,
+        Guardrails = new GuardrailsSpec { AllowShellProfile = true, AllowedGranteeAccounts = [FakeAws.Account] },
+    });
+
+    /// <summary>What the reconciler is told about accounts; <see cref="Permissive"/> unless a test changes it.</summary>
+    public IReadOnlyList<AwsAccount> Accounts { get; set; } = [Permissive];
+
+    /// <summary>An external id the caller read from a Secret, when a test sets one.</summary>
+    public string? ExternalId { get; set; }
+
+    public AccountContext AccountContext => AccountContext.Resolve(Policy.Spec, Accounts, ExternalId);
+
     public SessionLoggingPolicySpec Spec
     {
         get => Policy.Spec;
@@ -80,7 +97,7 @@ internal sealed class Scenario
     /// <summary>Reconciles and carries the returned status into the next run, as the operator would.</summary>
     public async Task<ReconcileResult> RunAsync(ReconcileMode mode = ReconcileMode.Apply, IReadOnlyList<SessionLoggingPolicy>? others = null)
     {
-        var result = await Reconciler.ReconcileAsync(Policy, others ?? [], mode, Xunit.TestContext.Current.CancellationToken);
+        var result = await Reconciler.ReconcileAsync(Policy, others ?? [], AccountContext, mode, Xunit.TestContext.Current.CancellationToken);
         Policy = Policy with { Status = result.Status };
         return result;
     }

@@ -13,8 +13,9 @@ public sealed class ManifestTests
         Assert.NotEmpty(files);
         foreach (var file in files)
         {
-            var policies = PolicyManifest.Parse(File.ReadAllText(file));
-            Assert.NotEmpty(policies);
+            var text = File.ReadAllText(file);
+            var policies = PolicyManifest.Parse(text);
+            Assert.True(policies.Count + PolicyManifest.ParseAccounts(text).Count > 0, $"{Path.GetFileName(file)} holds no policy and no AwsAccount");
             foreach (var p in policies)
             {
                 Assert.True(PolicyValidator.Validate(p.Spec).Count == 0, $"{Path.GetFileName(file)} {p.Metadata.Name}: {string.Join("; ", PolicyValidator.Validate(p.Spec))}");

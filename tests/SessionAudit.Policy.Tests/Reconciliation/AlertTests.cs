@@ -136,6 +136,7 @@ public sealed class AlertTests
                 RunCommands = [new RunCommandTargetSpec { DocumentName = "Acme-Collect", RoleArn = Scenario.EventsRole, Targets = [new RunCommandInstanceTargetSpec { Key = "tag:Audit", Values = ["yes"] }] }],
             },
         });
+        s.Accounts = [Scenario.Permissive with { Spec = Scenario.Permissive.Spec with { Guardrails = Scenario.Permissive.Spec.Guardrails! with { AllowedRunCommandDocuments = ["Acme-Collect"] } } }];
 
         await s.RunAsync();
 

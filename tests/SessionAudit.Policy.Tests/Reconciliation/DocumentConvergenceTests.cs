@@ -374,7 +374,7 @@ public sealed class DocumentConvergenceTests
         await s.RunAsync();
 
         var now = Assert.Single(s.Aws.Grants[key]);
-        Assert.Equal(ResourceNames.Grant("prod", s.Spec), now.Name);
+        Assert.Equal(ResourceNames.Grant("prod", s.Spec, null), now.Name);
         Assert.Equal(Scenario.Ec2Role, now.GranteePrincipal);
         Assert.Equal("True", s.Condition(ConditionTypes.KmsGrantsReady).Status);
     }

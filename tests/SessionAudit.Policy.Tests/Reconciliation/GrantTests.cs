@@ -18,7 +18,7 @@ public sealed class GrantTests
 
         var grants = s.Aws.Grants[s.Key.Arn];
         Assert.Equal(2, grants.Count);
-        var name = ResourceNames.Grant("prod", s.Spec);
+        var name = ResourceNames.Grant("prod", s.Spec, null);
         Assert.All(grants, g => Assert.Equal(name, g.Name));
         Assert.All(grants, g => Assert.Equal(["Decrypt", "GenerateDataKey"], g.Operations));
         Assert.Equal([Scenario.Ec2Role, Scenario.OtherRole], result.Status.Grants!.Select(g => g.Grantee));
@@ -54,7 +54,7 @@ public sealed class GrantTests
     public async Task S5_grant_with_wrong_operations_is_replaced_not_updated()
     {
         var s = new Scenario();
-        var name = ResourceNames.Grant("prod", s.Spec);
+        var name = ResourceNames.Grant("prod", s.Spec, null);
         s.Aws.Grants[s.Key.Arn] = [new KmsGrant("old", name, Scenario.Ec2Role, ["Decrypt"])];
 
         await s.RunAsync();
@@ -89,7 +89,7 @@ public sealed class GrantTests
 
         var result = await s.RunAsync();
 
-        var name = ResourceNames.Grant("prod", s.Spec);
+        var name = ResourceNames.Grant("prod", s.Spec, null);
         foreach (var keyArn in new[] { s.Key.Arn, bucketKey.Arn })
         {
             var grants = s.Aws.Grants[keyArn];

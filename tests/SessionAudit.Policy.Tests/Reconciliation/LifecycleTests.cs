@@ -1,3 +1,4 @@
+using SessionAudit.Policy.Accounts;
 using SessionAudit.Policy.Conditions;
 using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Reconciliation;
@@ -32,12 +33,13 @@ public sealed class LifecycleTests
         var s = new Scenario();
         var same = new SessionLoggingPolicy(new PolicyMetadata("zzz", "u3", 1, s.Policy.Metadata.CreationTimestamp), Scenario.FullSpec());
         var elsewhere = new SessionLoggingPolicy(new PolicyMetadata("aaa", "u4", 1, s.Policy.Metadata.CreationTimestamp.AddDays(-9)), Scenario.FullSpec() with { Region = "eu-west-1" });
-        var otherAccount = new SessionLoggingPolicy(new PolicyMetadata("aab", "u5", 1, s.Policy.Metadata.CreationTimestamp.AddDays(-9)), Scenario.FullSpec() with { RoleArn = "arn:aws:iam::444455556666:role/audit" });
+        var otherAccount = new SessionLoggingPolicy(new PolicyMetadata("aab", "u5", 1, s.Policy.Metadata.CreationTimestamp.AddDays(-9)), Scenario.FullSpec() with { AccountRef = new AccountReference { Name = "audit" } });
+        s.Accounts = [Scenario.Permissive, new AwsAccount("audit", new AwsAccountSpec { RoleArn = "arn:aws:iam::444455556666:role/audit" })];
 
         await s.RunAsync(others: [same, elsewhere, otherAccount]);
 
         Assert.Equal("True", s.Condition(ConditionTypes.Ready).Status);
-        Assert.Equal("prod", PolicyReconciler.ConflictOwner(same, [s.Policy])?.Metadata.Name);
+        Assert.Equal("prod", PolicyReconciler.ConflictOwner(same, [s.Policy], s.AccountContext)?.Metadata.Name);
     }
 
     [Fact]
@@ -121,13 +123,23 @@ public sealed class LifecycleTests
     }
 
     [Fact]
-    public async Task Requeue_follows_the_drift_check_interval_and_the_scope_follows_the_spec()
+    public async Task Requeue_follows_the_drift_check_interval_and_the_scope_follows_the_account()
     {
-        var s = new Scenario(spec => spec with { DriftCheckInterval = "2m", RoleArn = "arn:aws:iam::111122223333:role/audit", ExternalId = "ext-123" });
+        var s = new Scenario(spec => spec with { DriftCheckInterval = "2m", AccountRef = new AccountReference { Name = "audit" } });
+        s.Accounts = [new AwsAccount("audit", new AwsAccountSpec
+        {
+            RoleArn = "arn:aws:iam::111122223333:role/audit",
+            ExternalIdSecretRef = new SecretKeySelector { Name = "audit-external-id", Key = "externalId" },
+            SessionTags = [new SessionTagSpec { Key = "team", Value = "platform" }],
+            Guardrails = Scenario.Permissive.Spec.Guardrails,
+        })];
+        s.ExternalId = "ext-123";
 
         var result = await s.RunAsync();
 
         Assert.Equal(Retry.After(TimeSpan.FromMinutes(2)), result.Retry);
-        Assert.Equal(new Ports.AwsScope("us-east-1", "arn:aws:iam::111122223333:role/audit", "ext-123"), s.Aws.Scopes.Single());
+        Assert.Equal(new Ports.AwsScope("us-east-1", "arn:aws:iam::111122223333:role/audit", "ext-123", AccountBinding.SessionName("prod"),
+            SessionTags.Of([new SessionTagSpec { Key = "team", Value = "platform" }])), s.Aws.Scopes.Single());
+        Assert.StartsWith("sa-prod-", AccountBinding.SessionName("prod"), StringComparison.Ordinal);
     }
 }

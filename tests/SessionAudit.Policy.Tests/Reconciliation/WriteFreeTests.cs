@@ -1,3 +1,4 @@
+using SessionAudit.Policy.Accounts;
 using Microsoft.Extensions.Time.Testing;
 using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Ports;
@@ -50,19 +51,31 @@ public sealed class WriteFreeTests
         {
             var enforce = policy with { Spec = policy.Spec with { Mode = PolicyMode.Enforce } };
             var (aws, _) = await World(enforce, drifted: true);
-            var result = await new PolicyReconciler(aws, new FakeTimeProvider(Now)).ReconcileAsync(enforce, [], ReconcileMode.Apply, TestContext.Current.CancellationToken);
+            var result = await new PolicyReconciler(aws, new FakeTimeProvider(Now)).ReconcileAsync(enforce, [], Accounts(enforce), ReconcileMode.Apply, TestContext.Current.CancellationToken);
             Assert.True(aws.Writes > 0, $"{example}: Enforce made no write, so the write-free test proves nothing: {result.Plan}");
         }
     }
 
     private static readonly DateTimeOffset Now = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
 
+    // The examples' AwsAccounts (aws-accounts.yaml), as a cluster applying deploy/examples has them; an external id
+    // kept in a Secret is given as the operator would have read it.
+    private static AccountContext Accounts(SessionLoggingPolicy policy)
+    {
+        var accounts = Directory.GetFiles(RepositoryFiles.PathOf("deploy/examples"), "*.yaml")
+            .SelectMany(f => PolicyManifest.ParseAccounts(File.ReadAllText(f)))
+            .ToList();
+        var context = AccountContext.Resolve(policy.Spec, accounts, "example-external-id");
+        Assert.True(context.Binding is not null, $"{policy.Metadata.Name}: {context.Problem}");
+        return context;
+    }
+
     private static async Task AssertWriteFree(SessionLoggingPolicy policy, ReconcileMode mode, bool drifted)
     {
         var (aws, status) = await World(policy, drifted);
         var guarded = new WritesThrow(aws);
         var reconciler = new PolicyReconciler(guarded, new FakeTimeProvider(Now));
-        var result = await reconciler.ReconcileAsync(policy with { Status = status }, [], mode, TestContext.Current.CancellationToken);
+        var result = await reconciler.ReconcileAsync(policy with { Status = status }, [], Accounts(policy), mode, TestContext.Current.CancellationToken);
 
         Assert.Equal(0, aws.Writes);
         Assert.Equal(0, result.Writes);
@@ -75,7 +88,7 @@ public sealed class WriteFreeTests
         // (Deleting an Observe-mode policy plans nothing by design: it never changed AWS.)
         if (!(policy.Metadata.DeletionRequested && policy.Spec.Mode == PolicyMode.Observe))
         {
-            Assert.True(result.Plan.Changes.Count > 0, $"{mode} drifted={drifted} deleting={policy.Metadata.DeletionRequested}: nothing planned, so nothing was tested: {result.Plan}");
+            Assert.True(result.Plan.Changes.Count > 0, $"{mode} drifted={drifted} deleting={policy.Metadata.DeletionRequested}: nothing planned, so nothing was tested: {string.Join("; ", result.Plan.Notes)} {string.Join("; ", result.Status.Conditions?.Select(c => c.Type + "=" + c.Reason + ":" + c.Message) ?? [])}");
         }
     }
 
@@ -117,13 +130,13 @@ public sealed class WriteFreeTests
         }
 
         var old = aws.AddKey("alias/retired", KmsKeyManager.Customer);
-        var staleGrant = await aws.CreateAsync(old.Arn, "arn:aws:iam::111122223333:role/gone", ["Decrypt", "GenerateDataKey"], Planning.ResourceNames.Grant(policy.Metadata.Name, policy.Spec), TestContext.Current.CancellationToken);
+        var staleGrant = await aws.CreateAsync(old.Arn, "arn:aws:iam::111122223333:role/gone", ["Decrypt", "GenerateDataKey"], Planning.ResourceNames.Grant(policy.Metadata.Name, policy.Spec, Accounts(policy).Binding!.RoleArn), TestContext.Current.CancellationToken);
         SessionLoggingPolicyStatus status = new() { Grants = [new GrantStatus { Grantee = "arn:aws:iam::111122223333:role/gone", GrantId = staleGrant, KeyArn = old.Arn }] };
         if (!drifted)
         {
             // A first pass in Enforce makes AWS match; then someone edits the rule and the document by hand.
             var enforce = policy with { Spec = spec with { Mode = PolicyMode.Enforce }, Metadata = policy.Metadata with { DeletionRequested = false } };
-            var first = await new PolicyReconciler(aws, new FakeTimeProvider(Now)).ReconcileAsync(enforce with { Status = status }, [], ReconcileMode.Apply, TestContext.Current.CancellationToken);
+            var first = await new PolicyReconciler(aws, new FakeTimeProvider(Now)).ReconcileAsync(enforce with { Status = status }, [], Accounts(enforce), ReconcileMode.Apply, TestContext.Current.CancellationToken);
             status = first.Status;
             var name = spec.DocumentName;
             if (aws.Documents.TryGetValue(name, out var versions))
