@@ -60,7 +60,33 @@ public sealed class BenchWorld : IAsyncDisposable
                 InstallCrd = true,
             },
             ct);
-        return new BenchWorld(sandbox, accounts, regions);
+        var world = new BenchWorld(sandbox, accounts, regions);
+        await world.CreateAccountsAsync(ct);
+        return world;
+    }
+
+    /// <summary>AwsAccount name of account number <paramref name="index"/> (> 0: the operator's own needs none).</summary>
+    public static string AccountName(int index) => "bench-account-" + index.ToString("D2", CultureInfo.InvariantCulture);
+
+    // One AwsAccount per account reached through a role, as a cluster admin would declare them.
+    private async Task CreateAccountsAsync(CancellationToken ct)
+    {
+        for (var a = 1; a < Accounts; a++)
+        {
+            var body = new JsonObject
+            {
+                ["apiVersion"] = $"{Group}/{Version}",
+                ["kind"] = "AwsAccount",
+                ["metadata"] = new JsonObject { ["name"] = AccountName(a) },
+                ["spec"] = new JsonObject { ["roleArn"] = $"arn:aws:iam::{AccountId(a)}:role/session-audit" },
+            };
+            using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync($"apis/{Group}/{Version}/awsaccounts", content, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"creating {AccountName(a)}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+            }
+        }
     }
 
     /// <summary>Account number <paramref name="index"/>: the operator's own first, then accounts reached through a role.</summary>
@@ -110,7 +136,7 @@ public sealed class BenchWorld : IAsyncDisposable
         };
         if (a > 0)
         {
-            spec["roleArn"] = $"arn:aws:iam::{account}:role/session-audit";
+            spec["accountRef"] = new JsonObject { ["name"] = AccountName(a) };
         }
 
         return new JsonObject

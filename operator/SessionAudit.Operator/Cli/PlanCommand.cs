@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SessionAudit.Policy.Accounts;
 using SessionAudit.Policy.Conditions;
 using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Reconciliation;
@@ -15,18 +16,21 @@ public static class PlanCommand
     {
         var command = new Command("plan", "Read AWS and print what the operator would change for the policies in a file or directory, by field path. Changes nothing.");
         var file = CliOptions.PolicyFile(required: true);
+        var externalId = CliOptions.ExternalId();
+        externalId.Description = "External id of the AwsAccount in the files that keeps its own in a Secret (externalIdSecretRef), which plan does not read.";
         var detailed = new Option<bool>("--detailed-exitcode")
         {
             Description = "Exit 0 when nothing would change, 2 when something would, 1 on an error (as terraform plan -detailed-exitcode).",
         };
         command.Options.Add(file);
         command.Options.Add(detailed);
+        command.Options.Add(externalId);
         command.SetAction(async (parse, ct) =>
         {
             var detailedExit = parse.GetValue(detailed);
             try
             {
-                var outcome = await PlanAsync(parse.GetValue(file)!, parse.InvocationConfiguration.Output, ct);
+                var outcome = await PlanAsync(parse.GetValue(file)!, parse.GetValue(externalId), parse.InvocationConfiguration.Output, ct);
                 return !detailedExit ? 0 : outcome switch
                 {
                     PlanOutcome.Error => 1,
@@ -54,18 +58,25 @@ public static class PlanCommand
     // Reasons that mean AWS could not be read or the policy cannot be planned: "no change" would not be known.
     private static readonly HashSet<string> CannotPlan = new(StringComparer.Ordinal)
     {
-        "InvalidSpec", "Conflict", "AccessDenied", "AwsRejected", "AwsNotFound", "AwsThrottled", "AwsUnavailable", "AwsConflict",
+        "InvalidSpec", "Conflict", "AccountUnavailable", "NotAllowed", "AccessDenied", "AwsRejected", "AwsNotFound", "AwsThrottled", "AwsUnavailable", "AwsConflict",
     };
 
-    private static async Task<PlanOutcome> PlanAsync(FileInfo file, TextWriter stdout, CancellationToken ct)
+    private static async Task<PlanOutcome> PlanAsync(FileInfo file, string? externalId, TextWriter stdout, CancellationToken ct)
     {
-        var policies = PolicyFiles.Read(file);
+        var (policies, accounts) = PolicyFiles.ReadManifests(file);
         await using var aws = AwsCli.Create();
         var reconciler = new PolicyReconciler(aws.Scopes, TimeProvider.System);
         int changed = 0, failed = 0, notReady = 0;
         foreach (var policy in policies)
         {
-            var result = await reconciler.ReconcileAsync(policy, policies, ReconcileMode.DryRun, ct);
+            // The AwsAccounts of the files stand in for the cluster's; a Secret is not read, --external-id gives its value.
+            var account = AccountContext.Resolve(policy.Spec, accounts, externalId);
+            if (AccountDirectory.Resolve(policy.Spec, accounts).Account is { Spec.ExternalIdSecretRef: { } secret } a && string.IsNullOrEmpty(externalId))
+            {
+                account = new AccountContext(null, $"AwsAccount {a.Name} keeps its external id in Secret {secret.Name} (key {secret.Key}), which plan does not read: pass --external-id", accounts);
+            }
+
+            var result = await reconciler.ReconcileAsync(policy, policies, account, ReconcileMode.DryRun, ct);
             var mode = policy.Spec.Mode == PolicyMode.Observe
                 ? "Observe mode: the operator reports and never changes AWS"
                 : "Enforce mode: the operator would apply these changes";
@@ -101,7 +112,7 @@ public static class PlanCommand
 
         var ready = notReady == 0 ? " AWS matches every policy." : $" {notReady} of {policies.Count} policies are not Ready: see their conditions above.";
         await stdout.WriteLineAsync(
-            failed > 0 ? $"Plan: {failed} of {policies.Count} policies could not be planned (AWS could not be read, or the policy is invalid or in conflict): see above."
+            failed > 0 ? $"Plan: {failed} of {policies.Count} policies could not be planned (AWS could not be read, the policy is invalid or in conflict, its AwsAccount is missing, or a guardrail refuses it): see above."
             : changed > 0 ? $"Plan: changes found for {changed} of {policies.Count} policies."
             : "Plan: no changes." + ready);
         return failed > 0 ? PlanOutcome.Error : changed > 0 ? PlanOutcome.Changes : PlanOutcome.NoChanges;

@@ -23,22 +23,21 @@ public static class AccountDirectory
             var named = accounts.FirstOrDefault(a => a.Name == reference.Name);
             return named is null
                 ? new(null, $"spec.accountRef names AwsAccount {reference.Name}, which does not exist: a cluster admin creates it (kubectl get awsaccounts lists those there are)")
-                : new(named, null);
+                : Checked(named);
         }
 
         var defaults = accounts.Where(a => a.Spec.Default).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
         return defaults.Count switch
         {
             0 => new(null, null),
-            1 => new(defaults[0], null),
+            1 => Checked(defaults[0]),
             _ => new(null, $"AwsAccounts {string.Join(", ", defaults.Select(a => a.Name))} are all marked default: a cluster admin keeps spec.default on one of them"),
         };
     }
 
-    /// <summary>The account key two policies conflict on: the role's 12-digit account, or "" for the operator's own.</summary>
-    public static string AccountKey(SessionLoggingPolicySpec spec, IEnumerable<AwsAccount> accounts)
-    {
-        var resolution = Resolve(spec, accounts);
-        return Arn.AccountOfRole(resolution.Account?.Spec.RoleArn) ?? (spec.AccountRef is { } r && !resolution.Found ? "?" + r.Name : "");
-    }
+    // An AwsAccount the CRD's rules refuse (a server without them, a hand-edited object, a file given to plan) is not used.
+    private static Resolution Checked(AwsAccount account) =>
+        Validation.AccountValidator.Validate(account.Spec) is { Count: > 0 } errors
+            ? new(null, $"AwsAccount {account.Name} is invalid: {string.Join("; ", errors)}")
+            : new(account, null);
 }

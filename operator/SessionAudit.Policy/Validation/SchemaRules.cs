@@ -47,7 +47,7 @@ internal static class SchemaRules
                 case IEnumerable list when CrdGenerator.ListItemType(p.PropertyType) is not null:
                     CheckList(p, list.Cast<object?>().ToList(), childPath, errors);
                     break;
-                case not (bool or Enum or DateTimeOffset) when value.GetType().Namespace == typeof(SessionLoggingPolicySpec).Namespace:
+                case not (bool or Enum or DateTimeOffset) when IsModel(value.GetType()):
                     Check(value, childPath, errors);
                     break;
             }
@@ -177,4 +177,8 @@ internal static class SchemaRules
 
         return sb.ToString();
     }
+
+    // The CRD's object types: the policy model's and the AwsAccount's.
+    private static bool IsModel(Type type) =>
+        type.Namespace == typeof(SessionLoggingPolicySpec).Namespace || type.Namespace == typeof(Accounts.AwsAccountSpec).Namespace;
 }

@@ -11,7 +11,33 @@ namespace SessionAudit.Sandbox.Aws.Events;
 /// this evaluator does not know makes its statement not apply.</summary>
 internal static class ResourcePolicy
 {
-    public static bool Allows(string? policyJson, string servicePrincipal, string action, string resourceArn, IReadOnlyDictionary<string, string> context)
+    public static bool Allows(string? policyJson, string servicePrincipal, string action, string resourceArn, IReadOnlyDictionary<string, string> context) =>
+        Allows(policyJson, principal => PrincipalMatches(principal, servicePrincipal), action, resourceArn, context);
+
+    /// <summary>A role's trust policy for an IAM caller: a Principal AWS entry matches the caller's ARN, its role's ARN when
+    /// the caller is an assumed-role session, its account id or the account's root ARN ("arn:aws:iam::ACCOUNT:root"), or "*"
+    /// (IAM User Guide, "AWS JSON policy elements: Principal"). No Resource element: a trust policy has none.</summary>
+    public static bool AllowsCaller(string? policyJson, string callerArn, string callerAccount, string action, IReadOnlyDictionary<string, string> context)
+    {
+        var identities = new HashSet<string>(StringComparer.Ordinal) { callerArn, callerAccount, $"arn:aws:iam::{callerAccount}:root" };
+        // arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION is the role arn:aws:iam::ACCOUNT:role/ROLE.
+        var parts = callerArn.Split(':', 6);
+        if (parts.Length == 6 && parts[2] == "sts" && parts[5].StartsWith("assumed-role/", StringComparison.Ordinal))
+        {
+            var path = parts[5]["assumed-role/".Length..];
+            var role = path.Contains('/', StringComparison.Ordinal) ? path[..path.LastIndexOf('/')] : path;
+            identities.Add($"arn:{parts[1]}:iam::{parts[4]}:role/{role}");
+        }
+
+        return Allows(policyJson, principal => principal switch
+        {
+            JsonValue v => Str(v) == "*",
+            JsonObject o => o.Any(p => p.Key == "AWS" && Values(p.Value).Any(a => a == "*" || identities.Contains(a))),
+            _ => false,
+        }, action, null, context);
+    }
+
+    private static bool Allows(string? policyJson, Func<JsonNode?, bool> principalMatches, string action, string? resourceArn, IReadOnlyDictionary<string, string> context)
     {
         if (string.IsNullOrWhiteSpace(policyJson)) return false;
         JsonNode? doc;
@@ -26,7 +52,7 @@ internal static class ResourcePolicy
         bool allowed = false;
         foreach (var s in statements)
         {
-            if (!Applies(s, servicePrincipal, action, resourceArn, context)) continue;
+            if (!Applies(s, principalMatches, action, resourceArn, context)) continue;
             switch (Str(s["Effect"]))
             {
                 case "Deny": return false;
@@ -37,12 +63,12 @@ internal static class ResourcePolicy
         return allowed;
     }
 
-    private static bool Applies(JsonObject s, string servicePrincipal, string action, string resourceArn, IReadOnlyDictionary<string, string> context)
+    private static bool Applies(JsonObject s, Func<JsonNode?, bool> principalMatches, string action, string? resourceArn, IReadOnlyDictionary<string, string> context)
     {
         if (s.ContainsKey("NotPrincipal") || s.ContainsKey("NotAction") || s.ContainsKey("NotResource")) return false;
-        if (!PrincipalMatches(s["Principal"], servicePrincipal)) return false;
+        if (!principalMatches(s["Principal"])) return false;
         if (!Values(s["Action"]).Any(a => Wildcard(a, action, ignoreCase: true))) return false;
-        if (s["Resource"] is { } r && !Values(r).Any(v => Wildcard(v, resourceArn, ignoreCase: false))) return false;
+        if (resourceArn is not null && s["Resource"] is { } r && !Values(r).Any(v => Wildcard(v, resourceArn, ignoreCase: false))) return false;
         return s["Condition"] is not JsonObject conditions || conditions.All(c => ConditionHolds(c.Key, c.Value, context));
     }
 

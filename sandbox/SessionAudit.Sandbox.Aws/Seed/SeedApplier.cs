@@ -28,6 +28,11 @@ internal static class SeedApplier
             foreach (var account in seed.Accounts)
             {
                 if (account.Id.Length != 12 || !account.Id.All(char.IsAsciiDigit)) throw new InvalidOperationException($"seed: account id '{account.Id}' must be 12 digits");
+                foreach (var role in account.Roles)
+                {
+                    core.World.RoleTrust[$"arn:aws:iam::{account.Id}:role/{role.Name}"] = role.TrustPolicy;
+                }
+
                 foreach (var region in account.Regions)
                 {
                     var ctx = new CallContext

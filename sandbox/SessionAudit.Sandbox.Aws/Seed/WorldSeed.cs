@@ -11,7 +11,16 @@ internal sealed class WorldSeed
 internal sealed class AccountSeed
 {
     public string Id { get; set; } = "";
+    /// <summary>IAM roles with a trust policy: AssumeRole of one of these is evaluated against it.</summary>
+    public List<RoleSeed> Roles { get; set; } = [];
     public List<RegionSeed> Regions { get; set; } = [];
+}
+
+internal sealed class RoleSeed
+{
+    public string Name { get; set; } = "";
+    /// <summary>The trust policy (AssumeRolePolicyDocument) as JSON text.</summary>
+    public string TrustPolicy { get; set; } = "";
 }
 
 internal sealed class RegionSeed

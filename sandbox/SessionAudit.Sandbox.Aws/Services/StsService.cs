@@ -18,7 +18,32 @@ internal static class StsService
     private static JsonObject? GetCallerIdentity(CallContext ctx, JsonObject input) =>
         new() { ["UserId"] = ctx.UserId, ["Account"] = ctx.Account, ["Arn"] = ctx.CallerArn };
 
-    private static JsonObject? AssumeRole(CallContext ctx, JsonObject input) => Issue(ctx, input.Req("RoleArn"), input.Req("RoleSessionName"), input.Long("DurationSeconds"));
+    private static JsonObject? AssumeRole(CallContext ctx, JsonObject input)
+    {
+        string roleArn = input.Req("RoleArn");
+        string sessionName = input.Req("RoleSessionName");
+        if (ctx.World.RoleTrust.TryGetValue(roleArn, out var trust))
+        {
+            // As IAM: the role's trust policy must allow the caller sts:AssumeRole, with the request's condition keys
+            // (sts:ExternalId, sts:RoleSessionName, aws:PrincipalArn); passing Tags also needs sts:TagSession
+            // (IAM User Guide, "Passing session tags in AWS STS": "the role's trust policy must allow sts:TagSession").
+            var context = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["sts:RoleSessionName"] = sessionName,
+                ["aws:PrincipalArn"] = ctx.CallerArn,
+                ["aws:PrincipalAccount"] = ctx.Account,
+            };
+            if (input.Str("ExternalId") is { } externalId) context["sts:ExternalId"] = externalId;
+            var denied = !Events.ResourcePolicy.AllowsCaller(trust, ctx.CallerArn, ctx.Account, "sts:AssumeRole", context)
+                || (input["Tags"] is JsonArray { Count: > 0 } && !Events.ResourcePolicy.AllowsCaller(trust, ctx.CallerArn, ctx.Account, "sts:TagSession", context));
+            if (denied)
+            {
+                throw new AwsException("AccessDenied", $"User: {ctx.CallerArn} is not authorized to perform: sts:AssumeRole on resource: {roleArn}", 403);
+            }
+        }
+
+        return Issue(ctx, roleArn, sessionName, input.Long("DurationSeconds"));
+    }
 
     private static JsonObject? AssumeRoleWithWebIdentity(CallContext ctx, JsonObject input)
     {

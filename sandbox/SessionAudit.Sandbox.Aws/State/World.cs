@@ -17,6 +17,9 @@ internal sealed class World
     /// <summary>Temporary access keys handed out by AssumeRole*, mapped to the assumed identity.</summary>
     public Dictionary<string, TemporaryCredential> TemporaryKeys { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Trust policies of the roles a seed declared, by role ARN; a role not declared may be assumed by anyone.</summary>
+    public Dictionary<string, string> RoleTrust { get; } = new(StringComparer.Ordinal);
+
     public RegionState Region(string account, string region)
     {
         if (!Accounts.TryGetValue(account, out var a)) Accounts[account] = a = new AccountState();

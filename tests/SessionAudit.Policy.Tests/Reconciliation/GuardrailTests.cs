@@ -233,4 +233,32 @@ public sealed class GuardrailTests
         Assert.Equal(PolicyOutcome.Deleted, result.Outcome);
         Assert.Empty(s.Aws.Rules);
     }
+
+    [Theory]
+    [InlineData("default-with-role")]
+    [InlineData("both-external-ids")]
+    [InlineData("bad-tag")]
+    [InlineData("duplicate-tag")]
+    [InlineData("bad-role")]
+    public async Task An_AwsAccount_its_CRD_would_refuse_is_not_used(string broken)
+    {
+        const string Role = "arn:aws:iam::444455556666:role/audit";
+        var spec = broken switch
+        {
+            "default-with-role" => new AwsAccountSpec { Default = true, RoleArn = Role },
+            "both-external-ids" => new AwsAccountSpec { RoleArn = Role, ExternalId = "abc12", ExternalIdSecretRef = new SecretKeySelector { Name = "s", Key = "k" } },
+            "bad-tag" => new AwsAccountSpec { RoleArn = Role, SessionTags = [new SessionTagSpec { Key = "team;drop", Value = "x" }] },
+            "duplicate-tag" => new AwsAccountSpec { RoleArn = Role, SessionTags = [new SessionTagSpec { Key = "Team", Value = "a" }, new SessionTagSpec { Key = "team", Value = "b" }] },
+            _ => new AwsAccountSpec { RoleArn = "arn:aws:iam::4444:role/short" },
+        };
+        var s = new Scenario(p => p with { AccountRef = new AccountReference { Name = "broken" } });
+        s.Accounts = [new AwsAccount("broken", spec)];
+
+        await s.RunAsync();
+
+        Assert.Empty(s.Aws.Calls);
+        var ready = s.Condition(ConditionTypes.Ready);
+        Assert.Equal("AccountUnavailable", ready.Reason);
+        Assert.Contains("AwsAccount broken is invalid: spec.", ready.Message, StringComparison.Ordinal);
+    }
 }
