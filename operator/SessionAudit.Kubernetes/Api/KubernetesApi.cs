@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using k8s;
 using k8s.Authentication;
+using k8s.Models;
 using SessionAudit.Kubernetes.Resources;
 
 namespace SessionAudit.Kubernetes.Api;
@@ -64,6 +65,22 @@ public sealed class KubernetesApi
     /// <summary>GETs one object of a resource type; null on 404.</summary>
     public Task<T?> GetAsync<T>(ResourceDescriptor resource, ResourceKey key, CancellationToken ct)
         where T : class => GetAsync<T>(resource.ObjectPath(key), ct);
+
+    /// <summary>
+    /// The value of <paramref name="key"/> in the `data` of Secret <paramref name="ns"/>/<paramref name="name"/>, decoded
+    /// from base64 as UTF-8; null when the Secret does not exist or has no such key. Other failures throw
+    /// <see cref="KubernetesApiException"/> as every request does (403 when RBAC does not grant `get` on it).
+    /// </summary>
+    public async Task<string?> ReadSecretValueAsync(string ns, string name, string key, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ns);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var secret = await GetAsync<V1Secret>(ResourceDescriptor.Secret, new ResourceKey(ns, name), ct).ConfigureAwait(false);
+        return secret?.Data is { } data && data.TryGetValue(key, out var bytes) && bytes is not null
+            ? Encoding.UTF8.GetString(bytes)
+            : null;
+    }
 
     /// <summary>POSTs a new object into a collection.</summary>
     public Task<T> CreateAsync<T>(ResourceDescriptor resource, string? ns, T body, CancellationToken ct)

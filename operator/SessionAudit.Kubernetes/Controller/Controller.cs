@@ -26,10 +26,14 @@ public sealed class Controller<T> : IInformerHandler<T>
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly Informer<T> informer;
+    private readonly IReadOnlyList<IInformer> secondaries;
     private readonly ConcurrentDictionary<ResourceKey, byte> terminal = new();
     private readonly KeyValuePair<string, object?> nameTag;
 
-    /// <summary>Creates a run; nothing happens before <see cref="RunAsync"/>.</summary>
+    /// <summary>
+    /// Creates a run; nothing happens before <see cref="RunAsync"/>. Each of <paramref name="watches"/> runs its own
+    /// informer in this run; workers start once the primary and every secondary informer have synced.
+    /// </summary>
     public Controller(
         KubernetesApi api,
         ResourceDescriptor resource,
@@ -37,7 +41,8 @@ public sealed class Controller<T> : IInformerHandler<T>
         IReconciler<T> reconciler,
         ControllerOptions options,
         TimeProvider? time = null,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        IEnumerable<IWatch<T>>? watches = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.resource = resource;
@@ -48,6 +53,7 @@ public sealed class Controller<T> : IInformerHandler<T>
         nameTag = ControllerTelemetry.Tag("controller", resource.Kind);
         Queue = new WorkQueue<ResourceKey>(MaxOfRateLimiter<ResourceKey>.Default(options.QueueRateLimits, this.time), this.time, resource.Kind);
         informer = new Informer<T>(api, resource, cache, options.Informer, this, this.time, this.logger);
+        secondaries = [.. (watches ?? []).Select(w => w.CreateInformer(api, cache, OnMapped, options.Informer, this.time, this.logger))];
     }
 
     /// <summary>The run's work queue.</summary>
@@ -64,12 +70,19 @@ public sealed class Controller<T> : IInformerHandler<T>
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var informerTask = informer.RunAsync(stop.Token);
+        var secondaryTasks = secondaries.Select(s => s.RunAsync(stop.Token)).ToList();
         var workers = new List<Task>();
         try
         {
             // This run's own first list, not the shared cache's: in a new leadership term the cache has long synced,
-            // and workers must not start before the list has queued every object again.
+            // and workers must not start before the list has queued every object again. Likewise every secondary
+            // informer's: a reconcile must never read a secondary cache this run has not listed.
             await informer.WaitForSyncAsync(ct).ConfigureAwait(false);
+            foreach (var s in secondaries)
+            {
+                await s.WaitForSyncAsync(ct).ConfigureAwait(false);
+            }
+
             RuntimeLog.ControllerStarted(logger, resource.Kind, options.Concurrency, options.Resync);
             for (var i = 0; i < options.Concurrency; i++)
             {
@@ -77,13 +90,13 @@ public sealed class Controller<T> : IInformerHandler<T>
             }
 
             workers.Add(ResyncAsync(stop.Token));
-            await Task.WhenAny(Task.WhenAll(workers), informerTask).ConfigureAwait(false);
+            await Task.WhenAny([Task.WhenAll(workers), informerTask, .. secondaryTasks]).ConfigureAwait(false);
         }
         finally
         {
             Queue.ShutDown();
             await stop.CancelAsync().ConfigureAwait(false);
-            foreach (var t in workers.Append(informerTask))
+            foreach (var t in workers.Append(informerTask).Concat(secondaryTasks))
             {
                 try
                 {
@@ -134,6 +147,14 @@ public sealed class Controller<T> : IInformerHandler<T>
         var key = ResourceKey.Of(obj);
         terminal.TryRemove(key, out _);
         Queue.Add(key, QueuePriority.High);
+    }
+
+    /// <summary>A secondary object changed: a primary key it maps to is reconciled again.</summary>
+    private void OnMapped(ResourceKey key, QueuePriority priority)
+    {
+        // Something the object depends on changed, which may cure a terminal failure (a missing reference created).
+        terminal.TryRemove(key, out _);
+        Queue.Add(key, priority);
     }
 
     private async Task WorkerAsync(CancellationToken ct)

@@ -111,9 +111,10 @@ internal sealed class ControllerHost<T> : IHostedService, ILeadershipStatus, IDi
         var connection = services.GetRequiredService<KubernetesConnection>();
         var cache = services.GetRequiredService<ResourceCache<T>>();
         var reconciler = new ScopedReconciler<T>(services.GetRequiredService<IServiceScopeFactory>());
+        var watches = services.GetServices<IWatch<T>>().ToList();
         while (!ct.IsCancellationRequested)
         {
-            var controller = new Controller<T>(connection.Api, resource, cache, reconciler, options, time, logger);
+            var controller = new Controller<T>(connection.Api, resource, cache, reconciler, options, time, logger, watches);
             current = controller;
             try
             {

@@ -82,6 +82,48 @@ public static class ControllerServiceCollectionExtensions
         return services.AddKubernetesController<TResource, FinalizingReconciler<TResource>>(resource, configure, handlers);
     }
 
+    /// <summary>
+    /// Watches <paramref name="secondary"/> objects for the controller of <typeparamref name="TPrimary"/>
+    /// (controller-runtime's `Watches` with `EnqueueRequestsFromMapFunc`): each controller run runs an informer of them
+    /// under the same leadership as the primary one, and workers start only once both have synced. Every add and delete
+    /// of a secondary object, and every update that passes <see cref="Predicates.GenerationOrMetadataChanged"/>, calls
+    /// <paramref name="map"/> (on update with the old and the new object) and queues the primary keys it returns at high
+    /// priority. Secondary objects are never reconciled themselves. Registers <see cref="ResourceCache{T}"/> and
+    /// <see cref="IResourceCache{T}"/> of <typeparamref name="TSecondary"/> for reconcilers to inject. Call it with
+    /// <see cref="AddKubernetesController{TResource, TReconciler}"/>, in either order; one watch per secondary type. A
+    /// namespaced secondary type is watched in the controller's <c>Informer.Namespace</c> (all namespaces when null).
+    /// </summary>
+    public static IServiceCollection AddKubernetesWatch<TPrimary, TSecondary>(
+        this IServiceCollection services,
+        ResourceDescriptor secondary,
+        Func<TSecondary, IResourceCache<TPrimary>, IEnumerable<ResourceKey>> map)
+        where TPrimary : class, IKubernetesObject<V1ObjectMeta>
+        where TSecondary : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(secondary);
+        ArgumentNullException.ThrowIfNull(map);
+        if (typeof(TPrimary) == typeof(TSecondary))
+        {
+            throw new ArgumentException($"{typeof(TSecondary).Name} is the primary type: its changes are reconciled already", nameof(secondary));
+        }
+
+        // Two informers filling one cache would each take the other's objects for deletions at every relist.
+        if (services.Any(d => d.ServiceType == typeof(WatchRegistration<TSecondary>)))
+        {
+            throw new InvalidOperationException($"{typeof(TSecondary).Name} is watched already");
+        }
+
+        services.AddSingleton<WatchRegistration<TSecondary>>();
+        services.TryAddSingleton<ResourceCache<TSecondary>>();
+        services.TryAddSingleton<IResourceCache<TSecondary>>(sp => sp.GetRequiredService<ResourceCache<TSecondary>>());
+        services.AddSingleton<IWatch<TPrimary>>(sp => new Watch<TPrimary, TSecondary>(secondary, sp.GetRequiredService<ResourceCache<TSecondary>>(), map));
+        return services;
+    }
+
+    /// <summary>Marks a secondary type as watched.</summary>
+    private sealed class WatchRegistration<T>;
+
     private sealed class ControllerOptionsValidator : IValidateOptions<ControllerOptions>
     {
         public ValidateOptionsResult Validate(string? name, ControllerOptions options)

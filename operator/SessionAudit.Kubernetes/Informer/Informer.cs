@@ -17,7 +17,7 @@ namespace SessionAudit.Kubernetes.Informer;
 /// jittered exponential backoff. Applies every change to a <see cref="ResourceCache{T}"/> and tells a handler.
 /// Usable on its own (benchmarks, tools) or under a controller.
 /// </summary>
-public sealed class Informer<T>
+public sealed class Informer<T> : IInformer
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly KubernetesApi api;

@@ -12,6 +12,9 @@ public sealed record ResourceDescriptor(string Group, string Version, string Plu
     /// <summary>core/v1 Event, used by the event recorder.</summary>
     public static ResourceDescriptor Event { get; } = new("", "v1", "events", "Event", true);
 
+    /// <summary>core/v1 Secret, read by <see cref="Api.KubernetesApi.ReadSecretValueAsync"/>.</summary>
+    public static ResourceDescriptor Secret { get; } = new("", "v1", "secrets", "Secret", true);
+
     /// <summary>The collection path; across all namespaces when <paramref name="ns"/> is null.</summary>
     public string CollectionPath(string? ns = null)
     {

@@ -17,6 +17,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(1004, LogLevel.Information, "Watch of {Kind} silent for {Idle}; reopening")]
     public static partial void WatchIdle(ILogger logger, string kind, TimeSpan idle);
 
+    [LoggerMessage(1005, LogLevel.Error, "Mapping a change of {Kind} {Key} to the objects to reconcile failed; the change is left to the next resync")]
+    public static partial void WatchMapFailed(ILogger logger, string kind, string key, Exception error);
+
     [LoggerMessage(1101, LogLevel.Warning, "Reconcile of {Kind} {Key} failed (attempt {Retries}); retrying with backoff")]
     public static partial void ReconcileTransient(ILogger logger, string kind, string key, int retries, Exception? error);
 
