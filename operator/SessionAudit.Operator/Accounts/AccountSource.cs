@@ -69,9 +69,4 @@ internal sealed class AccountSource(IResourceCache<AwsAccountResource> cache, Se
 
         return AccountContext.Resolve(spec, accounts, externalId.Trim());
     }
-
-    /// <summary>The policies an AwsAccount's change concerns: those naming it, and, when it is (or was) the default,
-    /// those naming none.</summary>
-    public static bool Concerns(AwsAccountResource account, string? accountRef, bool isOrWasDefault) =>
-        accountRef is null ? isOrWasDefault : accountRef == account.Metadata.Name;
 }

@@ -39,6 +39,11 @@ internal sealed class RunOptions
         Description = $"Namespace of the Lease. Defaults to {LeaseDefaults.ClusterScopedNamespace}: the policies are cluster-scoped, so one Lease per cluster keeps a second install from leading over them.",
     };
 
+    private readonly Option<string?> secretNamespace = new("--secret-namespace")
+    {
+        Description = $"Namespace of the Secrets AwsAccounts keep their external ids in (externalIdSecretRef); the operator reads Secrets there only. Defaults to POD_NAMESPACE, else {new OperatorOptions().SecretNamespace}.",
+    };
+
     private readonly Option<string> leaseDuration = new("--lease-duration")
     {
         Description = "How long a Lease is valid without renewal; a standby takes over after it.",
@@ -111,6 +116,7 @@ internal sealed class RunOptions
         command.Options.Add(o.resync);
         command.Options.Add(o.leaderElect);
         command.Options.Add(o.leaderElectionNamespace);
+        command.Options.Add(o.secretNamespace);
         command.Options.Add(o.leaseDuration);
         command.Options.Add(o.renewDeadline);
         command.Options.Add(o.retryPeriod);
@@ -130,6 +136,7 @@ internal sealed class RunOptions
         AddDuration(resync, nameof(OperatorOptions.Resync));
         Add(leaderElect, nameof(OperatorOptions.LeaderElection), v => v ? "true" : "false");
         Add(leaderElectionNamespace, nameof(OperatorOptions.LeaderElectionNamespace), v => v);
+        Add(secretNamespace, nameof(OperatorOptions.SecretNamespace), v => v);
         AddDuration(leaseDuration, nameof(OperatorOptions.LeaseDuration));
         AddDuration(renewDeadline, nameof(OperatorOptions.RenewDeadline));
         AddDuration(retryPeriod, nameof(OperatorOptions.RetryPeriod));

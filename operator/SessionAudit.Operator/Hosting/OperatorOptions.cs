@@ -58,6 +58,10 @@ public sealed record OperatorOptions
     /// <summary>Port of the reports listener, always on 127.0.0.1 (session data: reached with kubectl port-forward); -1 for none.</summary>
     public int ReportsPort { get; set; } = 8081;
 
+    /// <summary>Namespace of the Secrets AwsAccounts keep their external ids in: the operator's own (POD_NAMESPACE in a
+    /// pod), else session-audit-system. The operator may read Secrets there only.</summary>
+    public string SecretNamespace { get; set; } = Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } ns ? ns : "session-audit-system";
+
     /// <summary>Address the metrics/health port listens on: every address in a pod (the kubelet probes it), loopback for the sandbox verb.</summary>
     public IPAddress MetricsAddress { get; set; } = IPAddress.Any;
 
@@ -96,6 +100,8 @@ public sealed record OperatorOptions
 
         if (MetricsPort is < -1 or > 65535) yield return $"--metrics-port must be a port number from 0 to 65535 or -1 for none, not {MetricsPort}";
         if (ReportsPort is < -1 or > 65535) yield return $"--reports-port must be a port number from 0 to 65535 or -1 for none, not {ReportsPort}";
+        if (string.IsNullOrEmpty(SecretNamespace) || SecretNamespace.Length > 63 || !SecretNamespace.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+            yield return $"--secret-namespace must be a namespace name (RFC 1123 label), not '{SecretNamespace}'";
         if (LogFormat is not ("text" or "json")) yield return $"--log-format must be text or json, not '{LogFormat}'";
         if (RetryBaseDelay <= TimeSpan.Zero) yield return $"{Key(nameof(RetryBaseDelay))} must be positive, not {RetryBaseDelay}";
         if (RetryMaxDelay < RetryBaseDelay) yield return $"{Key(nameof(RetryMaxDelay))} ({RetryMaxDelay}) must be at least {Key(nameof(RetryBaseDelay))} ({RetryBaseDelay})";

@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Options;
 using SessionAudit.Aws.Configuration;
 using SessionAudit.Aws.DependencyInjection;
+using SessionAudit.Kubernetes.Api;
 using SessionAudit.Kubernetes.Hosting;
+using SessionAudit.Kubernetes.Informer;
+using SessionAudit.Operator.Accounts;
 using SessionAudit.Operator.Cli;
 using SessionAudit.Operator.Reconciliation;
 using SessionAudit.Operator.Reports;
@@ -127,6 +130,12 @@ public static class OperatorRunner
         builder.Services.AddFinalizingKubernetesController<SessionLoggingPolicyResource, SessionLoggingPolicyReconciler>(
             SessionLoggingPolicyResource.Descriptor,
             options.ApplyTo);
+        // An AwsAccount's change wakes the policies that use it; the reconciler reads AwsAccounts from this watch's cache.
+        builder.Services.AddKubernetesWatch<SessionLoggingPolicyResource, AwsAccountResource>(AwsAccountResource.Descriptor, PolicyViews.UsersOf);
+        builder.Services.AddSingleton(sp => new AccountSource(
+            sp.GetRequiredService<IResourceCache<AwsAccountResource>>(),
+            sp.GetRequiredService<KubernetesApi>().ReadSecretValueAsync,
+            options.SecretNamespace));
 
         var app = builder.Build();
         HttpEndpoints.Map(app);

@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using SessionAudit.Kubernetes.Informer;
+using SessionAudit.Kubernetes.Resources;
+using SessionAudit.Operator.Accounts;
 using SessionAudit.Operator.Resources;
 using SessionAudit.Policy.Accounts;
 using SessionAudit.Policy.Model;
@@ -48,6 +51,21 @@ internal static class PolicyViews
         }
 
         return result;
+    }
+
+    /// <summary>The policies an AwsAccount's change concerns: those naming it, and those naming none when it is marked
+    /// default (or its spec cannot be read, so it may be). Called with the old and the new object of an update.</summary>
+    public static IEnumerable<ResourceKey> UsersOf(AwsAccountResource account, IResourceCache<SessionLoggingPolicyResource> policies)
+    {
+        var name = account.Metadata.Name;
+        var asDefault = !account.TryToDomain(out var a, out _) || a!.Spec.Default;
+        foreach (var obj in policies.List())
+        {
+            if (Views.GetValue(obj, Create).Key is { } key && (key.AccountRef == name || (key.AccountRef is null && asDefault)))
+            {
+                yield return ResourceKey.Of(obj);
+            }
+        }
     }
 
     // Without the status: the conflict check reads the others' metadata and spec only. Accounts and regions repeat
