@@ -20,7 +20,7 @@ public sealed class ExampleSeedTests
         foreach (var policy in ExamplePoliciesTests.All())
         {
             var name = Manifests.Name(policy);
-            var role = (string?)policy.At("spec.roleArn");
+            var role = ExamplePoliciesTests.RoleOf(policy);
             var account = role is null ? ownAccount : role.Split(':')[4];
             var regionName = (string)policy.At("spec.region")!;
             var region = accounts.SingleOrDefault(a => (string?)a["id"] == account)?["regions"]?.AsArray()

@@ -130,13 +130,20 @@ public sealed class CoverageWorld : IAsyncLifetime
         await World.ApplyAsync(Policy(both, lambda), ct: ct);
         await World.ApplyAsync("""
             apiVersion: sessionaudit.io/v1alpha1
+            kind: AwsAccount
+            metadata:
+              name: coverage-remote
+            spec:
+              roleArn: arn:aws:iam::444455556666:role/session-audit
+              externalId: e2e-coverage
+            ---
+            apiVersion: sessionaudit.io/v1alpha1
             kind: SessionLoggingPolicy
             metadata:
               name: coverage-remote
             spec:
               region: us-east-1
-              roleArn: arn:aws:iam::444455556666:role/session-audit
-              externalId: e2e-coverage
+              accountRef: {name: coverage-remote}
               documentName: E2E-Coverage-Remote
               s3: {bucketName: e2e-cov-remote-logs}
             """, ct: ct);

@@ -82,7 +82,8 @@ public sealed class PackagingScenarios
 
             var examples = Directory.GetFiles(Path.Combine(Tools.RepoRoot, "deploy", "examples"), "*.yaml")
                 .Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal))
-                .Select(f => File.ReadAllLines(f).First(l => l.StartsWith("  name: ", StringComparison.Ordinal))["  name: ".Length..].Trim())
+                .SelectMany(f => SessionAudit.Policy.Model.PolicyManifest.Parse(File.ReadAllText(f)))
+                .Select(p => p.Metadata.Name)
                 .Order(StringComparer.Ordinal)
                 .ToList();
 

@@ -173,7 +173,18 @@ public sealed class PreferencesScenarios(PreferencesWorld fixture) : IClassFixtu
         await World.PersonCliAsync(["ssm", "create-document", "--name", "E2E-Adopt", "--document-type", "Session", "--document-format", "JSON", "--content", original], ct: Ct);
         var since = DateTimeOffset.UtcNow;
 
+        // Shell profiles need an AwsAccount that allows them (the built-in guardrails refuse them); this one only names
+        // the operator's own account, so the other scenarios here are unaffected.
+        await World.ApplyAsync("""
+            apiVersion: sessionaudit.io/v1alpha1
+            kind: AwsAccount
+            metadata:
+              name: e2e-profiles
+            spec:
+              guardrails: {allowShellProfile: true}
+            """, ct: Ct);
         await World.ApplyAsync(Policy("s12-adopt", "E2E-Adopt", """
+            accountRef: {name: e2e-profiles}
             s3: {bucketName: e2e-logs, keyPrefix: adopted/}
             session:
               idleTimeoutMinutes: 15

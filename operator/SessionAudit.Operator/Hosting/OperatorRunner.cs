@@ -135,7 +135,8 @@ public static class OperatorRunner
         builder.Services.AddSingleton(sp => new AccountSource(
             sp.GetRequiredService<IResourceCache<AwsAccountResource>>(),
             sp.GetRequiredService<KubernetesApi>().ReadSecretValueAsync,
-            options.SecretNamespace));
+            options.SecretNamespace,
+            sp.GetRequiredService<TimeProvider>()));
 
         var app = builder.Build();
         HttpEndpoints.Map(app);
