@@ -437,6 +437,8 @@ public sealed class HelmChartTests : IDisposable
         Assert.Contains("/metrics", notes);
         Assert.Contains("port-forward pod/<that pod> 8081", notes);
         Assert.Contains("system:serviceaccount:session-audit-system:session-audit-operator", notes);
+        // The default NetworkPolicy admits nobody to the metrics port: say so where the user looks.
+        Assert.Contains("networkPolicy.metricsFrom is empty", notes);
         if (withRole)
         {
             Assert.Contains("arn:aws:iam::111122223333:role/ops (IRSA)", notes);
