@@ -95,10 +95,25 @@ public sealed class HelmChartTests : IDisposable
         var account = objects.Single("ServiceAccount", "audit-sa");
         Assert.Equal("arn:aws:iam::111122223333:role/session-audit-operator", (string?)account.At("metadata.annotations")!["eks.amazonaws.com/role-arn"]);
 
-        var role = objects.Single("Role");
+        var role = objects.Single("Role", "audit-operator-leader-election");
         Assert.Equal("audit-leases", Manifests.Namespace(role));
-        Assert.Equal("audit-leases", Manifests.Namespace(objects.Single("RoleBinding")));
-        Assert.Equal(Helm.Namespace, (string?)objects.Single("RoleBinding").At("subjects[0].namespace"));
+        Assert.Equal("audit-leases", Manifests.Namespace(objects.Single("RoleBinding", "audit-operator-leader-election")));
+        Assert.Equal(Helm.Namespace, (string?)objects.Single("RoleBinding", "audit-operator-leader-election").At("subjects[0].namespace"));
+        // The external-id Secrets stay in the release namespace, wherever the Lease goes.
+        Assert.Equal(Helm.Namespace, Manifests.Namespace(objects.Single("Role", "audit-operator-secrets")));
+        Assert.Equal("audit-sa", (string?)objects.Single("RoleBinding", "audit-operator-secrets").At("subjects[0].name"));
+
+        // The user roles keep their documented names whatever fullnameOverride says; the editor aggregates on request.
+        var editorLabels = objects.Single("ClusterRole", "session-audit-policy-editor").At("metadata.labels")!;
+        Assert.Equal("true", (string?)editorLabels["rbac.authorization.k8s.io/aggregate-to-edit"]);
+        Assert.Equal("true", (string?)editorLabels["rbac.authorization.k8s.io/aggregate-to-admin"]);
+        Assert.DoesNotContain(objects.Single("ClusterRole", "session-audit-admin").At("metadata.labels")!.AsObject(), l => l.Key.StartsWith("rbac.authorization.k8s.io/aggregate-to-", StringComparison.Ordinal));
+
+        // The NetworkPolicy follows metrics.port and admits the named namespace and the selected ones.
+        var networkPolicy = objects.Single("NetworkPolicy", "audit-operator");
+        Assert.Equal(9090, (long?)networkPolicy.At("spec.ingress[0].ports[0].port"));
+        Assert.Equal("monitoring", (string?)networkPolicy.At("spec.ingress[0].from[0].namespaceSelector.matchLabels")!["kubernetes.io/metadata.name"]);
+        Assert.Equal("true", (string?)networkPolicy.At("spec.ingress[0].from[1].namespaceSelector.matchLabels")!["example.com/scrapes-metrics"]);
 
         var service = objects.Single("Service", "audit-operator-metrics");
         Assert.Equal("NodePort", (string?)service.At("spec.type"));
@@ -136,7 +151,9 @@ public sealed class HelmChartTests : IDisposable
         var flags = WorkloadAssertions.Flags(objects.Single("Deployment"));
         Assert.Equal("false", flags["--leader-elect"]);
         Assert.DoesNotContain("--leader-election-namespace", flags.Keys);
-        Assert.DoesNotContain(objects, o => Manifests.Kind(o) is "Role" or "RoleBinding");
+        Assert.DoesNotContain(objects, o => Manifests.Kind(o) is "Role" or "RoleBinding" && Manifests.Name(o)!.EndsWith("-leader-election", StringComparison.Ordinal));
+        // The external ids are read whether or not a leader is elected.
+        objects.Single("Role", "session-audit-operator-secrets");
     }
 
     [Theory]
@@ -149,6 +166,9 @@ public sealed class HelmChartTests : IDisposable
     [InlineData("metrics.port=80", "port")]
     [InlineData("serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=my-role", "role-arn")]
     [InlineData("unknownSetting=1", "unknownSetting")]
+    [InlineData("networkPolicy.metricsFrom[0]=Not_A_Namespace", "metricsFrom")]
+    [InlineData("networkPolicy.enabled=maybe", "enabled")]
+    [InlineData("rbac.aggregatePolicyEditor=yes", "aggregatePolicyEditor")]
     public async Task Values_schema_rejects_a_bad_value_naming_it(string assignment, string named)
     {
         var template = await helm.TemplateAsync(TestContext.Current.CancellationToken, "--set", assignment);
@@ -180,11 +200,181 @@ public sealed class HelmChartTests : IDisposable
     [Fact]
     public async Task Chart_and_kustomize_base_grant_the_same_rbac()
     {
+        // Release "session-audit-operator" gives the chart's objects the kustomize base's names.
         var chart = await RenderAsync();
         var kustomize = Manifests.Parse((await Kubectl.Create().RunAsync(["kustomize", RepoPaths.Deploy], TestContext.Current.CancellationToken)).EnsureSuccess().StdOut);
 
-        Assert.Equal(WorkloadAssertions.Rules(kustomize.Single("ClusterRole")), WorkloadAssertions.Rules(chart.Single("ClusterRole")));
-        Assert.Equal(WorkloadAssertions.Rules(kustomize.Single("Role")), WorkloadAssertions.Rules(chart.Single("Role")));
+        static SortedDictionary<string, string> Roles(IReadOnlyList<JsonObject> objects) => new(
+            objects.Where(o => Manifests.Kind(o) is "ClusterRole" or "Role").ToDictionary(
+                o => $"{Manifests.Kind(o)}/{Manifests.Namespace(o)}/{Manifests.Name(o)}",
+                o => string.Join(", ", WorkloadAssertions.Rules(o).Order(StringComparer.Ordinal)) + " names " + string.Join(",", o["rules"]!.AsArray().Select(r => r!["resourceNames"]?.ToJsonString()))),
+            StringComparer.Ordinal);
+        static SortedDictionary<string, string> Bindings(IReadOnlyList<JsonObject> objects) => new(
+            objects.Where(o => Manifests.Kind(o) is "ClusterRoleBinding" or "RoleBinding").ToDictionary(
+                o => $"{Manifests.Kind(o)}/{Manifests.Namespace(o)}/{Manifests.Name(o)}",
+                o => $"{o.At("roleRef")!.ToJsonString()} {o["subjects"]!.ToJsonString()}"),
+            StringComparer.Ordinal);
+
+        Assert.Equal(Roles(kustomize), Roles(chart));
+        Assert.Equal(Bindings(kustomize), Bindings(chart));
+        Assert.Equal(
+            new[] { "ClusterRole//session-audit-admin", "ClusterRole//session-audit-operator", "ClusterRole//session-audit-policy-editor",
+             "Role/kube-system/session-audit-operator-leader-election", "Role/session-audit-system/session-audit-operator-secrets" },
+            Roles(chart).Keys.ToArray());
+    }
+
+    [Fact]
+    public async Task User_cluster_roles_grant_exactly_authoring_and_administration()
+    {
+        var objects = await RenderAsync();
+
+        var editor = objects.Single("ClusterRole", "session-audit-policy-editor");
+        Assert.Equal(
+            new HashSet<string>
+            {
+                "sessionaudit.io|sessionloggingpolicies|create", "sessionaudit.io|sessionloggingpolicies|update",
+                "sessionaudit.io|sessionloggingpolicies|patch", "sessionaudit.io|sessionloggingpolicies|delete",
+                "sessionaudit.io|sessionloggingpolicies|get", "sessionaudit.io|sessionloggingpolicies|list",
+                "sessionaudit.io|sessionloggingpolicies|watch",
+                "sessionaudit.io|awsaccounts|get", "sessionaudit.io|awsaccounts|list", "sessionaudit.io|awsaccounts|watch",
+            },
+            WorkloadAssertions.Rules(editor));
+
+        // Only the operator reports status, only cluster admins own the accounts: no write on either, no wildcard.
+        var editorRules = WorkloadAssertions.Rules(editor);
+        Assert.DoesNotContain(editorRules, r => r.Contains("/status", StringComparison.Ordinal) || r.Contains('*', StringComparison.Ordinal));
+        Assert.DoesNotContain(editorRules, r => r.StartsWith("sessionaudit.io|awsaccounts|", StringComparison.Ordinal) && r.Split('|')[2] is not ("get" or "list" or "watch"));
+
+        var admin = objects.Single("ClusterRole", "session-audit-admin");
+        Assert.Equal(
+            new HashSet<string> { "sessionaudit.io|sessionloggingpolicies|*", "sessionaudit.io|sessionloggingpolicies/status|*", "sessionaudit.io|awsaccounts|*" },
+            WorkloadAssertions.Rules(admin));
+
+        // Not aggregated into the built-in edit/admin roles unless asked (rbac.aggregatePolicyEditor), and bound to nobody.
+        foreach (var role in new[] { editor, admin })
+        {
+            Assert.DoesNotContain(role.At("metadata.labels")!.AsObject(), l => l.Key.StartsWith("rbac.authorization.k8s.io/aggregate-to-", StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(objects, o => Manifests.Kind(o) is "ClusterRoleBinding" or "RoleBinding" && (string?)o.At("roleRef.name") is "session-audit-policy-editor" or "session-audit-admin");
+
+        var opted = await RenderAsync("--set", "rbac.aggregatePolicyEditor=true");
+        var labels = opted.Single("ClusterRole", "session-audit-policy-editor").At("metadata.labels")!;
+        Assert.Equal("true", (string?)labels["rbac.authorization.k8s.io/aggregate-to-edit"]);
+        Assert.Equal("true", (string?)labels["rbac.authorization.k8s.io/aggregate-to-admin"]);
+        Assert.DoesNotContain(opted.Single("ClusterRole", "session-audit-admin").At("metadata.labels")!.AsObject(), l => l.Key.StartsWith("rbac.authorization.k8s.io/aggregate-to-", StringComparison.Ordinal));
+
+        Assert.DoesNotContain(await RenderAsync("--set", "rbac.userRoles=false"), o => Manifests.Name(o) is "session-audit-policy-editor" or "session-audit-admin");
+    }
+
+    [Fact]
+    public async Task Network_policy_is_on_by_default_and_admits_nobody_until_namespaces_are_named()
+    {
+        var objects = await RenderAsync();
+        var policy = objects.Single("NetworkPolicy", "session-audit-operator");
+        Assert.Equal(Helm.Namespace, Manifests.Namespace(policy));
+        AssertSelectsOperatorPods(policy, objects.Single("Deployment"));
+        // Ingress only: egress (API server, AWS endpoints) is not restricted.
+        Assert.Equal(new[] { "Ingress" }, policy.At("spec.policyTypes")!.AsArray().Select(t => (string?)t));
+        // An empty list, not a rule without "from" (which would admit everyone).
+        Assert.Empty(policy.At("spec.ingress")!.AsArray());
+
+        Assert.DoesNotContain(await RenderAsync("--set", "networkPolicy.enabled=false"), o => Manifests.Kind(o) == "NetworkPolicy");
+    }
+
+    [Fact]
+    public async Task Network_policy_lets_the_named_namespaces_in_on_the_metrics_port_only()
+    {
+        var objects = await RenderAsync("--set-json", """networkPolicy.metricsFrom=["monitoring",{"matchExpressions":[{"key":"team","operator":"In","values":["sre"]}]}]""");
+        var policy = objects.Single("NetworkPolicy", "session-audit-operator");
+
+        var rule = Assert.Single(policy.At("spec.ingress")!.AsArray())!;
+        var port = Assert.Single(rule["ports"]!.AsArray())!;
+        Assert.Equal(8080, (long?)port["port"]);
+        Assert.Equal("TCP", (string?)port["protocol"]);
+        Assert.Null(port["endPort"]);
+
+        var from = rule["from"]!.AsArray();
+        Assert.Equal(2, from.Count);
+        Assert.All(from, peer => Assert.Equal(new[] { "namespaceSelector" }, peer!.AsObject().Select(p => p.Key)));
+        Assert.Equal("monitoring", (string?)from[0]!.At("namespaceSelector.matchLabels")!["kubernetes.io/metadata.name"]);
+        Assert.Equal("team", (string?)from[1]!.At("namespaceSelector.matchExpressions[0].key"));
+    }
+
+    [Fact]
+    public async Task Chart_and_kustomize_component_render_the_same_network_policy()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var kubectl = Kubectl.Create();
+
+        // The component alone: the chart's default (nobody admitted).
+        var bare = await KustomizeOverlayAsync(kubectl, "", ct);
+        var chartDefault = (await RenderAsync()).Single("NetworkPolicy");
+        Assert.True(JsonNode.DeepEquals(Ingress(chartDefault), Ingress(bare.Single("NetworkPolicy"))), $"{Ingress(chartDefault)} vs {Ingress(bare.Single("NetworkPolicy"))}");
+        AssertSelectsOperatorPods(bare.Single("NetworkPolicy"), bare.Single("Deployment"));
+
+        // With the patch docs/INSTALL.md shows: the chart with metricsFrom=[monitoring].
+        var patched = await KustomizeOverlayAsync(kubectl, """
+            patches:
+              - target: {kind: NetworkPolicy, name: session-audit-operator}
+                patch: |-
+                  - op: add
+                    path: /spec/ingress/-
+                    value:
+                      from:
+                        - namespaceSelector:
+                            matchLabels:
+                              kubernetes.io/metadata.name: monitoring
+                      ports:
+                        - port: 8080
+                          protocol: TCP
+            """, ct);
+        var chartNamed = (await RenderAsync("--set", "networkPolicy.metricsFrom={monitoring}")).Single("NetworkPolicy");
+        Assert.True(JsonNode.DeepEquals(Ingress(chartNamed), Ingress(patched.Single("NetworkPolicy"))), $"{Ingress(chartNamed)} vs {Ingress(patched.Single("NetworkPolicy"))}");
+
+        static JsonObject Ingress(JsonObject policy) => new()
+        {
+            ["policyTypes"] = policy.At("spec.policyTypes")!.DeepClone(),
+            ["ingress"] = policy.At("spec.ingress")!.DeepClone(),
+        };
+    }
+
+    // An overlay of the base with the NetworkPolicy component, in a temporary folder next to nothing else.
+    internal static async Task<IReadOnlyList<JsonObject>> KustomizeOverlayAsync(Tool kubectl, string extra, CancellationToken ct) =>
+        Manifests.Parse(await KustomizeOverlayYamlAsync(kubectl, extra, ct));
+
+    internal static async Task<string> KustomizeOverlayYamlAsync(Tool kubectl, string extra, CancellationToken ct)
+    {
+        var overlay = Directory.CreateTempSubdirectory("session-audit-overlay-").FullName;
+        try
+        {
+            var relative = (string path) => Path.GetRelativePath(overlay, path).Replace('\\', '/');
+            await File.WriteAllTextAsync(Path.Combine(overlay, "kustomization.yaml"), $"""
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources:
+                  - {relative(RepoPaths.Deploy)}
+                components:
+                  - {relative(RepoPaths.NetworkPolicyComponent)}
+
+                """ + extra, ct);
+            return (await kubectl.RunAsync(["kustomize", overlay], ct)).EnsureSuccess().StdOut;
+        }
+        finally
+        {
+            Directory.Delete(overlay, recursive: true);
+        }
+    }
+
+    private static void AssertSelectsOperatorPods(JsonObject policy, JsonObject deployment)
+    {
+        var podLabels = deployment.At("spec.template.metadata.labels")!.AsObject();
+        var selector = policy.At("spec.podSelector.matchLabels")!.AsObject();
+        Assert.NotEmpty(selector);
+        foreach (var (key, value) in selector)
+        {
+            Assert.Equal((string?)value, (string?)podLabels[key]);
+        }
     }
 
     [Fact]
@@ -197,22 +387,39 @@ public sealed class HelmChartTests : IDisposable
         Assert.True(JsonNode.DeepEquals(Resources(kustomize), Resources(chart)), $"kustomize {Resources(kustomize)} vs chart {Resources(chart)}");
     }
 
-    [Fact]
-    public void Chart_crd_is_byte_for_byte_the_generated_crd_in_deploy()
+    [Theory]
+    [InlineData("sessionloggingpolicies.sessionaudit.io.yaml")]
+    [InlineData("awsaccounts.sessionaudit.io.yaml")]
+    public void Chart_crd_is_byte_for_byte_the_generated_crd_in_deploy(string file)
     {
-        Assert.True(File.Exists(RepoPaths.DeployCrd), $"{RepoPaths.DeployCrd} is missing: generate it with `session-audit crd`");
-        Assert.True(File.Exists(RepoPaths.ChartCrd), $"{RepoPaths.ChartCrd} is missing: copy {RepoPaths.DeployCrd} there");
+        var deployCrd = Path.Combine(RepoPaths.Deploy, "crd", file);
+        var chartCrd = Path.Combine(RepoPaths.Chart, "crds", file);
+        Assert.True(File.Exists(deployCrd), $"{deployCrd} is missing: generate it with `session-audit crd`");
+        Assert.True(File.Exists(chartCrd), $"{chartCrd} is missing: copy {deployCrd} there");
         Assert.True(
-            File.ReadAllBytes(RepoPaths.DeployCrd).AsSpan().SequenceEqual(File.ReadAllBytes(RepoPaths.ChartCrd)),
-            $"{RepoPaths.ChartCrd} differs from {RepoPaths.DeployCrd}: copy the generated CRD into the chart");
+            File.ReadAllBytes(deployCrd).AsSpan().SequenceEqual(File.ReadAllBytes(chartCrd)),
+            $"{chartCrd} differs from {deployCrd}: copy the generated CRD into the chart");
     }
 
     [Fact]
-    public async Task Chart_installs_the_crd_from_crds_folder()
+    public void Chart_and_deploy_hold_the_same_crd_files()
+    {
+        static IEnumerable<string?> Files(string folder) => Directory.GetFiles(folder, "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal(RepoPaths.CrdFiles.Order(StringComparer.Ordinal), Files(Path.Combine(RepoPaths.Deploy, "crd")));
+        Assert.Equal(RepoPaths.CrdFiles.Order(StringComparer.Ordinal), Files(Path.Combine(RepoPaths.Chart, "crds")));
+    }
+
+    [Fact]
+    public async Task Chart_installs_both_crds_from_crds_folder()
     {
         var objects = await RenderAsync("--include-crds");
-        var crd = objects.Single("CustomResourceDefinition", "sessionloggingpolicies.sessionaudit.io");
-        Assert.Equal("Cluster", (string?)crd.At("spec.scope"));
+        foreach (var name in new[] { "sessionloggingpolicies.sessionaudit.io", "awsaccounts.sessionaudit.io" })
+        {
+            var crd = objects.Single("CustomResourceDefinition", name);
+            Assert.Equal("Cluster", (string?)crd.At("spec.scope"));
+        }
+
+        Assert.Equal(2, objects.Count(o => Manifests.Kind(o) == "CustomResourceDefinition"));
     }
 
     [Theory]
@@ -230,6 +437,8 @@ public sealed class HelmChartTests : IDisposable
         Assert.Contains("/metrics", notes);
         Assert.Contains("port-forward pod/<that pod> 8081", notes);
         Assert.Contains("system:serviceaccount:session-audit-system:session-audit-operator", notes);
+        // The default NetworkPolicy admits nobody to the metrics port: say so where the user looks.
+        Assert.Contains("networkPolicy.metricsFrom is empty", notes);
         if (withRole)
         {
             Assert.Contains("arn:aws:iam::111122223333:role/ops (IRSA)", notes);

@@ -8,6 +8,7 @@ namespace SessionAudit.Deploy.Tests;
 public sealed class SandboxApplyTests
 {
     private const string Crd = "customresourcedefinition.apiextensions.k8s.io/sessionloggingpolicies.sessionaudit.io";
+    private const string AccountCrd = "customresourcedefinition.apiextensions.k8s.io/awsaccounts.sessionaudit.io";
 
     [Fact]
     public async Task Kustomize_base_applies_and_every_object_reads_back()
@@ -24,6 +25,30 @@ public sealed class SandboxApplyTests
         var deployment = applied.Single("Deployment", "session-audit-operator");
         WorkloadAssertions.AssertHardened(deployment);
         Assert.NotNull(deployment.At("metadata.uid"));
+        // The objects this release added read back too.
+        applied.Single("CustomResourceDefinition", "awsaccounts.sessionaudit.io");
+        applied.Single("ClusterRole", "session-audit-policy-editor");
+        applied.Single("ClusterRole", "session-audit-admin");
+        Assert.Equal("session-audit-system", Manifests.Namespace(applied.Single("Role", "session-audit-operator-secrets")));
+    }
+
+    [Fact]
+    public async Task Kustomize_base_with_the_network_policy_component_applies_and_reads_back()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await SandboxCluster.StartAsync(ct);
+
+        var manifest = Path.Combine(cluster.Folder, "overlay.yaml");
+        var yaml = await HelmChartTests.KustomizeOverlayYamlAsync(Kubectl.Create(), "", ct);
+        await File.WriteAllTextAsync(manifest, yaml, ct);
+        var rendered = Manifests.Parse(yaml);
+        (await cluster.KubectlAsync(ct, "apply", "-f", manifest)).EnsureSuccess();
+
+        var applied = await GetAsync(cluster, ct, "-f", manifest);
+        Assert.Equal(Keys(rendered), Keys(applied));
+        var policy = applied.Single("NetworkPolicy", "session-audit-operator");
+        Assert.Equal("session-audit-system", Manifests.Namespace(policy));
+        Assert.Equal(1, (long?)policy.At("metadata.generation"));
     }
 
     [Fact]
@@ -45,7 +70,7 @@ public sealed class SandboxApplyTests
         var ct = TestContext.Current.CancellationToken;
         await using var cluster = await SandboxCluster.StartAsync(ct);
         (await cluster.KubectlAsync(ct, "apply", "-k", RepoPaths.Deploy)).EnsureSuccess();
-        (await cluster.KubectlAsync(ct, "wait", "--for=condition=Established", "--timeout=30s", Crd)).EnsureSuccess();
+        (await cluster.KubectlAsync(ct, "wait", "--for=condition=Established", "--timeout=30s", Crd, AccountCrd)).EnsureSuccess();
 
         (await cluster.KubectlAsync(ct, "apply", "-k", RepoPaths.In("deploy", "examples"))).EnsureSuccess();
 
@@ -115,7 +140,8 @@ public sealed class SandboxApplyTests
         var applied = await GetAsync(cluster, ct, "-f", manifest);
         Assert.Equal(Keys(Manifests.Parse(rendered)), Keys(applied));
         Assert.Equal("monitoring", Manifests.Namespace(applied.Single("ServiceMonitor")));
-        Assert.Equal("audit-leases", Manifests.Namespace(applied.Single("Role")));
+        Assert.Equal("audit-leases", Manifests.Namespace(applied.Single("Role", "audit-operator-leader-election")));
+        Assert.Equal(Helm.Namespace, Manifests.Namespace(applied.Single("NetworkPolicy", "audit-operator")));
     }
 
     private static async Task<IReadOnlyList<JsonObject>> GetAsync(SandboxCluster cluster, CancellationToken ct, params string[] what)

@@ -46,6 +46,10 @@ internal static class BuiltInResources
         new() { Group = "rbac.authorization.k8s.io", Plural = "clusterrolebindings", Singular = "clusterrolebinding", Kind = "ClusterRoleBinding", Namespaced = false, Versions = [V1()], MergeKeys = MetadataKeys },
         new() { Group = "rbac.authorization.k8s.io", Plural = "roles", Singular = "role", Kind = "Role", Namespaced = true, Versions = [V1()], MergeKeys = MetadataKeys },
         new() { Group = "rbac.authorization.k8s.io", Plural = "rolebindings", Singular = "rolebinding", Kind = "RoleBinding", Namespaced = true, Versions = [V1()], MergeKeys = MetadataKeys },
+        // As kube-apiserver 1.32 serves it (pkg/registry/networking/networkpolicy): short name netpol, no /status
+        // (the alpha status field was removed in 1.28), generation set on create and bumped on spec changes; the
+        // ingress/egress lists are atomic, so no merge keys beyond metadata's.
+        new() { Group = "networking.k8s.io", Plural = "networkpolicies", Singular = "networkpolicy", Kind = "NetworkPolicy", Namespaced = true, ShortNames = ["netpol"], Versions = [V1()], HasGeneration = true, MergeKeys = MetadataKeys },
         new() { Group = "apiextensions.k8s.io", Plural = "customresourcedefinitions", Singular = "customresourcedefinition", Kind = "CustomResourceDefinition", Namespaced = false, ShortNames = ["crd", "crds"], Versions = [V1(status: true)], HasGeneration = true,
             MergeKeys = new Dictionary<string, string>(MetadataKeys) { ["status.conditions"] = "type" } },
     ];

@@ -15,6 +15,11 @@ internal static class RepoPaths
 
     public static string ChartCrd => Path.Combine(Chart, "crds", "sessionloggingpolicies.sessionaudit.io.yaml");
 
+    /// <summary>Every generated CRD file name; deploy/crd and the chart's crds/ hold the same set.</summary>
+    public static IReadOnlyList<string> CrdFiles { get; } = ["sessionloggingpolicies.sessionaudit.io.yaml", "awsaccounts.sessionaudit.io.yaml"];
+
+    public static string NetworkPolicyComponent => Path.Combine(Deploy, "components", "networkpolicy");
+
     public static string TestData => Path.Combine(AppContext.BaseDirectory, "TestData");
 
     public static string In(params string[] parts) => Path.Combine([Root, .. parts]);

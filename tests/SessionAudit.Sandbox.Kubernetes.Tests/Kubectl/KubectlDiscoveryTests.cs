@@ -13,7 +13,7 @@ public sealed class KubectlDiscoveryTests
         foreach (var expected in new[]
         {
             "namespaces", "configmaps", "secrets", "serviceaccounts", "services", "events", "leases", "deployments",
-            "clusterroles", "clusterrolebindings", "roles", "rolebindings", "customresourcedefinitions",
+            "clusterroles", "clusterrolebindings", "roles", "rolebindings", "networkpolicies", "netpol", "customresourcedefinitions",
         })
         {
             Assert.Contains(expected, result.Stdout, StringComparison.Ordinal);
@@ -21,6 +21,39 @@ public sealed class KubectlDiscoveryTests
 
         Assert.Contains("events.k8s.io/v1", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("coordination.k8s.io/v1", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("networking.k8s.io/v1", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NetworkPolicyAppliesWithGenerationBumpedOnlyBySpecChanges()
+    {
+        await using var s = await SandboxScope.StartAsync();
+        var manifest = s.Manifest("netpol.yaml", """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: metrics-only
+              namespace: default
+            spec:
+              podSelector: {matchLabels: {app: demo}}
+              policyTypes: [Ingress]
+              ingress:
+              - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}]
+                ports: [{port: 8080, protocol: TCP}]
+            """);
+
+        (await s.Kubectl.RunAsync("apply", "-f", manifest)).Succeeded();
+        var first = (await s.Kubectl.RunAsync("get", "netpol", "metrics-only", "-o", "jsonpath={.metadata.generation}")).Succeeded();
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("  name: metrics-only", "  name: metrics-only\n  labels: {a: b}", StringComparison.Ordinal));
+        (await s.Kubectl.RunAsync("apply", "-f", manifest)).Succeeded();
+        var labelled = (await s.Kubectl.RunAsync("get", "netpol", "metrics-only", "-o", "jsonpath={.metadata.generation}")).Succeeded();
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("port: 8080", "port: 9090", StringComparison.Ordinal));
+        (await s.Kubectl.RunAsync("apply", "-f", manifest)).Succeeded();
+        var changed = (await s.Kubectl.RunAsync("get", "netpol", "metrics-only", "-o", "jsonpath={.metadata.generation} {.spec.ingress[0].ports[0].port}")).Succeeded();
+
+        Assert.Equal("1", first.Stdout.Trim());
+        Assert.Equal("1", labelled.Stdout.Trim());
+        Assert.Equal("2 9090", changed.Stdout.Trim());
     }
 
     [Fact]
