@@ -197,7 +197,7 @@ public sealed class AccountIamPoliciesTests
     public void Policies_naming_an_AwsAccount_not_given_or_a_removed_roleArn_are_refused()
     {
         var missing = Assert.Throws<ArgumentException>(() => new AccountIamPolicies(Policies, Accounts.Where(a => a.Name != "workloads").ToList()));
-        Assert.Contains("workloads-account", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("SessionLoggingPolicy workloads-account names AwsAccount workloads (spec.accountRef.name), which is not in the files given", missing.Message, StringComparison.Ordinal);
 
         var legacy = Policies[0] with { Spec = Policies[0].Spec with { RoleArn = "arn:aws:iam::444455556666:role/x" } };
         Assert.Contains("spec.roleArn", Assert.Throws<ArgumentException>(() => new AccountIamPolicies([legacy], [])).Message, StringComparison.Ordinal);

@@ -41,10 +41,15 @@ public sealed class AccountIamPolicies
                 throw new ArgumentException($"SessionLoggingPolicy {p.Metadata.Name}: spec.externalId {SessionLoggingPolicySpec.RemovedExternalId}");
             }
 
+            if (p.Spec.AccountRef is { } reference && accounts.All(a => a.Name != reference.Name))
+            {
+                throw new ArgumentException($"SessionLoggingPolicy {p.Metadata.Name} names AwsAccount {reference.Name} (spec.accountRef.name), which is not in the files given: add its manifest with -f");
+            }
+
             var resolution = AccountDirectory.Resolve(p.Spec, accounts);
             if (!resolution.Found)
             {
-                throw new ArgumentException($"SessionLoggingPolicy {p.Metadata.Name}: {resolution.Problem} (give the file holding it with -f)");
+                throw new ArgumentException($"SessionLoggingPolicy {p.Metadata.Name}: {resolution.Problem}");
             }
         }
 
