@@ -35,11 +35,12 @@ public static class IamPolicyCommand
         {
             Description = "Manifests (YAML or JSON, several documents each) holding SessionLoggingPolicies and AwsAccounts, or directories of them; repeat -f for more.",
         };
-        var document = new Option<Document>("--for")
+        var document = new Option<string>("--for")
         {
             Description = "Which document: operator (the operator role's policy), target (the permissions policy of --account's role), trust (the trust policy of --account's role).",
-            DefaultValueFactory = _ => Document.Operator,
+            DefaultValueFactory = _ => "operator",
         };
+        document.AcceptOnlyFromAmong("operator", "target", "trust");
         var account = new Option<string?>("--account")
         {
             Description = "The AwsAccount (metadata.name) whose role --for target and --for trust describe; needed when -f gives more than one AwsAccount with a roleArn.",
@@ -62,7 +63,7 @@ public static class IamPolicyCommand
         command.SetAction(async (parse, ct) =>
         {
             var given = parse.GetValue(files) ?? [];
-            var which = parse.GetValue(document);
+            var which = Enum.Parse<Document>(parse.GetValue(document)!, ignoreCase: true);
             var roleArn = parse.GetValue(operatorRole);
             if (roleArn is not null && !Regex.IsMatch(roleArn, Patterns.RoleArn))
             {
