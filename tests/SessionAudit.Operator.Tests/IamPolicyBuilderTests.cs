@@ -81,23 +81,62 @@ public sealed class IamPolicyBuilderTests
         Assert.Equal(partition, Arn.PartitionOf(region));
 
     [Fact]
-    public void A_scoped_policy_names_the_document_bucket_topic_and_role_of_the_spec()
+    public void A_scoped_policy_names_the_document_bucket_and_topic_of_the_spec_in_the_account_given()
     {
         var spec = new SessionLoggingPolicySpec
         {
             Region = "eu-west-1",
-            RoleArn = "arn:aws:iam::444455556666:role/session-audit",
             S3 = new S3LoggingSpec { BucketName = "logs-bucket" },
             Alerts = new AlertsSpec { SnsTopicArns = ["arn:aws:sns:eu-west-1:444455556666:alerts"] },
         };
 
-        var json = IamPolicyBuilder.Build([spec]);
+        var json = IamPolicyBuilder.Build([spec], "444455556666", [], []);
 
         Assert.Contains("arn:aws:ssm:eu-west-1:444455556666:document/SSM-SessionManagerRunShell", json, StringComparison.Ordinal);
+        Assert.Contains("arn:aws:events:eu-west-1:444455556666:rule/session-audit-*", json, StringComparison.Ordinal);
         Assert.Contains("arn:aws:s3:::logs-bucket", json, StringComparison.Ordinal);
         Assert.Contains("arn:aws:sns:eu-west-1:444455556666:alerts", json, StringComparison.Ordinal);
-        Assert.Contains("arn:aws:iam::444455556666:role/session-audit", json, StringComparison.Ordinal);
-        // No Lambda function named: no Lambda permission at all.
+        // No role to assume, no instance role to grant to, no Lambda function named: none of those permissions.
+        Assert.DoesNotContain("sts:", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("kms:CreateGrant", json, StringComparison.Ordinal);
         Assert.DoesNotContain("lambda:GetFunction", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Buckets_with_an_expected_owner_are_granted_only_in_that_account()
+    {
+        var owned = new SessionLoggingPolicySpec
+        {
+            Region = "eu-west-1",
+            S3 = new S3LoggingSpec { BucketName = "logs-bucket", ExpectedBucketOwner = "999988887777" },
+        };
+        var unowned = owned with { S3 = new S3LoggingSpec { BucketName = "other-logs" } };
+
+        var checks = Statements(IamPolicyBuilder.Build([owned])).Single(s => (string?)s!["Sid"] == "S3LogBucketChecks")!;
+        Assert.Equal(["999988887777"], checks["Condition"]!["StringEquals"]!["aws:ResourceAccount"]!.AsArray().Select(a => (string?)a));
+
+        // One bucket that may be in any account: the statement cannot require an owner.
+        var mixed = Statements(IamPolicyBuilder.Build([owned, unowned])).Single(s => (string?)s!["Sid"] == "S3LogBucketChecks")!;
+        Assert.Null(mixed["Condition"]);
+    }
+
+    [Fact]
+    public void TagSession_is_no_action_of_the_generic_policy()
+    {
+        Assert.DoesNotContain("sts:TagSession", IamPolicyBuilder.Actions);
+        Assert.DoesNotContain("sts:TagSession", IamPolicyBuilder.Build(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_checked_in_policy_is_the_generic_policy()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SessionAuditOperator.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        Assert.NotNull(dir);
+        Assert.Equal(File.ReadAllText(Path.Combine(dir.FullName, "deploy", "iam", "policy.json")), IamPolicyBuilder.Build());
     }
 }
