@@ -63,7 +63,7 @@ public sealed class KustomizeBaseTests
                 "sessionaudit.io|sessionloggingpolicies|watch", "sessionaudit.io|sessionloggingpolicies|patch",
                 "sessionaudit.io|sessionloggingpolicies/status|update",
                 // AwsAccounts are read, never written.
-                "sessionaudit.io|awsaccounts|get", "sessionaudit.io|awsaccounts|list", "sessionaudit.io|awsaccounts|watch",
+                "sessionaudit.io|awsaccounts|list", "sessionaudit.io|awsaccounts|watch",
                 "|events|create", "|events|patch",
             },
             cluster);

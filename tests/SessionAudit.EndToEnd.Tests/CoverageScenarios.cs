@@ -128,6 +128,9 @@ public sealed class CoverageWorld : IAsyncLifetime
         const string both = "\"arn:aws:iam::111122223333:role/e2e-a\", \"arn:aws:iam::111122223333:role/e2e-b\"";
         const string lambda = "\"arn:aws:lambda:us-east-1:111122223333:function:e2e-cov-handler\"";
         await World.ApplyAsync(Policy(both, lambda), ct: ct);
+        // The second account's external id, in a Secret of the operator's namespace (RBAC: get on secrets there).
+        await World.KubectlAsync(["create", "namespace", "session-audit-system"], check: false, ct: ct);
+        await World.KubectlAsync(["-n", "session-audit-system", "create", "secret", "generic", "coverage-remote", "--from-literal=externalId=e2e-coverage"], ct: ct);
         await World.ApplyAsync("""
             apiVersion: sessionaudit.io/v1alpha1
             kind: AwsAccount
@@ -135,7 +138,7 @@ public sealed class CoverageWorld : IAsyncLifetime
               name: coverage-remote
             spec:
               roleArn: arn:aws:iam::444455556666:role/session-audit
-              externalId: e2e-coverage
+              externalIdSecretRef: {name: coverage-remote, key: externalId}
             ---
             apiVersion: sessionaudit.io/v1alpha1
             kind: SessionLoggingPolicy

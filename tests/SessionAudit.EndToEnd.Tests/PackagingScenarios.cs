@@ -125,7 +125,8 @@ public sealed class PackagingScenarios
                 ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
             };
             var directory = Path.Combine(Tools.RepoRoot, "deploy", "examples");
-            var plan = await Tool.RunAsync("dotnet", [Tools.OperatorDll, "plan", "-f", directory, "--detailed-exitcode"], env, ct: Ct);
+            // The AwsAccount workloads keeps its external id in a Secret, which plan does not read: it is given.
+            var plan = await Tool.RunAsync("dotnet", [Tools.OperatorDll, "plan", "-f", directory, "--detailed-exitcode", "--external-id", "session-audit-workloads"], env, ct: Ct);
             Assert.True(plan.ExitCode == 0, $"plan of the converged examples exited {plan.ExitCode}:\n{plan.StdOut}\n{plan.StdErr}");
             Assert.Contains("Plan: no changes.", plan.StdOut, StringComparison.Ordinal);
             Assert.Equal(examples.Count, plan.StdOut.Split('\n').Count(l => l.StartsWith("SessionLoggingPolicy ", StringComparison.Ordinal)));
@@ -143,7 +144,7 @@ public sealed class PackagingScenarios
             var text = await File.ReadAllTextAsync(s3Only, Ct);
             Assert.Contains("idleTimeoutMinutes: 20 ", text, StringComparison.Ordinal);
             await File.WriteAllTextAsync(s3Only, text.Replace("idleTimeoutMinutes: 20 ", "idleTimeoutMinutes: 25 ", StringComparison.Ordinal), Ct);
-            plan = await Tool.RunAsync("dotnet", [Tools.OperatorDll, "plan", "-f", changed, "--detailed-exitcode"], env, ct: Ct);
+            plan = await Tool.RunAsync("dotnet", [Tools.OperatorDll, "plan", "-f", changed, "--detailed-exitcode", "--external-id", "session-audit-workloads"], env, ct: Ct);
             Assert.True(plan.ExitCode == 2, $"plan with one change exited {plan.ExitCode}:\n{plan.StdOut}\n{plan.StdErr}");
             Assert.Contains("~ document.inputs.idleSessionTimeout: \"20\" -> \"25\"", plan.StdOut, StringComparison.Ordinal);
 
