@@ -33,6 +33,8 @@ public sealed class PolicyMetrics : IDisposable
             "Field paths that differed between the policy's spec and AWS at its last check.");
         _meter.CreateObservableGauge("sessionaudit.policy.last_sync.age", ObserveSyncAge, "s",
             "Seconds since the policy's AWS state was last read and compared with its spec.");
+        _meter.CreateObservableGauge("sessionaudit.policy.missing_logs", ObserveMissingLogs, "{session}",
+            "Ended sessions of the policy's last report whose log is not where the preferences send it (policies with spec.report).");
     }
 
     /// <summary>The meter the gauges are on (one per instance, so a test can listen to its own).</summary>
@@ -46,7 +48,7 @@ public sealed class PolicyMetrics : IDisposable
     public static int? CardinalityLimit(string name) => name switch
     {
         "sessionaudit.policy.condition" => (MaxPolicies * ConditionTypeBound) + 1,
-        "sessionaudit.policy.drift" or "sessionaudit.policy.last_sync.age" => MaxPolicies + 1,
+        "sessionaudit.policy.drift" or "sessionaudit.policy.last_sync.age" or "sessionaudit.policy.missing_logs" => MaxPolicies + 1,
         _ => null,
     };
 
@@ -63,7 +65,7 @@ public sealed class PolicyMetrics : IDisposable
             .Take(ConditionTypeBound)
             .Select(c => (c.Type, Value: c.Status switch { "True" => 1, "False" => 0, _ => -1 }))
             .ToArray();
-        _policies[policy] = new Snapshot(conditions, status.Drift?.Count ?? 0, status.LastSyncTime);
+        _policies[policy] = new Snapshot(conditions, status.Drift?.Count ?? 0, status.LastSyncTime, status.Report?.MissingLogs);
         return true;
     }
 
@@ -89,6 +91,17 @@ public sealed class PolicyMetrics : IDisposable
         }
     }
 
+    private IEnumerable<Measurement<long>> ObserveMissingLogs()
+    {
+        foreach (var (name, s) in _policies)
+        {
+            if (s.MissingLogs is { } missing)
+            {
+                yield return new Measurement<long>(missing, new KeyValuePair<string, object?>("policy", name));
+            }
+        }
+    }
+
     private IEnumerable<Measurement<double>> ObserveSyncAge()
     {
         var now = _time.GetUtcNow();
@@ -104,5 +117,5 @@ public sealed class PolicyMetrics : IDisposable
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
 
-    private sealed record Snapshot((string Type, int Value)[] Conditions, int Drift, DateTimeOffset? LastSync);
+    private sealed record Snapshot((string Type, int Value)[] Conditions, int Drift, DateTimeOffset? LastSync, long? MissingLogs);
 }

@@ -9,6 +9,7 @@ using SessionAudit.Operator.Resources;
 using SessionAudit.Policy.Conditions;
 using SessionAudit.Policy.Model;
 using SessionAudit.Policy.Reconciliation;
+using SessionAudit.Policy.Reports;
 using Finalized = SessionAudit.Kubernetes.Controller.FinalizeResult<SessionAudit.Operator.Resources.SessionLoggingPolicyResource>;
 using DomainResult = SessionAudit.Policy.Reconciliation.ReconcileResult;
 using RuntimeResult = SessionAudit.Kubernetes.Controller.ReconcileResult;
@@ -78,9 +79,17 @@ internal sealed partial class SessionLoggingPolicyReconciler(
             if (!policy.Metadata.DeletionRequested && policy.Spec.Report is not null && result.MayCallAws && account.Binding is { } binding)
             {
                 var refresh = await reports.RefreshIfDueAsync(policy, binding, status.Report, ct);
-                status = status with { Report = refresh.Summary ?? status.Report };
                 reportIn = refresh.NextIn;
                 await RecordAsync(obj, refresh.Events, ct);
+                if (refresh.Summary is { } summary)
+                {
+                    // What the new report says of log delivery: LogsDelivered, Ready under requireDelivery, a Warning
+                    // when more logs are missing than the last report found.
+                    var (withReport, reportEvents) = ReportConditions.Apply(status with { Report = summary }, policy.Spec, policy.Status?.Report,
+                        policy.Metadata.Generation, time.GetUtcNow());
+                    status = withReport;
+                    await RecordAsync(obj, reportEvents, ct);
+                }
             }
 
             status = StatusHeartbeat.KeepSyncTimeWhenUnchanged(status, policy.Status);

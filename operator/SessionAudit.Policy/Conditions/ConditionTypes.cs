@@ -24,6 +24,9 @@ public static class ConditionTypes
     /// <summary>A trail is logging in the region, so session API calls reach EventBridge (S6).</summary>
     public const string AuditTrailReady = "AuditTrailReady";
 
+    /// <summary>Every ended session of the last report has its log where the preferences send it (only with spec.report).</summary>
+    public const string LogsDelivered = "LogsDelivered";
+
     /// <summary>The per-concern conditions, in the order they are published.</summary>
     public static IReadOnlyList<string> Concerns { get; } =
         [PreferencesSynced, S3Ready, CloudWatchReady, EncryptionReady, KmsGrantsReady, AlertsReady, AuditTrailReady];

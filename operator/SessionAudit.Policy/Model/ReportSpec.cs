@@ -21,6 +21,11 @@ public sealed record ReportSpec
     [DefaultValue("1h")]
     public string Interval { get; init; } = "1h";
 
+    /// <summary>Make missing logs block Ready.</summary>
+    [Description("Make a missing session log (status.report.missingLogs above 0) turn Ready False (reason LogsMissing). Off: the LogsDelivered condition says it without blocking Ready.")]
+    [DefaultValue(false)]
+    public bool RequireDelivery { get; init; }
+
     /// <summary>S3 export.</summary>
     [Description("Write the JSON and HTML reports to this bucket on every refresh.")]
     public ReportS3Spec? S3 { get; init; }

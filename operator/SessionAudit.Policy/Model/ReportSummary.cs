@@ -30,6 +30,10 @@ public sealed record ReportSummary
     [Description("Sessions that were not logged: port forwarding, SSH, and sessions that failed to start.")]
     public long Unlogged { get; init; }
 
+    /// <summary>Ended sessions whose log is not where the preferences send it.</summary>
+    [Description("Ended sessions that should have been logged whose log is not where the preferences in force send it (S3 object <prefix><session-id>.log, CloudWatch Logs stream <session-id>). Sessions whose delivery cannot be known are not counted.")]
+    public long MissingLogs { get; init; }
+
     /// <summary>Instance readiness warnings.</summary>
     [Description("Managed instances whose platform or agent logs poorly or not at all.")]
     public long ReadinessWarnings { get; init; }

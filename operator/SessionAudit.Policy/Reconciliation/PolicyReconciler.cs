@@ -197,6 +197,12 @@ public sealed class PolicyReconciler(IAwsScopeFactory scopes, TimeProvider time)
             .Select(c.Get)
             .OfType<Condition>()
             .ToList();
+        // Missing session logs hold Ready only when the spec says so; the condition comes from the last report.
+        if (Reports.ReportConditions.Blocks(facts.Spec, facts.Previous.Conditions))
+        {
+            relevant.Add(facts.Previous.Conditions!.First(x => x.Type == ConditionTypes.LogsDelivered));
+        }
+
         var notReady = relevant.FirstOrDefault(x => x.Status != "True");
         var observe = facts.Spec.Mode == PolicyMode.Observe;
         if (notReady is null)
