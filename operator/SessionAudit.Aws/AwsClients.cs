@@ -42,25 +42,45 @@ public sealed class AwsClients : IDisposable
 
     private long _lastUsed;
 
+    // A role session's own credentials, when its calls go through clients it shares with the role's other sessions.
+    private readonly AWSCredentials? _session;
+    private readonly AwsClients? _shared;
+
+    /// <summary>Clients of <paramref name="scope"/>. With <paramref name="shared"/> (the role's clients in the scope's
+    /// region, made with <see cref="ForRole"/>), a role session: its own credentials (AssumeRole with its session name),
+    /// every client shared, so a thousand policies of one account hold one set of SDK clients, not a thousand.</summary>
     internal AwsClients(AwsScope scope, AwsClientOptions options, AwsCredentialsSource credentials, AwsSdkClientFactory sdk,
-        AwsEndpointResolver endpoints, AwsCallRunner runner, HttpMessageHandler primaryHandler)
+        AwsEndpointResolver endpoints, AwsCallRunner runner, HttpMessageHandler primaryHandler, AwsClients? shared = null)
     {
         Scope = scope;
         _runner = runner;
         _lastUsed = runner.Time.GetTimestamp();
         Account = AccountOf(scope.RoleArn) ?? "default";
         var region = scope.Region;
+        if (shared is not null)
+        {
+            // AssumeRole is made with the operator's own credentials, in the scope's region, by the shared STS client.
+            _shared = shared;
+            _baseSts = shared._baseSts;
+            var roleArn = scope.RoleArn ?? throw new ArgumentException("a role session needs a role", nameof(scope));
+            _session = new AssumedRoleCredentials(roleArn, ct => AssumeAsync(scope, options, ct), options.CredentialRefreshMargin);
+            Credentials = _session;
+            (_ssm, _s3, _kms, _sts) = (shared._ssm, shared._s3, shared._kms, shared._sts);
+            (_logs, _events, _cloudTrail, _sns, _lambda, _codePipeline) = (shared._logs, shared._events, shared._cloudTrail, shared._sns, shared._lambda, shared._codePipeline);
+            return;
+        }
+
         if (string.IsNullOrEmpty(scope.RoleArn))
         {
             Credentials = credentials.Base;
         }
         else
         {
-            // AssumeRole is made with the operator's own credentials, in the scope's region.
+            // The role's shared clients: they sign as the session of the call in flight (SessionRoutedCredentials).
             _baseSts = new Lazy<AmazonSecurityTokenServiceClient>(() => sdk.Sts(credentials.Base, region));
-            var roleArn = scope.RoleArn;
-            Credentials = new AssumedRoleCredentials(roleArn, ct => AssumeAsync(scope, options, ct), options.CredentialRefreshMargin);
+            Credentials = SessionRoutedCredentials.Instance;
         }
+
         var creds = Credentials;
         _ssm = new(() => sdk.Ssm(creds, region));
         _s3 = new(() => sdk.S3(creds, region));
@@ -74,6 +94,12 @@ public sealed class AwsClients : IDisposable
         _lambda = new(() => new LambdaClient(Channel(AwsService.Lambda)));
         _codePipeline = new(() => new CodePipelineClient(Channel(AwsService.CodePipeline)));
     }
+
+    /// <summary>The clients every session of <paramref name="roleArn"/> shares in <paramref name="region"/>; they serve
+    /// calls only through a session's <see cref="AwsClients"/>.</summary>
+    internal static AwsClients ForRole(string roleArn, string region, AwsClientOptions options, AwsCredentialsSource credentials, AwsSdkClientFactory sdk,
+        AwsEndpointResolver endpoints, AwsCallRunner runner, HttpMessageHandler primaryHandler) =>
+        new(new AwsScope(region, roleArn), options, credentials, sdk, endpoints, runner, primaryHandler);
 
     /// <summary>The scope these clients serve.</summary>
     public AwsScope Scope { get; }
@@ -112,7 +138,17 @@ public sealed class AwsClients : IDisposable
     public Task<T> RunAsync<T>(AwsService service, string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         Touch();
-        return _runner.RunAsync(new AwsCallTarget(Account, Scope.Region, service), operation, call, cancellationToken);
+        return _session is null
+            ? _runner.RunAsync(new AwsCallTarget(Account, Scope.Region, service), operation, call, cancellationToken)
+            : RunAsSessionAsync(service, operation, call, cancellationToken);
+    }
+
+    // The async-local session set here flows into the call (and its retries) only, never back to the caller.
+    private async Task<T> RunAsSessionAsync<T>(AwsService service, string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        SessionRoutedCredentials.Use(_session!);
+        _shared!.Touch();
+        return await _runner.RunAsync(new AwsCallTarget(Account, Scope.Region, service), operation, call, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Marks the scope as in use now.</summary>
@@ -156,6 +192,12 @@ public sealed class AwsClients : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        // A session's clients are its role's: the role's own set disposes them.
+        if (_shared is not null)
+        {
+            return;
+        }
+
         if (_ssm.IsValueCreated) _ssm.Value.Dispose();
         if (_s3.IsValueCreated) _s3.Value.Dispose();
         if (_kms.IsValueCreated) _kms.Value.Dispose();

@@ -27,6 +27,8 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
     private readonly bool _ownsHandler;
     private readonly AwsSdkClientFactory _sdk;
     private readonly ConcurrentDictionary<AwsScope, Lazy<Entry>> _scopes = new();
+    // The clients each role shares among its sessions (one per policy), by role and region.
+    private readonly ConcurrentDictionary<(string Role, string Region), Lazy<AwsClients>> _roles = new();
     private readonly TimeProvider _time;
     private long _lastSweep;
 
@@ -75,12 +77,19 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
     /// <summary>How many scopes are held now.</summary>
     public int ScopeCount => _scopes.Count;
 
+    /// <summary>How many sets of clients roles share among their sessions now.</summary>
+    public int SharedRoleClientCount => _roles.Count;
+
     private Entry Get(AwsScope scope)
     {
         SweepIdle();
         var entry = _scopes.GetOrAdd(Normalize(scope), s => new Lazy<Entry>(() =>
         {
-            var clients = new AwsClients(s, _options, _credentials, _sdk, _endpoints, Runner, _primaryHandler);
+            var shared = s.RoleArn is { } role
+                ? _roles.GetOrAdd((role, s.Region), k => new Lazy<AwsClients>(() =>
+                    AwsClients.ForRole(k.Role, k.Region, _options, _credentials, _sdk, _endpoints, Runner, _primaryHandler))).Value
+                : null;
+            var clients = new AwsClients(s, _options, _credentials, _sdk, _endpoints, Runner, _primaryHandler, shared);
             // A bucket may live in another region than the policy: its calls use that region's clients of the same role.
             var buckets = new S3BucketRegions(region => Get(s with { Region = region }).Clients);
             return new Entry(clients, new AwsEnvironment(clients, buckets), new SessionActivityAdapter(clients), new ReportExportAdapter(clients, buckets));
@@ -113,6 +122,15 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
                 _scopes.TryRemove(pair);
             }
         }
+
+        // A role's shared clients are used (touched) by every call of its sessions.
+        foreach (var pair in _roles)
+        {
+            if (pair.Value.IsValueCreated && pair.Value.Value.IdleFor >= idle)
+            {
+                _roles.TryRemove(pair);
+            }
+        }
     }
 
     // An empty external id and none are the same scope; without a role, session name and tags mean nothing.
@@ -132,6 +150,14 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
             if (lazy.IsValueCreated)
             {
                 lazy.Value.Clients.Dispose();
+            }
+        }
+
+        foreach (var lazy in _roles.Values)
+        {
+            if (lazy.IsValueCreated)
+            {
+                lazy.Value.Dispose();
             }
         }
         _limiters.Dispose();

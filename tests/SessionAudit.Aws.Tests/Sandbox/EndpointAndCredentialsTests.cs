@@ -88,4 +88,41 @@ public sealed class EndpointAndCredentialsTests(SandboxFixture fixture)
         Assert.Equal("430000000001", await account.Factory.For(a).Identity.GetAccountIdAsync(Ct));
         Assert.Equal("430000000002", await account.Factory.For(b).Identity.GetAccountIdAsync(Ct));
     }
+
+    [Fact]
+    public async Task Sessions_of_one_role_share_its_clients_and_each_call_signs_as_its_own_session()
+    {
+        using var account = fixture.NewAccount();
+        const string Role = "arn:aws:iam::440000000001:role/session-audit";
+        var sessions = Enumerable.Range(0, 8).Select(i => new AwsScope("eu-west-1", Role, null, $"sa-policy-{i}-0000000{i}")).ToList();
+
+        // Concurrent calls of every session through the one set of clients.
+        var calls = sessions.SelectMany(s => Enumerable.Range(0, 3).Select(_ => account.Factory.For(s).Keys.DescribeAsync("alias/aws/ssm", Ct))).ToList();
+        await Task.WhenAll(calls);
+
+        Assert.Same(account.Factory.Clients(sessions[0]).Kms, account.Factory.Clients(sessions[7]).Kms);
+        Assert.Same(account.Factory.Clients(sessions[0]).Events, account.Factory.Clients(sessions[7]).Events);
+        Assert.Equal(1, account.Factory.SharedRoleClientCount);
+        var asRole = fixture.Sandbox.CallLog.Where(c => c.Account == "440000000001" && c.Operation == "DescribeKey").ToList();
+        Assert.Equal(24, asRole.Count);
+        foreach (var session in sessions)
+        {
+            // Each session's three calls, and only those, carry its name; one AssumeRole each.
+            Assert.Equal(3, asRole.Count(c => c.CallerArn == $"arn:aws:sts::440000000001:assumed-role/session-audit/{session.SessionName}"));
+        }
+
+        Assert.Equal(8, fixture.Sandbox.CallLog.Count(c => c.Operation == "AssumeRole" && c.AccessKeyId == account.AccessKey));
+    }
+
+    [Fact]
+    public async Task A_role_s_shared_clients_refuse_a_call_made_outside_any_session()
+    {
+        using var account = fixture.NewAccount();
+        var session = new AwsScope("eu-west-1", "arn:aws:iam::440000000002:role/session-audit", null, "sa-p-00000000");
+        var kms = account.Factory.Clients(session).Kms;
+
+        // Straight on the shared SDK client, not through the session's RunAsync: no credentials to sign with.
+        await Assert.ThrowsAnyAsync<Exception>(() => kms.DescribeKeyAsync(new Amazon.KeyManagementService.Model.DescribeKeyRequest { KeyId = "alias/aws/ssm" }, Ct));
+        Assert.DoesNotContain(fixture.Sandbox.CallLog, c => c.Account == "440000000002");
+    }
 }

@@ -24,10 +24,14 @@ public sealed class AssumeRoleTests
     {
         using var aws = new StubAws(r => r.ScopeService == "sts" ? RecordingHandler.Xml(AssumeRoleResponse) : RecordingHandler.Json("{}"));
         var scope = new AwsScope("us-east-2", "arn:aws:iam::111122223333:role/audit", "tenant-42");
-        var events = aws.Factory.Clients(scope).Events;
+        var clients = aws.Factory.Clients(scope);
 
-        await events.DeleteRuleAsync(new DeleteRuleRequest { Name = "a" }, TestContext.Current.CancellationToken);
-        await events.DeleteRuleAsync(new DeleteRuleRequest { Name = "b" }, TestContext.Current.CancellationToken);
+        // Calls of a role go through the scope's RunAsync, which signs them as its session.
+        foreach (var name in new[] { "a", "b" })
+        {
+            await clients.RunAsync(Configuration.AwsService.Events, "DeleteRule",
+                ct => clients.Events.DeleteRuleAsync(new DeleteRuleRequest { Name = name }, ct), TestContext.Current.CancellationToken);
+        }
 
         var sts = Assert.Single(aws.Handler.Requests, r => r.ScopeService == "sts");
         Assert.Equal("AKIDTEST", sts.ScopeAccessKey);
@@ -49,8 +53,9 @@ public sealed class AssumeRoleTests
         var options = StubAws.Fast with { AssumeRoleDuration = TimeSpan.FromMinutes(15) };
         using var aws = new StubAws(r => r.ScopeService == "sts" ? RecordingHandler.Xml(AssumeRoleResponse) : RecordingHandler.Json("{}"), options);
 
-        await aws.Factory.Clients(new AwsScope("us-east-2", "arn:aws:iam::111122223333:role/audit")).Events
-            .DeleteRuleAsync(new DeleteRuleRequest { Name = "a" }, TestContext.Current.CancellationToken);
+        var clients = aws.Factory.Clients(new AwsScope("us-east-2", "arn:aws:iam::111122223333:role/audit"));
+        await clients.RunAsync(Configuration.AwsService.Events, "DeleteRule",
+            ct => clients.Events.DeleteRuleAsync(new DeleteRuleRequest { Name = "a" }, ct), TestContext.Current.CancellationToken);
 
         var sts = Assert.Single(aws.Handler.Requests, r => r.ScopeService == "sts");
         Assert.Contains("DurationSeconds=900", sts.Body, StringComparison.Ordinal);
