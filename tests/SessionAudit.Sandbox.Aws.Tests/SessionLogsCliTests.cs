@@ -287,4 +287,23 @@ public sealed class SessionLogsCliTests : IDisposable
         await aws.OkAsync("ssm", "terminate-session", "--session-id", "alice-0000000000000000c");
         Assert.Equal(["seeded/alice-0000000000000000a.log", "seeded/alice-0000000000000000c.log"], await KeysAsync(aws, "logs-sse-s3"));
     }
+
+    [Fact]
+    public async Task In_the_example_world_web_1s_role_needs_the_grant_the_operator_makes()
+    {
+        await using var sb = await Sandboxes.StartAsync(RepoFiles.ExampleSeed);
+        var aws = await WorldAsync(sb, Preferences(bucket: "acme-session-logs", prefix: "sessions/", s3Encryption: true, group: "/ssm/sessions", cwEncryption: true, streaming: true));
+        string keyId = (await aws.OkAsync("kms", "describe-key", "--key-id", "alias/session-manager"))["KeyMetadata"]!["KeyId"]!.GetValue<string>();
+
+        string before = await SessionWithoutPluginAsync(aws, "i-0a1b2c3d4e5f60001");
+        Assert.Empty(await KeysAsync(aws, "acme-session-logs", "sessions/"));
+        // CloudWatch Logs encrypts with the group's key itself: the instance role needs no grant for it.
+        Assert.Equal([before], await StreamsAsync(aws, "/ssm/sessions", before));
+
+        await aws.OkAsync("kms", "create-grant", "--key-id", keyId, "--grantee-principal", "arn:aws:iam::111122223333:role/ec2-ssm", "--operations", "Decrypt", "GenerateDataKey");
+        string web1 = await SessionWithoutPluginAsync(aws, "i-0a1b2c3d4e5f60001");
+        string batch1 = await SessionWithoutPluginAsync(aws, "i-0a1b2c3d4e5f60003");
+        Assert.Equal([$"sessions/{web1}.log"], await KeysAsync(aws, "acme-session-logs", "sessions/"));
+        Assert.Equal([batch1], await StreamsAsync(aws, "/ssm/sessions", batch1));
+    }
 }
