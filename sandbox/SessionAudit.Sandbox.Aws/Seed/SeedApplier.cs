@@ -178,6 +178,7 @@ internal static class SeedApplier
                 ComputerName = i.ComputerName,
                 IPAddress = i.IpAddress,
                 LastPingDateTime = ctx.Now.AddMinutes(-i.LastPingMinutesAgo),
+                IamRole = i.IamRole,
             };
         }
 
@@ -187,7 +188,7 @@ internal static class SeedApplier
             var start = ctx.Now.AddDays(-s.StartedDaysAgo).AddHours(-s.StartedHoursAgo);
             DateTimeOffset? end = s.DurationMinutes is { } m ? start.AddMinutes(m) : null;
             string id = s.Id ?? $"{owner[(owner.LastIndexOf('/') + 1)..]}-{ctx.Core.Hex(17)}";
-            state.Sessions[id] = new SsmSession
+            var session = new SsmSession
             {
                 SessionId = id,
                 Target = s.Target,
@@ -198,6 +199,11 @@ internal static class SeedApplier
                 Status = s.Status ?? (end is null ? "Connected" : "Terminated"),
                 Reason = s.Reason,
             };
+            state.Sessions[id] = session;
+
+            // The preferences of the seed's documents applied when the session started; an ended one has been logged.
+            SessionLogs.Started(ctx, session);
+            if (session.EndDate is not null && session.Status == "Terminated") SessionLogs.Ended(ctx, session);
         }
     }
 

@@ -145,6 +145,9 @@ internal sealed class InstanceSeed
     public string? ComputerName { get; set; }
     public string? IpAddress { get; set; }
     public double LastPingMinutesAgo { get; set; } = 1;
+
+    /// <summary>The instance profile's role ARN (arn:aws:iam::&lt;account&gt;:role/&lt;name&gt;), whose KMS grants the agent's log upload uses.</summary>
+    public string? IamRole { get; set; }
 }
 
 internal sealed class SessionSeed

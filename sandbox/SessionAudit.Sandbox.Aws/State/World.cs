@@ -106,6 +106,21 @@ internal sealed class SsmSession
     public required string Owner { get; set; }
     public string? Reason { get; set; }
     public string? MaxSessionDuration { get; set; }
+
+    /// <summary>The document whose preferences applied when the session started, as "name:version"; null without preferences.</summary>
+    public string? PreferencesDocument { get; set; }
+
+    /// <summary>The logging preferences (the document's <c>inputs</c>, JSON) as they were when the session started.</summary>
+    public string? Preferences { get; set; }
+
+    /// <summary>The <c>sessionType</c> of the session's own document (Port sessions are not logged).</summary>
+    public string? SessionType { get; set; }
+
+    /// <summary>Why the agent refused the session's logging at start (its encryption checks), or null.</summary>
+    public string? LoggingRefused { get; set; }
+
+    /// <summary>Set once the end-of-session upload has been made, so it happens once.</summary>
+    public bool LogsDelivered { get; set; }
 }
 
 /// <summary>A managed node as DescribeInstanceInformation reports it.</summary>
@@ -122,6 +137,9 @@ internal sealed class ManagedInstance
     public string ResourceType { get; set; } = "EC2Instance";
     public string? IPAddress { get; set; }
     public string? ComputerName { get; set; }
+
+    /// <summary>The instance profile's role ARN; the SSM Agent uploads session logs with its credentials.</summary>
+    public string? IamRole { get; set; }
 }
 
 /// <summary>A Run Command invocation (SendCommand or an EventBridge target).</summary>
@@ -165,6 +183,7 @@ internal sealed class KmsGrant
 }
 
 /// <summary>A CloudWatch Logs log group.</summary>
+[JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
 internal sealed class LogGroup
 {
     public required string Name { get; set; }
@@ -172,6 +191,23 @@ internal sealed class LogGroup
     public int? RetentionInDays { get; set; }
     public DateTimeOffset CreationTime { get; set; }
     public string LogGroupClass { get; set; } = "STANDARD";
+    public SortedDictionary<string, LogStream> Streams { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A CloudWatch Logs log stream and its events.</summary>
+internal sealed class LogStream
+{
+    public required string Name { get; set; }
+    public DateTimeOffset CreationTime { get; set; }
+    public List<LogEvent> Events { get; set; } = [];
+}
+
+/// <summary>One log event (timestamp and ingestion time in epoch milliseconds).</summary>
+internal sealed class LogEvent
+{
+    public long Timestamp { get; set; }
+    public required string Message { get; set; }
+    public long IngestionTime { get; set; }
 }
 
 /// <summary>An EventBridge rule on the default bus and its targets.</summary>

@@ -38,6 +38,7 @@ internal static partial class SsmService
             MaxSessionDuration = MaxDuration(ctx),
         };
         ctx.State.Sessions[session.SessionId] = session;
+        SessionLogs.Started(ctx, session);
         var output = Connection(ctx, session.SessionId);
         EventFlow.ApiCall(ctx, "ssm", "StartSession", input, output);
         return output;
@@ -60,6 +61,7 @@ internal static partial class SsmService
         {
             session.Status = "Terminated";
             session.EndDate = ctx.Now;
+            SessionLogs.Ended(ctx, session);
         }
 
         var output = new JsonObject { ["SessionId"] = session.SessionId };
