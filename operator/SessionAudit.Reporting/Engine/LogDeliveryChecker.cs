@@ -26,6 +26,11 @@ public sealed class LogDeliveryChecker(ISessionActivitySource source)
     public async ValueTask<SessionRow> CheckAsync(SessionRow row, SessionDocumentType? preferences, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(row);
+        if (row.NotLoggedReason == NotLoggedReason.Unknown)
+        {
+            return row with { LogNote = "whether it is logged is unknown (document unreadable or of an unknown sessionType): not checked" };
+        }
+
         if (!row.Logged)
         {
             return row with { LogNote = "not logged by design" };
