@@ -106,6 +106,18 @@ public sealed class LogDeliveryTests
     }
 
     [Fact]
+    public async Task An_account_without_a_preferences_document_has_no_destination()
+    {
+        var source = Source([Ended("alice-0001")]);
+        source.Documents[Shell] = SessionDocumentType.NotFound("InvalidDocument: no such document");
+
+        var (_, rows) = await RunAsync(source);
+
+        Assert.Null(rows["alice-0001"].LogDelivered);
+        Assert.Equal("no preferences document: no log destination configured", rows["alice-0001"].LogNote);
+    }
+
+    [Fact]
     public async Task An_unreadable_bucket_makes_its_rows_null_with_a_note_not_false()
     {
         var source = Source([Ended("alice-0001"), Ended("alice-0002")], shell: new LogDestinations("locked-bucket", "", false, null));

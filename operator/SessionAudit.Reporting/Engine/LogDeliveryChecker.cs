@@ -43,7 +43,12 @@ public sealed class LogDeliveryChecker(ISessionActivitySource source)
 
         if (preferences?.Destinations is not { } d)
         {
-            return row with { LogNote = preferences?.Error is { } e ? $"preferences unreadable: {e}" : "no preferences document: no log destination configured" };
+            return row with
+            {
+                LogNote = preferences is null or { Absent: true } || preferences.Error is null
+                    ? "no preferences document: no log destination configured"
+                    : $"preferences unreadable: {preferences.Error}",
+            };
         }
 
         if (!d.Any)
