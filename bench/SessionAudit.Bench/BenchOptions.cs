@@ -14,6 +14,9 @@ public sealed record BenchOptions
 
     public int? AwsLatencyMs { get; init; }
 
+    /// <summary>Sessions the report scenario seeds; null: 100,000.</summary>
+    public int? Sessions { get; init; }
+
     public double? ThrottleShare { get; init; }
 
     /// <summary>AWS accounts the policies are spread over: the operator's own plus roles assumed in others.</summary>
@@ -43,6 +46,7 @@ public sealed record BenchOptions
             {
                 "--scenario" => o with { Scenario = value },
                 "--policies" => o with { Policies = Int(name, value) },
+                "--sessions" => o with { Sessions = Int(name, value) },
                 "--aws-latency-ms" => o with { AwsLatencyMs = Int(name, value) },
                 "--throttle-share" => o with { ThrottleShare = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--accounts" => o with { Accounts = Int(name, value) },
@@ -50,7 +54,7 @@ public sealed record BenchOptions
                 "--concurrency" => o with { Concurrency = Int(name, value) },
                 "--json" => o with { JsonFile = value },
                 "--operator-env" => AddEnv(o, env, value),
-                _ => throw new ArgumentException($"unknown option {name}; known: --scenario <{string.Join('|', ScenarioNames)}|all> --policies N --aws-latency-ms L --throttle-share S --accounts A --regions R --concurrency C --json FILE --operator-env K=V"),
+                _ => throw new ArgumentException($"unknown option {name}; known: --scenario <{string.Join('|', ScenarioNames)}|all> --policies N --sessions N --aws-latency-ms L --throttle-share S --accounts A --regions R --concurrency C --json FILE --operator-env K=V"),
             };
         }
 

@@ -92,7 +92,7 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
             var clients = new AwsClients(s, _options, _credentials, _sdk, _endpoints, Runner, _primaryHandler, shared);
             // A bucket may live in another region than the policy: its calls use that region's clients of the same role.
             var buckets = new S3BucketRegions(region => Get(s with { Region = region }).Clients);
-            return new Entry(clients, new AwsEnvironment(clients, buckets), new SessionActivityAdapter(clients), new ReportExportAdapter(clients, buckets));
+            return new Entry(clients, new AwsEnvironment(clients, buckets), new SessionActivityAdapter(clients, buckets), new ReportExportAdapter(clients, buckets));
         })).Value;
         entry.Clients.Touch();
         return entry;

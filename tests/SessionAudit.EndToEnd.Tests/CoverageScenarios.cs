@@ -42,6 +42,8 @@ public sealed class CoverageWorld : IAsyncLifetime
                   - {id: i-0e2e0000000000c01}
                 sessions:
                   - {target: i-0e2e0000000000c01, owner: alice, startedDaysAgo: 1, durationMinutes: 5}
+                  # An ended session of the policy's document: the report looks for its log in S3 and CloudWatch Logs.
+                  - {id: alice-0e2ec0000000000001, target: i-0e2e0000000000c01, owner: alice, document: E2E-Coverage, startedHoursAgo: 3, durationMinutes: 5}
                 documents:
                   - name: E2E-Coverage
                     type: Session
@@ -127,6 +129,8 @@ public sealed class CoverageWorld : IAsyncLifetime
     {
         const string both = "\"arn:aws:iam::111122223333:role/e2e-a\", \"arn:aws:iam::111122223333:role/e2e-b\"";
         const string lambda = "\"arn:aws:lambda:us-east-1:111122223333:function:e2e-cov-handler\"";
+        // The ended session's log, where the agent would have put it (s3KeyPrefix cov/ + session id + .log).
+        await World.PersonCliAsync(["s3api", "put-object", "--bucket", "e2e-cov-logs", "--key", "cov/alice-0e2ec0000000000001.log"], ct: ct);
         await World.ApplyAsync(Policy(both, lambda), ct: ct);
         // The second account's external id, in a Secret of the operator's namespace (RBAC: get on secrets there).
         await World.KubectlAsync(["create", "namespace", "session-audit-system"], check: false, ct: ct);
@@ -153,6 +157,10 @@ public sealed class CoverageWorld : IAsyncLifetime
         await World.KubectlWaitReadyAsync("coverage", "90s", ct);
         await World.KubectlWaitReadyAsync("coverage-remote", "90s", ct);
         await Eventually.WaitAsync(() => World.GetPolicyAsync("coverage", ct), p => p?["status"]?["report"] is not null, TimeSpan.FromSeconds(30), "the report summary", ct);
+        // The report verified the ended session's delivery: one S3 listing and one log-stream listing.
+        await Eventually.WaitAsync(
+            () => Task.FromResult(World.OperatorCalls().Any(c => c.Operation == "ListObjectsV2") && World.OperatorCalls().Any(c => c.Operation == "DescribeLogStreams")),
+            seen => seen, TimeSpan.FromSeconds(30), "the report's delivery checks (ListObjectsV2, DescribeLogStreams)", ct);
 
         var targets = await World.PersonJsonAsync(["events", "list-targets-by-rule", "--rule", "session-audit-coverage"], ct: ct);
         PassedRoles = targets!["Targets"]!.AsArray().Any(t => t!["RoleArn"] is not null)
@@ -240,6 +248,7 @@ public sealed class CoverageScenarios(CoverageWorld fixture) : IClassFixture<Cov
     private static readonly Dictionary<string, string> S3Permissions = new(StringComparer.Ordinal)
     {
         ["HeadBucket"] = "ListBucket",
+        ["ListObjectsV2"] = "ListBucket",
         ["GetBucketEncryption"] = "GetEncryptionConfiguration",
         ["PutObject"] = "PutObject",
     };

@@ -17,10 +17,11 @@ public sealed class ExportTests
 
         var records = Csv.Parse(run.Csv);
         Assert.Equal(
-            ["sessionId", "target", "owner", "document", "start", "end", "durationSeconds", "status", "accessType", "state", "logged", "notLoggedReason", "account", "region"],
+            ["sessionId", "target", "owner", "document", "start", "end", "durationSeconds", "status", "accessType", "state", "logged", "notLoggedReason", "account", "region",
+             "logDelivered", "logLocation", "logNote"],
             records[0]);
         var rows = records.Skip(1).ToList();
-        Assert.All(rows, r => Assert.Equal(14, r.Length));
+        Assert.All(rows, r => Assert.Equal(17, r.Length));
         // Every row says where it is from, so the files of several accounts and regions can be joined.
         Assert.All(rows, r => Assert.Equal(("111122223333", "eu-west-1"), (r[12], r[13])));
         Assert.Equal(seed.Expected.Count, rows.Count);
@@ -48,10 +49,11 @@ public sealed class ExportTests
         var row = Csv.Parse(run.Csv).Single(r => r[0] == first.SessionId);
         Assert.Equal(
             [first.SessionId, "i-0000000000000000", "arn:aws:iam::111122223333:user/user0", "SSM-SessionManagerRunShell",
-             "2025-06-30T11:57:00Z", "2025-06-30T11:58:00Z", "60", "Terminated", "JustInTime", "history", "true", "", "", ""],
+             "2025-06-30T11:57:00Z", "2025-06-30T11:58:00Z", "60", "Terminated", "JustInTime", "history", "true", "", "", "",
+             "", "", "no preferences document: no log destination configured"],
             row);
         var open = Csv.Parse(run.Csv).Single(r => r[0] == "open1-0a1b2c3d4e5f");
-        Assert.Equal(["", "1860", "Connected", "Standard", "active", "false", "ssh", "", ""], open[5..]);
+        Assert.Equal(["", "1860", "Connected", "Standard", "active", "false", "ssh", "", "", "", "", "not logged by design"], open[5..]);
     }
 
     [Fact]
@@ -119,7 +121,8 @@ public sealed class ExportTests
         }
 
         Assert.Equal(
-            ["sessionId", "target", "owner", "document", "start", "end", "durationSeconds", "status", "accessType", "state", "logged", "notLoggedReason"],
+            ["sessionId", "target", "owner", "document", "start", "end", "durationSeconds", "status", "accessType", "state", "logged", "notLoggedReason",
+             "logDelivered", "logLocation", "logNote"],
             sessions[0].EnumerateObject().Select(p => p.Name));
 
         var summary = root.GetProperty("summary");
@@ -147,14 +150,18 @@ public sealed class ExportTests
             4,
             5,
             6,
-            SeededHistory.Now.ToOffset(TimeSpan.FromHours(2)));
+            SeededHistory.Now.ToOffset(TimeSpan.FromHours(2)))
+        {
+            MissingLogs = 7,
+        };
 
-        const string expected = """{"window":{"days":30,"start":"2025-05-31T12:00:00Z","end":"2025-06-30T12:00:00Z"},"total":12,"byStatus":{"Failed":2,"Terminated":10},"distinctTargets":3,"distinctOwners":4,"unlogged":5,"readinessWarnings":6,"lastReportTime":"2025-06-30T12:00:00Z"}""";
+        const string expected = """{"window":{"days":30,"start":"2025-05-31T12:00:00Z","end":"2025-06-30T12:00:00Z"},"total":12,"byStatus":{"Failed":2,"Terminated":10},"distinctTargets":3,"distinctOwners":4,"unlogged":5,"readinessWarnings":6,"lastReportTime":"2025-06-30T12:00:00Z","missingLogs":7}""";
         Assert.Equal(expected, JsonSerializer.Serialize(summary, ReportJsonContext.Default.ReportSummary));
         Assert.Equal(expected, JsonSerializer.Serialize(summary, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         var back = JsonSerializer.Deserialize(expected, ReportJsonContext.Default.ReportSummary)!;
         Assert.Equal(summary.LastReportTime, back.LastReportTime);
         Assert.Equal(summary.ByStatus, back.ByStatus);
+        Assert.Equal(7, back.MissingLogs);
     }
 
     [Fact]

@@ -56,6 +56,14 @@ public sealed class ScaleTests
         public Task<SessionDocumentType> GetSessionTypeAsync(string documentName, CancellationToken cancellationToken) =>
             Task.FromResult(new SessionDocumentType(documentName.StartsWith("AWS-StartPortForwarding", StringComparison.Ordinal) ? "Port" : "Standard_Stream"));
 
+        public Task<LogListing> ListLogObjectsAsync(string bucket, string keyPrefix, CancellationToken cancellationToken) =>
+            Task.FromResult(new LogListing(new HashSet<string>()));
+
+        public Task<LogListing> ListLogStreamsAsync(string logGroupName, string streamNamePrefix, CancellationToken cancellationToken) =>
+            Task.FromResult(new LogListing(new HashSet<string>()));
+
+        public Task<bool?> IsBucketEncryptedAsync(string bucket, CancellationToken cancellationToken) => Task.FromResult<bool?>(true);
+
         public async IAsyncEnumerable<SessionRecord> GetSessionsAsync(SessionState state, DateTimeOffset invokedAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             if (state == SessionState.Active)

@@ -36,7 +36,7 @@ public sealed class TableReportTests
             }
         }
 
-        Assert.Contains(body, l => l.StartsWith("open1-0a1b2c3d4e5f", StringComparison.Ordinal) && l.EndsWith("no (SSH)", StringComparison.Ordinal) && l.Contains("(open)", StringComparison.Ordinal));
+        Assert.Contains(body, l => l.StartsWith("open1-0a1b2c3d4e5f", StringComparison.Ordinal) && l.Contains("no (SSH)", StringComparison.Ordinal) && l.TrimEnd().EndsWith(" -", StringComparison.Ordinal) && l.Contains("(open)", StringComparison.Ordinal));
     }
 
     [Fact]

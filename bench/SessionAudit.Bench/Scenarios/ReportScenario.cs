@@ -11,20 +11,28 @@ namespace SessionAudit.Bench.Scenarios;
 /// <summary>
 /// The 30-day session report over 100,000 sessions (issue 6): `session-audit report` as its own process against the AWS
 /// stand-in, paging DescribeSessions 200 at a time, once as CSV (every row streamed) and once as HTML (aggregates and the
-/// newest rows). Wall time and peak RSS (VmHWM) of the report process.
+/// newest rows). Wall time and peak RSS (VmHWM) of the report process. Delivery checks are on (the default): the default
+/// preferences document sends logs to an S3 bucket, which holds the log of every ended, logged session but one in twenty,
+/// and the report lists that bucket once per run.
 /// </summary>
 public static class ReportScenario
 {
-    private const int Sessions = 100_000;
+    private const int DefaultSessions = 100_000;
     private const string AccessKey = "AKIABENCHREPORT00001";
+    private const string LogBucket = "bench-session-logs";
+    private const string LogPrefix = "sessions/";
 
     public static async Task<BenchResult> RunAsync(ScenarioContext c, CancellationToken ct)
     {
         var began = c.Clock.Now;
-        c.Log($"report: seeding {Sessions:N0} sessions");
+        var sessions = c.Options.Sessions ?? DefaultSessions;
+        c.Log($"report: seeding {sessions:N0} sessions");
         await using var aws = await AwsSandbox.StartAsync(
             new AwsSandboxOptions { AccessKeyAccounts = new Dictionary<string, string> { [AccessKey] = "111122223333" } }, ct);
-        aws.ApplySeed(Seed(Sessions));
+        aws.ApplySeed(Seed(sessions));
+        var (delivered, missing) = await PutLogsAsync(aws, sessions, ct);
+        c.Log($"report: {delivered:N0} session logs in s3://{LogBucket}/{LogPrefix}, {missing:N0} ended logged sessions without one");
+        aws.ClearCallLog();
 
         var micro = new Dictionary<string, double>();
         var notes = new List<string>();
@@ -34,15 +42,33 @@ public static class ReportScenario
             var output = Path.Combine(Path.GetTempPath(), $"session-audit-bench-report.{format}");
             var (seconds, peak, exit) = await RunReportAsync(aws, format, output, ct);
             var size = File.Exists(output) ? new FileInfo(output).Length / 1024.0 / 1024.0 : 0;
+            if (format == "csv" && File.Exists(output))
+            {
+                // logDelivered is the third column from the end; none of the bench's cells holds a comma.
+                var missingRows = File.ReadLines(output).Skip(1).Count(l => l.Split(',') is var f && f.Length >= 3 && f[^3] == "false");
+                notes.Add($"csv: {missingRows:N0} rows with logDelivered=false (expected {missing:N0})");
+                checks.Add(new("report's missing logs (csv logDelivered=false)", $"{missing:N0}", $"{missingRows:N0}", missingRows == missing));
+            }
+
             File.Delete(output);
             micro[$"report{Cap(format)}Seconds"] = Stats.Round(seconds);
             micro[$"report{Cap(format)}PeakRssMegabytes"] = Stats.Round(peak, 1);
             notes.Add($"{format}: {F(seconds, " s")}, peak RSS {peak:0} MB, {size:0.0} MB written, exit {exit}");
-            checks.Add(new($"report over {Sessions:N0} sessions, --format {format}", "runs (no target set)", $"{F(seconds, " s")}, peak RSS {peak:0} MB", exit == 0 ? null : false));
+            checks.Add(new($"report over {sessions:N0} sessions, --format {format}", "runs (no target set)", $"{F(seconds, " s")}, peak RSS {peak:0} MB", exit == 0 ? null : false));
         }
 
         var pages = aws.CallLog.Count(r => r.Operation == "DescribeSessions");
         notes.Add($"{pages} DescribeSessions pages for two reports");
+        // Per report (two ran): every AWS call by operation, and the delivery check's share per session.
+        var byOperation = aws.CallLog.GroupBy(r => r.Operation).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key} {g.Count() / 2.0:0.#}").ToList();
+        notes.Add("AWS calls per report: " + string.Join(", ", byOperation));
+        var deliveryCalls = aws.CallLog.Count(r => r.Operation is "ListObjectsV2" or "DescribeLogStreams" or "GetBucketEncryption") / 2.0;
+        var allCalls = aws.CallLog.Count / 2.0;
+        micro["deliveryCallsPerReport"] = deliveryCalls;
+        micro["awsCallsPerSession"] = Math.Round(allCalls / sessions, 5);
+        micro["deliveryCallsPerSession"] = Math.Round(deliveryCalls / sessions, 5);
+        notes.Add($"delivery check: {deliveryCalls:0.#} calls per report ({deliveryCalls / sessions:0.#####} per session); all AWS calls {allCalls:0.#} per report ({allCalls / sessions:0.#####} per session); {missing:N0} logs expected missing");
         c.Log("report: " + string.Join("; ", notes));
         return new BenchResult
         {
@@ -112,11 +138,34 @@ public static class ReportScenario
         }
     }
 
-    /// <summary>A month of sessions on 200 instances by 50 people; one in ten through port forwarding or SSH, one in fifty failed.</summary>
+    private static string SessionId(int i) => $"user{i % 50}-{i:x17}";
+
+    // Ended sessions of a shell document that did not fail: the ones whose log the report looks for.
+    private static bool LoggedAndEnded(int i) => i % 10 != 0 && i % 50 != 0;
+
+    /// <summary>Puts the log of every ended, logged session but one in twenty where the agent would (PutObject, 16 at a time).</summary>
+    private static async Task<(int Delivered, int Missing)> PutLogsAsync(AwsSandbox aws, int sessions, CancellationToken ct)
+    {
+        using var s3 = new Amazon.S3.AmazonS3Client(
+            new Amazon.Runtime.BasicAWSCredentials(AccessKey, "bench"),
+            new Amazon.S3.AmazonS3Config { ServiceURL = aws.Url.ToString().TrimEnd('/'), ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 3 });
+        var logged = Enumerable.Range(0, sessions).Where(LoggedAndEnded).ToList();
+        var put = logged.Where(i => i % 20 != 7).ToList();
+        await Parallel.ForEachAsync(put, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (i, token) =>
+            await s3.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = LogBucket, Key = LogPrefix + SessionId(i) + ".log", ContentBody = "log" }, token));
+        return (put.Count, logged.Count - put.Count);
+    }
+
+    /// <summary>A month of sessions on 200 instances by 50 people; one in ten through port forwarding or SSH, one in fifty failed;
+    /// the default preferences document logs to S3.</summary>
     private static string Seed(int sessions)
     {
         var yaml = new StringBuilder();
-        yaml.Append("accounts:\n  - id: \"111122223333\"\n    regions:\n      - name: us-east-1\n        instances:\n");
+        yaml.Append("accounts:\n  - id: \"111122223333\"\n    regions:\n      - name: us-east-1\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"        buckets:\n          - {{name: {LogBucket}, encryption: AES256}}\n");
+        yaml.Append("        documents:\n          - name: SSM-SessionManagerRunShell\n            type: Session\n            format: JSON\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"            content: '{{\"schemaVersion\":\"1.0\",\"sessionType\":\"Standard_Stream\",\"inputs\":{{\"s3BucketName\":\"{LogBucket}\",\"s3KeyPrefix\":\"{LogPrefix}\",\"s3EncryptionEnabled\":true}}}}'\n");
+        yaml.Append("        instances:\n");
         for (var i = 0; i < 200; i++)
         {
             yaml.Append(CultureInfo.InvariantCulture, $"          - {{id: i-{i:x17}, platformType: Linux, platformName: \"Amazon Linux\", platformVersion: \"2023\", agentVersion: 3.3.1142.0}}\n");
@@ -130,7 +179,7 @@ public static class ReportScenario
             var days = 29.9 * i / sessions;
             var status = i % 50 == 0 ? ", status: Failed" : "";
             yaml.Append(CultureInfo.InvariantCulture,
-                $"          - {{target: i-{i % 200:x17}, owner: user{i % 50}, document: {document}, startedDaysAgo: {days:0.0000}, durationMinutes: {5 + (i % 60)}{status}}}\n");
+                $"          - {{id: {SessionId(i)}, target: i-{i % 200:x17}, owner: user{i % 50}, document: {document}, startedDaysAgo: {days:0.0000}, durationMinutes: {5 + (i % 60)}{status}}}\n");
         }
 
         return yaml.ToString();

@@ -9,11 +9,19 @@ using ReportState = SessionAudit.Reporting.Ports.SessionState;
 namespace SessionAudit.Aws.Adapters;
 
 /// <summary>Session history and managed nodes for the report: DescribeSessions and DescribeInstanceInformation, page by page.</summary>
-internal sealed class SessionActivityAdapter(AwsClients clients) : ISessionActivitySource
+/// <remarks>Delivery checks: ListObjectsV2 by prefix (1,000 keys a page) in the bucket's region, DescribeLogStreams by
+/// stream-name prefix (50 a page), GetBucketEncryption through the policy's bucket adapter; every page through the
+/// runner.</remarks>
+internal sealed class SessionActivityAdapter(AwsClients clients, S3BucketRegions? buckets = null) : ISessionActivitySource
 {
-    // DescribeSessions allows at most 200 per page; DescribeInstanceInformation at most 50.
+    // DescribeSessions allows at most 200 per page; DescribeInstanceInformation at most 50; ListObjectsV2 1,000;
+    // DescribeLogStreams 50 (botocore logs DescribeLimit).
     private const int SessionPageSize = 200;
     private const int InstancePageSize = 50;
+    private const int ObjectPageSize = 1000;
+    private const int StreamPageSize = 50;
+
+    private readonly S3BucketRegions regions = buckets ?? new S3BucketRegions(_ => clients);
 
     public async IAsyncEnumerable<SessionRecord> GetSessionsAsync(ReportState state, DateTimeOffset invokedAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -92,7 +100,7 @@ internal sealed class SessionActivityAdapter(AwsClients clients) : ISessionActiv
                 ct => clients.Ssm.GetDocumentAsync(new GetDocumentRequest { Name = documentName, DocumentFormat = DocumentFormat.JSON }, ct), cancellationToken).ConfigureAwait(false);
             var root = System.Text.Json.Nodes.JsonNode.Parse(document.Content ?? "") as System.Text.Json.Nodes.JsonObject;
             return root?["sessionType"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var type)
-                ? new SessionDocumentType(type)
+                ? new SessionDocumentType(type) { Destinations = Destinations(root["inputs"] as System.Text.Json.Nodes.JsonObject) }
                 : SessionDocumentType.Unreadable($"document {documentName} has no sessionType (type {document.DocumentType?.Value ?? "unknown"})");
         }
         catch (Policy.Ports.AwsFailure f) when (f.Code == "InvalidDocument")
@@ -106,6 +114,113 @@ internal sealed class SessionActivityAdapter(AwsClients clients) : ISessionActiv
         catch (System.Text.Json.JsonException e)
         {
             return SessionDocumentType.Unreadable($"document {documentName} is not JSON: {e.Message}");
+        }
+    }
+
+    // The same read gives the destinations: inputs.s3BucketName, s3KeyPrefix, s3EncryptionEnabled, cloudWatchLogGroupName.
+    // s3EncryptionEnabled may be a JSON boolean or a string ("true"), as the console and CLI write either.
+    private static LogDestinations Destinations(System.Text.Json.Nodes.JsonObject? inputs)
+    {
+        static string? Text(System.Text.Json.Nodes.JsonNode? node) =>
+            node is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
+        static bool Flag(System.Text.Json.Nodes.JsonNode? node) =>
+            node is System.Text.Json.Nodes.JsonValue v && (v.TryGetValue<bool>(out var b) ? b : v.TryGetValue<string>(out var s) && bool.TryParse(s, out var p) && p);
+        return new LogDestinations(Text(inputs?["s3BucketName"]), Text(inputs?["s3KeyPrefix"]), Flag(inputs?["s3EncryptionEnabled"]), Text(inputs?["cloudWatchLogGroupName"]));
+    }
+
+    public async Task<LogListing> ListLogObjectsAsync(string bucket, string keyPrefix, CancellationToken cancellationToken)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        string? token = null;
+        try
+        {
+            do
+            {
+                var request = new Amazon.S3.Model.ListObjectsV2Request
+                {
+                    BucketName = bucket,
+                    Prefix = string.IsNullOrEmpty(keyPrefix) ? null : keyPrefix,
+                    MaxKeys = ObjectPageSize,
+                    ContinuationToken = token,
+                };
+                var page = await regions.RunAsync(clients, bucket, "ListObjectsV2",
+                    (c, ct) => c.S3.ListObjectsV2Async(request, ct), cancellationToken).ConfigureAwait(false);
+                if (page.HttpStatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    return LogListing.NotFound($"NoSuchBucket: {bucket}");
+                }
+
+                foreach (var o in page.S3Objects ?? [])
+                {
+                    keys.Add(o.Key);
+                }
+
+                var next = page.IsTruncated == true ? page.NextContinuationToken : null;
+                token = string.IsNullOrEmpty(next) || next == token ? null : next;
+            }
+            while (token is not null);
+            return new LogListing(keys);
+        }
+        catch (Policy.Ports.AwsFailure f) when (f.Kind == Policy.Ports.AwsFailureKind.NotFound)
+        {
+            return LogListing.NotFound($"{f.Code ?? "NotFound"}: {f.Message}");
+        }
+        catch (Policy.Ports.AwsFailure f)
+        {
+            return LogListing.Unreadable($"{f.Code ?? f.Kind.ToString()}: {f.Message}");
+        }
+    }
+
+    public async Task<LogListing> ListLogStreamsAsync(string logGroupName, string streamNamePrefix, CancellationToken cancellationToken)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        string? token = null;
+        try
+        {
+            do
+            {
+                var request = new Services.Logs.DescribeLogStreamsRequest
+                {
+                    LogGroupName = logGroupName,
+                    LogStreamNamePrefix = string.IsNullOrEmpty(streamNamePrefix) ? null : streamNamePrefix,
+                    Limit = StreamPageSize,
+                    NextToken = token,
+                };
+                var page = await clients.RunAsync(AwsService.Logs, "DescribeLogStreams",
+                    ct => clients.Logs.DescribeLogStreamsAsync(request, ct), cancellationToken).ConfigureAwait(false);
+                foreach (var s in page.LogStreams ?? [])
+                {
+                    if (s.LogStreamName is { } name)
+                    {
+                        names.Add(name);
+                    }
+                }
+
+                token = string.IsNullOrEmpty(page.NextToken) || page.NextToken == token ? null : page.NextToken;
+            }
+            while (token is not null);
+            return new LogListing(names);
+        }
+        catch (Policy.Ports.AwsFailure f) when (f.Kind == Policy.Ports.AwsFailureKind.NotFound)
+        {
+            return LogListing.NotFound($"{f.Code ?? "NotFound"}: {f.Message}");
+        }
+        catch (Policy.Ports.AwsFailure f)
+        {
+            return LogListing.Unreadable($"{f.Code ?? f.Kind.ToString()}: {f.Message}");
+        }
+    }
+
+    public async Task<bool?> IsBucketEncryptedAsync(string bucket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var info = await new S3BucketAdapter(clients, regions).DescribeAsync(bucket, null, cancellationToken).ConfigureAwait(false);
+            return info?.DefaultEncryption;
+        }
+        catch (Policy.Ports.AwsFailure)
+        {
+            return null;
         }
     }
 }

@@ -87,7 +87,9 @@ public static class IamPolicyBuilder
                 return condition;
             }),
         new("CloudWatchLogGroupChecks",
-            ["logs:DescribeLogGroups"],
+            // DescribeLogStreams: the report looks for each ended session's log stream, one listing per log group and
+            // session-id prefix (docs/REPORT.md, "Log delivery").
+            ["logs:DescribeLogGroups", "logs:DescribeLogStreams"],
             null),
         new("EventBridgeAlertRule",
             ["events:DeleteRule", "events:DescribeRule", "events:ListTargetsByRule", "events:PutRule", "events:PutTargets", "events:RemoveTargets"],

@@ -19,6 +19,7 @@ internal sealed class ReportAggregator
     private readonly NewestRows unloggedRows;
     private int total;
     private int unlogged;
+    private int missingLogs;
 
     public ReportAggregator(ReportWindow window, ReportOptions options)
     {
@@ -55,6 +56,11 @@ internal sealed class ReportAggregator
         }
 
         rows.Add(row);
+        if (row.LogDelivered == false)
+        {
+            missingLogs++;
+        }
+
         if (row.Logged)
         {
             return;
@@ -80,7 +86,10 @@ internal sealed class ReportAggregator
             owners.Count,
             unlogged,
             instances.Sum(i => i.Warnings),
-            window.End);
+            window.End)
+        {
+            MissingLogs = missingLogs,
+        };
 
         var days = new DayCount[perDay.Length];
         for (var i = 0; i < days.Length; i++)

@@ -9,6 +9,7 @@ public sealed class SessionReportEngine(ISessionActivitySource source, TimeProvi
 {
     // Progress is reported about once per DescribeSessions page (MaxResults is at most 200).
     private const int ProgressEvery = 200;
+    private const string StandardStreamSessionType = "Standard_Stream";
 
     /// <summary>Builds the report, keeping only aggregates and the retained rows in memory.</summary>
     public Task<SessionReport> RunAsync(ReportOptions options, CancellationToken cancellationToken) =>
@@ -39,7 +40,11 @@ public sealed class SessionReportEngine(ISessionActivitySource source, TimeProvi
                 return null;
             }
 
-            var name = session.DocumentName!;
+            return await Read(session.DocumentName!);
+        }
+
+        async ValueTask<SessionDocumentType> Read(string name)
+        {
             if (!types.TryGetValue(name, out var type))
             {
                 type = await source.GetSessionTypeAsync(name, cancellationToken);
@@ -47,6 +52,31 @@ public sealed class SessionReportEngine(ISessionActivitySource source, TimeProvi
             }
 
             return type;
+        }
+
+        // The preferences in force: a Standard_Stream document carries its own (a session without a document ran the
+        // default one); InteractiveCommands and NonInteractiveCommands documents have no logging inputs, and their
+        // sessions are logged by the account's Session Manager preferences, the default document.
+        var delivery = options.CheckLogDelivery ? new LogDeliveryChecker(source) : null;
+        async ValueTask<SessionRow> Deliver(SessionRow row, SessionDocumentType? type)
+        {
+            if (delivery is null)
+            {
+                return row;
+            }
+
+            if (!row.Logged || row.State == SessionState.Active)
+            {
+                return await delivery.CheckAsync(row, null, cancellationToken);
+            }
+
+            var preferences = row.DocumentName is null ? await Read(SessionLoggingRules.DefaultShellDocument) : type;
+            if (preferences is { SessionType: { } t } && !string.Equals(t, StandardStreamSessionType, StringComparison.Ordinal))
+            {
+                preferences = await Read(SessionLoggingRules.DefaultShellDocument);
+            }
+
+            return await delivery.CheckAsync(row, preferences, cancellationToken);
         }
 
         var aggregator = new ReportAggregator(window, options);
@@ -75,12 +105,14 @@ public sealed class SessionReportEngine(ISessionActivitySource source, TimeProvi
             }
 
             active.Remove(session.SessionId);
-            await EmitAsync(ToRow(session, SessionState.History, now, rules, await TypeOf(session)), aggregator, sink, cancellationToken);
+            var type = await TypeOf(session);
+            await EmitAsync(await Deliver(ToRow(session, SessionState.History, now, rules, type), type), aggregator, sink, cancellationToken);
         }
 
         foreach (var session in active.Values)
         {
-            await EmitAsync(ToRow(session, SessionState.Active, now, rules, await TypeOf(session)), aggregator, sink, cancellationToken);
+            var type = await TypeOf(session);
+            await EmitAsync(await Deliver(ToRow(session, SessionState.Active, now, rules, type), type), aggregator, sink, cancellationToken);
         }
 
         var instances = new List<InstanceReadiness>();

@@ -47,6 +47,10 @@ public sealed record ReportOptions
     /// </summary>
     public IReadOnlyCollection<string> AdditionalPortForwardingDocuments { get; init; } = [];
 
+    /// <summary>Whether ended, logged sessions are checked for their log in S3 and CloudWatch Logs (one listing per bucket
+    /// and prefix, one per log group and session-id prefix). On by default.</summary>
+    public bool CheckLogDelivery { get; init; } = true;
+
     /// <summary>Throws when a value is out of range; the message is one line a person can act on.</summary>
     public void Validate()
     {

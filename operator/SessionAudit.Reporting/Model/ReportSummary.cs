@@ -14,4 +14,9 @@ public sealed record ReportSummary(
     [property: JsonPropertyName("distinctOwners")] int DistinctOwners,
     [property: JsonPropertyName("unlogged")] int Unlogged,
     [property: JsonPropertyName("readinessWarnings")] int ReadinessWarnings,
-    [property: JsonPropertyName("lastReportTime"), JsonConverter(typeof(UtcTimestampJsonConverter))] DateTimeOffset LastReportTime);
+    [property: JsonPropertyName("lastReportTime"), JsonConverter(typeof(UtcTimestampJsonConverter))] DateTimeOffset LastReportTime)
+{
+    /// <summary>Ended, logged-by-design sessions whose log is missing from a destination (<see cref="SessionRow.LogDelivered"/> false).</summary>
+    [JsonPropertyName("missingLogs")]
+    public int MissingLogs { get; init; }
+}

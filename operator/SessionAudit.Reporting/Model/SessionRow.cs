@@ -20,4 +20,17 @@ public sealed record SessionRow(
 {
     /// <summary>True when Session Manager could log the session.</summary>
     public bool Logged => NotLoggedReason == NotLoggedReason.None;
+
+    /// <summary>Whether the session's log is where its preferences send it: true when found in every destination, false
+    /// when missing from one, null when it cannot be known (not logged by design, still active, no destination
+    /// configured, destination unreadable, not checked).</summary>
+    public bool? LogDelivered { get; init; }
+
+    /// <summary>Where the log should be: <c>s3://bucket/key</c> and/or <c>logGroup/stream</c>, separated by <c>; </c>;
+    /// null when no destination is known.</summary>
+    public string? LogLocation { get; init; }
+
+    /// <summary>Why <see cref="LogDelivered"/> is false or null, as the report can tell (bucket missing, bucket not
+    /// encrypted while the preferences require it, log group missing, AccessDenied...); null when delivered.</summary>
+    public string? LogNote { get; init; }
 }

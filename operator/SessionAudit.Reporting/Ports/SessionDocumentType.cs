@@ -7,6 +7,10 @@ namespace SessionAudit.Reporting.Ports;
 /// <param name="Absent">True when the account has no document of that name (GetDocument: InvalidDocument).</param>
 public sealed record SessionDocumentType(string? SessionType, string? Error = null, bool Absent = false)
 {
+    /// <summary>The log destinations its preferences name (inputs s3BucketName, s3KeyPrefix, s3EncryptionEnabled,
+    /// cloudWatchLogGroupName), read with the same GetDocument; null when the document could not be read.</summary>
+    public LogDestinations? Destinations { get; init; }
+
     /// <summary>A document the account does not have.</summary>
     public static SessionDocumentType NotFound(string error) => new(null, error, Absent: true);
 

@@ -7,11 +7,13 @@ namespace SessionAudit.Reporting.Rendering;
 /// Every row names the account and region it is from, so files of several accounts can be joined.</summary>
 public sealed class CsvReportWriter(TextWriter writer, string? account = null, string? region = null) : ISessionRowSink
 {
-    /// <summary>The column names: the JSON row fields, then the report's account and region.</summary>
+    /// <summary>The column names: the JSON row fields, then the report's account and region, then the delivery fields
+    /// (added last, so that consumers of the older columns keep working).</summary>
     public static readonly IReadOnlyList<string> Columns =
     [
         "sessionId", "target", "owner", "document", "start", "end", "durationSeconds",
         "status", "accessType", "state", "logged", "notLoggedReason", "account", "region",
+        "logDelivered", "logLocation", "logNote",
     ];
 
     private bool headerWritten;
@@ -37,6 +39,9 @@ public sealed class CsvReportWriter(TextWriter writer, string? account = null, s
                 ReportText.ReasonCode(row.NotLoggedReason),
                 account,
                 region,
+                ReportText.Delivered(row.LogDelivered),
+                row.LogLocation,
+                row.LogNote,
             ],
             cancellationToken);
     }

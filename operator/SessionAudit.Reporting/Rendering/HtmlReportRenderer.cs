@@ -68,6 +68,7 @@ public static class HtmlReportRenderer
         html.Append("<section id=\"summary\"><div class=\"cards\">");
         Card(html, "total", "Sessions", s.Total, false);
         Card(html, "unlogged", "Not logged", s.Unlogged, s.Unlogged > 0);
+        Card(html, "missing-logs", "Logs missing", s.MissingLogs, s.MissingLogs > 0);
         Card(html, "targets", "Targets", s.DistinctTargets, false);
         Card(html, "owners", "Owners", s.DistinctOwners, false);
         Card(html, "readiness", "Readiness warnings", s.ReadinessWarnings, s.ReadinessWarnings > 0);
@@ -183,7 +184,7 @@ public static class HtmlReportRenderer
         html.Append("</tr></thead><tbody>");
         foreach (var r in rows)
         {
-            var cls = r.Logged ? string.Empty : " class=\"unlogged\"";
+            var cls = !r.Logged ? " class=\"unlogged\"" : r.LogDelivered == false ? " class=\"missing-log\"" : string.Empty;
             var reason = r.Logged ? string.Empty : $" data-reason=\"{ReportText.ReasonCode(r.NotLoggedReason)}\"";
             html.Append(CultureInfo.InvariantCulture, $"<tr{cls} data-session=\"{E(r.SessionId)}\"{reason}>");
             // Ids, owner ARNs and document names can be long: they wrap anywhere, the rest stays on one line, so the
@@ -197,8 +198,17 @@ public static class HtmlReportRenderer
             Td(html, ReportText.Duration(r.Duration));
             Td(html, r.Status);
             Td(html, r.AccessType);
-            Td(html, ReportText.LoggedText(r), "words");
-            html.Append("</tr>");
+            // Whether the log is where the preferences send it goes into the same cell (the table keeps its width); the
+            // location and, when it cannot be known, the reason are in the tooltip; a missing log says why in the cell.
+            var log = r.LogDelivered switch { true => "delivered", false => "missing", null => "unknown" };
+            var tip = string.Join(": ", new[] { r.LogLocation, r.LogNote }.Where(t => t is not null));
+            html.Append(CultureInfo.InvariantCulture, $"<td class=\"words logged\" data-delivered=\"{log}\"{(tip.Length > 0 ? $" title=\"{E(tip)}\"" : string.Empty)}>{E(ReportText.LoggedText(r))}");
+            if (r.LogDelivered is { } delivered)
+            {
+                html.Append(delivered ? "<span class=\"log\">, log delivered</span>" : $"<span class=\"log missing\">, log MISSING: {E(r.LogNote ?? "not found")}</span>");
+            }
+
+            html.Append("</td></tr>");
             if (html.Length > 256 * 1024)
             {
                 await writer.WriteAsync(html, cancellationToken);
@@ -286,6 +296,8 @@ public static class HtmlReportRenderer
         table.sessions td.long{white-space:normal;overflow-wrap:anywhere;min-width:8em}table.sessions th,table.sessions td{padding:4px 6px}table.sessions td.words{white-space:normal}
         tr.unlogged td{background:var(--badbg)}tr.unlogged td:first-child{box-shadow:inset 4px 0 0 var(--bad)}
         tr.unlogged td:last-child{color:var(--bad);font-weight:600}
+        tr.missing-log td{background:var(--warnbg)}tr.missing-log td:first-child{box-shadow:inset 4px 0 0 var(--bad)}
+        td.logged .log{color:var(--muted)}td.logged .log.missing{color:var(--bad);font-weight:600;overflow-wrap:anywhere}
         tr.warning td{background:var(--warnbg)}
         .finding.warning b{color:var(--bad)}.finding.note b{color:var(--muted)}
         table.top td.name{word-break:break-all}table.top td.count{text-align:right;width:60px}

@@ -140,6 +140,17 @@ public sealed class JsonReportWriter : ISessionRowSink, IAsyncDisposable
         json.WriteString("state", ReportText.StateCode(row.State));
         json.WriteBoolean("logged", row.Logged);
         WriteStringOrNull("notLoggedReason", row.Logged ? null : ReportText.ReasonCode(row.NotLoggedReason));
+        if (row.LogDelivered is { } delivered)
+        {
+            json.WriteBoolean("logDelivered", delivered);
+        }
+        else
+        {
+            json.WriteNull("logDelivered");
+        }
+
+        WriteStringOrNull("logLocation", row.LogLocation);
+        WriteStringOrNull("logNote", row.LogNote);
         json.WriteEndObject();
     }
 

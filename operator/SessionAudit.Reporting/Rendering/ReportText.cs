@@ -123,4 +123,19 @@ public static class ReportText
 
     /// <summary>An integer with thousands separators, e.g. <c>100,000</c>.</summary>
     public static string Count(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary><c>true</c>, <c>false</c>, or empty for null (a delivery that cannot be known).</summary>
+    public static string Delivered(bool? delivered) => delivered switch { true => "true", false => "false", null => string.Empty };
+
+    /// <summary>The log cell of the table and the HTML page: "yes", "MISSING (why)" or "-" (with why, when known).</summary>
+    public static string DeliveryText(SessionRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.LogDelivered switch
+        {
+            true => "yes",
+            false => row.LogNote is { } note ? $"MISSING ({note})" : "MISSING",
+            null => "-",
+        };
+    }
 }

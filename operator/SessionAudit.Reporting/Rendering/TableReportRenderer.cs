@@ -10,7 +10,7 @@ public static class TableReportRenderer
 {
     /// <summary>The column headings; <see cref="Cells"/> gives the matching cells, for a CLI that draws its own table.</summary>
     public static readonly IReadOnlyList<string> Headers =
-        ["SESSION ID", "TARGET", "OWNER", "DOCUMENT", "START (UTC)", "END (UTC)", "DURATION", "STATUS", "ACCESS", "LOGGED"];
+        ["SESSION ID", "TARGET", "OWNER", "DOCUMENT", "START (UTC)", "END (UTC)", "DURATION", "STATUS", "ACCESS", "LOGGED", "DELIVERED"];
 
     private const string Gap = "  ";
 
@@ -30,6 +30,7 @@ public static class TableReportRenderer
             row.Status,
             row.AccessType ?? "-",
             ReportText.LoggedText(row),
+            row.LogDelivered switch { true => "yes", false => "MISSING", null => "-" },
         ];
     }
 
@@ -126,6 +127,7 @@ public static class TableReportRenderer
             ? string.Empty
             : " (" + string.Join(", ", report.UnloggedByReason.Select(kv => $"{ReportText.ReasonText(kv.Key)} {ReportText.Count(kv.Value)}")) + ")";
         Field(text, "Not logged", ReportText.Count(s.Unlogged) + reasons);
+        Field(text, "Missing logs", ReportText.Count(s.MissingLogs) + (s.MissingLogs > 0 ? " (ended, logged sessions whose log is not in S3 or CloudWatch Logs; see logNote in CSV or JSON)" : string.Empty));
         Field(text, "Readiness warnings", ReportText.Count(s.ReadinessWarnings));
         Field(text, "Top targets", Top(report.TopTargets));
         Field(text, "Top owners", Top(report.TopOwners));

@@ -54,6 +54,48 @@ internal sealed class FakeSessionActivitySource(
         return Task.FromResult(Documents.GetValueOrDefault(documentName) ?? new SessionDocumentType("Standard_Stream"));
     }
 
+    /// <summary>S3 keys per bucket; a bucket not here does not exist. <see cref="UnreadableBuckets"/> answer AccessDenied.</summary>
+    public Dictionary<string, List<string>> Buckets { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Buckets whose listing is refused.</summary>
+    public HashSet<string> UnreadableBuckets { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Buckets without default encryption.</summary>
+    public HashSet<string> UnencryptedBuckets { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Log stream names per log group; a group not here does not exist.</summary>
+    public Dictionary<string, List<string>> LogGroups { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The listings asked for: ("s3", bucket, prefix) or ("logs", group, prefix), and encryption reads ("enc", bucket, "").</summary>
+    public List<(string Kind, string Name, string Prefix)> Listings { get; } = [];
+
+    public Task<LogListing> ListLogObjectsAsync(string bucket, string keyPrefix, CancellationToken cancellationToken)
+    {
+        Listings.Add(("s3", bucket, keyPrefix));
+        if (UnreadableBuckets.Contains(bucket))
+        {
+            return Task.FromResult(LogListing.Unreadable("AccessDenied: Access Denied"));
+        }
+
+        return Task.FromResult(Buckets.TryGetValue(bucket, out var keys)
+            ? new LogListing(keys.Where(k => k.StartsWith(keyPrefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal))
+            : LogListing.NotFound("NoSuchBucket: The specified bucket does not exist"));
+    }
+
+    public Task<LogListing> ListLogStreamsAsync(string logGroupName, string streamNamePrefix, CancellationToken cancellationToken)
+    {
+        Listings.Add(("logs", logGroupName, streamNamePrefix));
+        return Task.FromResult(LogGroups.TryGetValue(logGroupName, out var names)
+            ? new LogListing(names.Where(n => n.StartsWith(streamNamePrefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal))
+            : LogListing.NotFound("ResourceNotFoundException: The specified log group does not exist."));
+    }
+
+    public Task<bool?> IsBucketEncryptedAsync(string bucket, CancellationToken cancellationToken)
+    {
+        Listings.Add(("enc", bucket, ""));
+        return Task.FromResult<bool?>(Buckets.ContainsKey(bucket) ? !UnencryptedBuckets.Contains(bucket) : null);
+    }
+
     public async IAsyncEnumerable<ManagedInstance> GetInstancesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();

@@ -1,0 +1,275 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using SessionAudit.Reporting.Engine;
+using SessionAudit.Reporting.Model;
+using SessionAudit.Reporting.Ports;
+using SessionAudit.Reporting.Rendering;
+using SessionAudit.Reporting.Tests.Support;
+using Xunit;
+
+namespace SessionAudit.Reporting.Tests;
+
+public sealed class LogDeliveryTests
+{
+    private const string Shell = "SSM-SessionManagerRunShell";
+
+    private static SessionRecord Ended(string id, string? document = Shell, string status = "Terminated") => new()
+    {
+        SessionId = id,
+        Status = status,
+        StartDate = SeededHistory.Now.AddHours(-2),
+        EndDate = SeededHistory.Now.AddHours(-1),
+        DocumentName = document,
+        Owner = "arn:aws:iam::111122223333:user/alice",
+        Target = "i-0123456789abcdef0",
+    };
+
+    private static FakeSessionActivitySource Source(IReadOnlyList<SessionRecord> history, IReadOnlyList<SessionRecord>? active = null, LogDestinations? shell = null)
+    {
+        var source = new FakeSessionActivitySource(history, active ?? []);
+        source.Documents[Shell] = new SessionDocumentType("Standard_Stream")
+        {
+            Destinations = shell ?? new LogDestinations("logs-bucket", "sessions/", false, "/aws/ssm/sessions"),
+        };
+        return source;
+    }
+
+    private static async Task<(SessionReport Report, Dictionary<string, SessionRow> Rows)> RunAsync(FakeSessionActivitySource source, ReportOptions? options = null)
+    {
+        var rows = new RowCollector();
+        var report = await new SessionReportEngine(source, new FakeTimeProvider(SeededHistory.Now))
+            .RunAsync(options ?? new ReportOptions(), rows, null, TestContext.Current.CancellationToken);
+        return (report, rows.Rows.ToDictionary(r => r.SessionId));
+    }
+
+    [Fact]
+    public async Task A_log_in_both_destinations_is_delivered_and_one_missing_from_either_is_not()
+    {
+        var source = Source([Ended("alice-0001"), Ended("alice-0002"), Ended("alice-0003"), Ended("bob-0004")]);
+        source.Buckets["logs-bucket"] = ["sessions/alice-0001.log", "sessions/alice-0002.log", "sessions/bob-0004.log", "other/alice-0003.log"];
+        source.LogGroups["/aws/ssm/sessions"] = ["alice-0001", "alice-0003", "bob-0004"];
+
+        var (report, rows) = await RunAsync(source);
+
+        Assert.True(rows["alice-0001"].LogDelivered);
+        Assert.Equal("s3://logs-bucket/sessions/alice-0001.log; /aws/ssm/sessions/alice-0001", rows["alice-0001"].LogLocation);
+        Assert.Null(rows["alice-0001"].LogNote);
+        Assert.False(rows["alice-0002"].LogDelivered); // in S3, not in CloudWatch
+        Assert.Contains("no log stream alice-0002 in /aws/ssm/sessions", rows["alice-0002"].LogNote, StringComparison.Ordinal);
+        Assert.False(rows["alice-0003"].LogDelivered); // in CloudWatch, not under the prefix in S3
+        Assert.Contains("no object s3://logs-bucket/sessions/alice-0003.log", rows["alice-0003"].LogNote, StringComparison.Ordinal);
+        Assert.True(rows["bob-0004"].LogDelivered);
+        Assert.Equal(2, report.Summary.MissingLogs);
+
+        // One listing per bucket and prefix; one stream listing per log group and session-id prefix (alice-, bob-).
+        Assert.Equal([("s3", "logs-bucket", "sessions/"), ("logs", "/aws/ssm/sessions", "alice-"), ("logs", "/aws/ssm/sessions", "bob-")], source.Listings);
+    }
+
+    [Fact]
+    public async Task Unknown_delivery_is_null_with_a_note_and_never_counted_missing()
+    {
+        var source = Source(
+            [
+                Ended("alice-ssh", "AWS-StartSSHSession"),
+                Ended("alice-failed", status: "Failed"),
+                Ended("alice-nodest", "Quiet-Shell"),
+                Ended("alice-unread", "Secret-Shell"),
+            ],
+            active: [Ended("alice-open") with { EndDate = null, Status = "Connected" }]);
+        source.Documents["Quiet-Shell"] = new SessionDocumentType("Standard_Stream") { Destinations = new LogDestinations(null, null, false, null) };
+        source.Documents["Secret-Shell"] = SessionDocumentType.Unreadable("AccessDeniedException: not allowed");
+
+        var (report, rows) = await RunAsync(source);
+
+        Assert.All(rows.Values, r => Assert.Null(r.LogDelivered));
+        Assert.All(rows.Values, r => Assert.Null(r.LogLocation));
+        Assert.Equal("not logged by design", rows["alice-ssh"].LogNote);
+        Assert.Equal("not logged by design", rows["alice-failed"].LogNote);
+        Assert.Equal("no log destination configured", rows["alice-nodest"].LogNote);
+        Assert.StartsWith("whether it is logged is unknown", rows["alice-unread"].LogNote, StringComparison.Ordinal);
+        Assert.Equal("still active: not checked", rows["alice-open"].LogNote);
+        Assert.Equal(0, report.Summary.MissingLogs);
+        Assert.Empty(source.Listings);
+    }
+
+    [Fact]
+    public async Task An_unreadable_default_document_leaves_sessions_without_a_document_unknown()
+    {
+        var source = Source([Ended("alice-0001", document: null)]);
+        source.Documents[Shell] = SessionDocumentType.Unreadable("AccessDeniedException: not allowed");
+
+        var (_, rows) = await RunAsync(source);
+
+        Assert.Null(rows["alice-0001"].LogDelivered);
+        Assert.Equal("preferences unreadable: AccessDeniedException: not allowed", rows["alice-0001"].LogNote);
+    }
+
+    [Fact]
+    public async Task An_account_without_a_preferences_document_has_no_destination()
+    {
+        var source = Source([Ended("alice-0001")]);
+        source.Documents[Shell] = SessionDocumentType.NotFound("InvalidDocument: no such document");
+
+        var (_, rows) = await RunAsync(source);
+
+        Assert.Null(rows["alice-0001"].LogDelivered);
+        Assert.Equal("no preferences document: no log destination configured", rows["alice-0001"].LogNote);
+    }
+
+    [Fact]
+    public async Task An_unreadable_bucket_makes_its_rows_null_with_a_note_not_false()
+    {
+        var source = Source([Ended("alice-0001"), Ended("alice-0002")], shell: new LogDestinations("locked-bucket", "", false, null));
+        source.Buckets["locked-bucket"] = [];
+        source.UnreadableBuckets.Add("locked-bucket");
+
+        var (report, rows) = await RunAsync(source);
+
+        Assert.All(rows.Values, r => Assert.Null(r.LogDelivered));
+        Assert.Equal("s3://locked-bucket/alice-0001.log", rows["alice-0001"].LogLocation);
+        Assert.Equal("cannot list s3://locked-bucket/: AccessDenied: Access Denied", rows["alice-0001"].LogNote);
+        Assert.Equal(0, report.Summary.MissingLogs);
+        Assert.Single(source.Listings); // the failure is remembered too: one listing per report
+    }
+
+    [Fact]
+    public async Task A_readable_destination_still_decides_when_the_other_is_unreadable()
+    {
+        var source = Source([Ended("alice-0001"), Ended("alice-0002")], shell: new LogDestinations("locked-bucket", "", false, "/sessions"));
+        source.UnreadableBuckets.Add("locked-bucket");
+        source.LogGroups["/sessions"] = ["alice-0001"];
+
+        var (_, rows) = await RunAsync(source);
+
+        Assert.Null(rows["alice-0001"].LogDelivered);
+        Assert.False(rows["alice-0002"].LogDelivered);
+    }
+
+    [Fact]
+    public async Task The_report_says_why_a_log_is_missing_when_it_can_tell()
+    {
+        var source = Source(
+            [Ended("alice-0001"), Ended("alice-0002", "Encrypted-Shell"), Ended("alice-0003", "Streamed-Shell")],
+            shell: new LogDestinations("gone-bucket", "p/", false, null));
+        source.Documents["Encrypted-Shell"] = new SessionDocumentType("Standard_Stream") { Destinations = new LogDestinations("plain-bucket", "", true, null) };
+        source.Documents["Streamed-Shell"] = new SessionDocumentType("Standard_Stream") { Destinations = new LogDestinations(null, null, false, "/gone/group") };
+        source.Buckets["plain-bucket"] = [];
+        source.UnencryptedBuckets.Add("plain-bucket");
+
+        var (report, rows) = await RunAsync(source);
+
+        Assert.All(rows.Values, r => Assert.False(r.LogDelivered));
+        Assert.Equal("bucket gone-bucket does not exist", rows["alice-0001"].LogNote);
+        Assert.StartsWith("bucket plain-bucket is not encrypted while the preferences require encryption", rows["alice-0002"].LogNote, StringComparison.Ordinal);
+        Assert.Equal("log group /gone/group does not exist", rows["alice-0003"].LogNote);
+        Assert.Equal(3, report.Summary.MissingLogs);
+    }
+
+    [Fact]
+    public async Task Preferences_come_from_the_sessions_document_or_the_default_one()
+    {
+        // No document name: the default document's preferences; an InteractiveCommands document has no logging inputs
+        // of its own, so the default document's apply; a Standard_Stream document carries its own.
+        var source = Source([Ended("alice-0001", document: null), Ended("alice-0002", "AWS-StartInteractiveCommand"), Ended("alice-0003", "Own-Shell")]);
+        source.Documents["Own-Shell"] = new SessionDocumentType("Standard_Stream") { Destinations = new LogDestinations("own-bucket", "own/", false, null) };
+        source.Buckets["logs-bucket"] = ["sessions/alice-0001.log", "sessions/alice-0002.log"];
+        source.Buckets["own-bucket"] = ["own/alice-0003.log"];
+        source.LogGroups["/aws/ssm/sessions"] = ["alice-0001", "alice-0002"];
+
+        var (_, rows) = await RunAsync(source);
+
+        Assert.All(rows.Values, r => Assert.True(r.LogDelivered, r.SessionId + ": " + r.LogNote));
+        Assert.Equal("s3://own-bucket/own/alice-0003.log", rows["alice-0003"].LogLocation);
+        Assert.Equal(1, source.DocumentReads.Count(d => d == Shell));
+    }
+
+    [Fact]
+    public async Task A_prefix_without_a_trailing_slash_matches_either_spelling_of_the_key()
+    {
+        var source = Source([Ended("alice-0001"), Ended("alice-0002")], shell: new LogDestinations("b", "logs", false, null));
+        source.Buckets["b"] = ["logs/alice-0001.log", "logsalice-0002.log"];
+
+        var (_, rows) = await RunAsync(source);
+
+        Assert.Equal("s3://b/logs/alice-0001.log", rows["alice-0001"].LogLocation);
+        Assert.True(rows["alice-0001"].LogDelivered);
+        Assert.True(rows["alice-0002"].LogDelivered);
+    }
+
+    [Fact]
+    public async Task Checks_can_be_turned_off()
+    {
+        var source = Source([Ended("alice-0001")]);
+        var (report, rows) = await RunAsync(source, new ReportOptions { CheckLogDelivery = false });
+        Assert.Null(rows["alice-0001"].LogDelivered);
+        Assert.Empty(source.Listings);
+        Assert.Equal(0, report.Summary.MissingLogs);
+    }
+
+    [Fact]
+    public void The_stream_listing_covers_one_principal()
+    {
+        Assert.Equal("alice-", LogDeliveryChecker.StreamPrefix("alice-0a1b2c3d4e5f"));
+        Assert.Equal("ops-admin-", LogDeliveryChecker.StreamPrefix("ops-admin-0a1b2c3d4e5f"));
+        Assert.Equal("nodash", LogDeliveryChecker.StreamPrefix("nodash"));
+    }
+
+    [Fact]
+    public async Task Csv_json_html_and_table_carry_the_delivery_fields()
+    {
+        var source = Source([Ended("alice-0001"), Ended("alice-0002", "AWS-StartSSHSession"), Ended("=cmd-0003")], shell: new LogDestinations("logs-bucket", "s/", false, null));
+        source.Buckets["logs-bucket"] = ["s/alice-0001.log"];
+        var ct = TestContext.Current.CancellationToken;
+        var engine = new SessionReportEngine(source, new FakeTimeProvider(SeededHistory.Now));
+        using var csvText = new StringWriter();
+        using var jsonBytes = new MemoryStream();
+        var csv = new CsvReportWriter(csvText);
+        await using var json = new JsonReportWriter(jsonBytes);
+        var report = await engine.RunAsync(new ReportOptions(), new CompositeRowSink(csv, json), null, ct);
+        await csv.CompleteAsync(ct);
+        await json.CompleteAsync(report, ct);
+
+        var records = Csv.Parse(csvText.ToString());
+        Assert.Equal(["logDelivered", "logLocation", "logNote"], records[0][^3..]);
+        var byId = records.Skip(1).ToDictionary(r => r[0]);
+        Assert.Equal(["true", "s3://logs-bucket/s/alice-0001.log", ""], byId["alice-0001"][^3..]);
+        Assert.Equal(["", "", "not logged by design"], byId["alice-0002"][^3..]);
+        // The CSV injection guard applies to the new cells too: the id starts with '=', and so would nothing else.
+        Assert.Equal(["false", "s3://logs-bucket/s/=cmd-0003.log", "no object s3://logs-bucket/s/=cmd-0003.log"], byId["'=cmd-0003"][^3..]);
+
+        using var doc = JsonDocument.Parse(Encoding.UTF8.GetString(jsonBytes.ToArray()));
+        var sessions = doc.RootElement.GetProperty("sessions").EnumerateArray().ToDictionary(s => s.GetProperty("sessionId").GetString()!);
+        Assert.True(sessions["alice-0001"].GetProperty("logDelivered").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, sessions["alice-0002"].GetProperty("logDelivered").ValueKind);
+        Assert.False(sessions["=cmd-0003"].GetProperty("logDelivered").GetBoolean());
+        Assert.Equal("s3://logs-bucket/s/alice-0001.log", sessions["alice-0001"].GetProperty("logLocation").GetString());
+        Assert.Equal(1, doc.RootElement.GetProperty("summary").GetProperty("missingLogs").GetInt32());
+
+        using var html = new StringWriter();
+        await HtmlReportRenderer.RenderAsync(report, html, ct);
+        var page = html.ToString();
+        Assert.Contains("id=\"card-missing-logs\"", page, StringComparison.Ordinal);
+        Assert.Matches("<div class=\"card alert\" id=\"card-missing-logs\"><div class=\"value\">1</div>", page);
+        Assert.Matches("<tr class=\"missing-log\" data-session=\"=cmd-0003\">", page);
+        Assert.Contains("log MISSING: no object s3://logs-bucket/s/=cmd-0003.log", page, StringComparison.Ordinal);
+        Assert.Contains("data-delivered=\"delivered\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<tr class=\"missing-log\" data-session=\"alice-0001\"", page, StringComparison.Ordinal);
+
+        using var table = new StringWriter();
+        await TableReportRenderer.RenderAsync(report, table, ct);
+        Assert.Contains("Missing logs", table.ToString(), StringComparison.Ordinal);
+        Assert.Contains(table.ToString().Split('\n'), l => l.StartsWith("=cmd-0003", StringComparison.Ordinal) && l.TrimEnd().EndsWith("MISSING", StringComparison.Ordinal));
+    }
+
+    private sealed class RowCollector : ISessionRowSink
+    {
+        public List<SessionRow> Rows { get; } = [];
+
+        public ValueTask WriteRowAsync(SessionRow row, CancellationToken cancellationToken)
+        {
+            Rows.Add(row);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
