@@ -23,6 +23,7 @@ internal static class ReportStatus
             DistinctTargets = summary.DistinctTargets,
             DistinctOwners = summary.DistinctOwners,
             Unlogged = summary.Unlogged,
+            MissingLogs = summary.MissingLogs,
             ReadinessWarnings = summary.ReadinessWarnings,
             LastReportTime = summary.LastReportTime,
         };
