@@ -66,6 +66,10 @@ public sealed class LogDeliveryAgainstSandboxTests(SandboxFixture fixture)
             await s3.PutObjectAsync(new PutObjectRequest { BucketName = "delivery-logs", Key = $"sessions/{id}.log", ContentBody = "session log" }, Ct);
         }
 
+        // The stand-in's agent wrote every seeded ended session's log when the seed was applied, as the SSM Agent would
+        // have; this one is lost afterwards (a lifecycle rule, a hand), so the report must find it missing.
+        await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = "delivery-logs", Key = "sessions/alice-0de11e0000000002.log" }, Ct);
+
         var before = account.Calls.Count(c => c.Operation == "ListObjectsV2");
         var rows = new Rows();
         var report = await new SessionReportEngine(account.Factory.SessionActivity(scope), TimeProvider.System)
