@@ -10,6 +10,8 @@ namespace SessionAudit.EndToEnd.Tests;
 /// us-west-2 has no trail.</summary>
 public sealed class AlertWorld : OperatorWorld
 {
+    protected override string? AdminManifests => RunShellScriptAllowed;
+
     protected override string Seed => """
         accounts:
           - id: "111122223333"

@@ -131,6 +131,8 @@ public sealed class CoverageWorld : IAsyncLifetime
         const string lambda = "\"arn:aws:lambda:us-east-1:111122223333:function:e2e-cov-handler\"";
         // The ended session's log, where the agent would have put it (s3KeyPrefix cov/ + session id + .log).
         await World.PersonCliAsync(["s3api", "put-object", "--bucket", "e2e-cov-logs", "--key", "cov/alice-0e2ec0000000000001.log"], ct: ct);
+        // The Run Command target needs an AwsAccount that allows its document (none is allowed by default).
+        await World.ApplyAsync(Support.OperatorWorld.RunShellScriptAllowed, ct: ct);
         await World.ApplyAsync(Policy(both, lambda), ct: ct);
         // The second account's external id, in a Secret of the operator's namespace (RBAC: get on secrets there).
         await World.KubectlAsync(["create", "namespace", "session-audit-system"], check: false, ct: ct);

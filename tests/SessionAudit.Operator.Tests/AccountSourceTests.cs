@@ -78,4 +78,31 @@ public sealed class AccountSourceTests
         Assert.True(context.Binding.Guardrails.AllowShellProfile);
         Assert.Empty(reads);
     }
+
+    [Fact]
+    public async Task An_unreadable_AwsAccount_stops_policies_without_accountRef_instead_of_leaving_them_the_built_in_guardrails()
+    {
+        Account("platform", """{"default":true,"guardrails":{"allowShellProfile":"maybe"}}""");
+        var source = Source();
+
+        var context = await source.ResolveAsync(new SessionLoggingPolicySpec { Region = "us-east-1" }, TestContext.Current.CancellationToken);
+
+        Assert.Null(context.Binding);
+        Assert.Contains("AwsAccount platform cannot be read", context.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("   ")]
+    [InlineData("x")]
+    [InlineData("has spaces inside")]
+    public async Task An_external_id_STS_would_refuse_is_a_problem_that_does_not_repeat_it(string value)
+    {
+        Account("workloads", """{"roleArn":"arn:aws:iam::444455556666:role/audit","externalIdSecretRef":{"name":"ext","key":"externalId"}}""");
+        secrets["session-audit-system/ext/externalId"] = value;
+
+        var context = await Source().ResolveAsync(Naming("workloads"), TestContext.Current.CancellationToken);
+
+        Assert.Null(context.Binding);
+        Assert.DoesNotContain(value.Trim().Length > 1 ? value.Trim() : "\u0000", context.Problem!, StringComparison.Ordinal);
+    }
 }

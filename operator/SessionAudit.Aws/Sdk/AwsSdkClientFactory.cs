@@ -50,6 +50,10 @@ public sealed class AwsSdkClientFactory
         }
         config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
         config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
+        // No S3 Express session credentials: the SDK would fetch and refresh them (CreateSession) outside the call in
+        // flight, where a role's shared clients have no session to sign with. Session Manager logs to general purpose
+        // buckets only.
+        config.DisableS3ExpressSessionAuth = true;
         return new AmazonS3Client(credentials, config);
     }
 

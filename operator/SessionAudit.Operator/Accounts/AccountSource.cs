@@ -53,6 +53,14 @@ internal sealed class AccountSource(IResourceCache<AwsAccountResource> cache, Se
             return new AccountContext(null, $"AwsAccount {reference.Name} cannot be read: {unreadable}", accounts);
         }
 
+        // An AwsAccount that cannot be read may be the default: a policy without accountRef must not fall back to the
+        // built-in guardrails (or to another default) because of it.
+        if (spec.AccountRef is null && cache.List().FirstOrDefault(o => !o.TryToDomain(out _, out _)) is { } broken)
+        {
+            broken.TryToDomain(out _, out var why);
+            return new AccountContext(null, $"AwsAccount {broken.Metadata.Name} cannot be read ({why}) and may be the default one", accounts);
+        }
+
         var resolution = AccountDirectory.Resolve(spec, accounts);
         if (resolution.Account?.Spec.ExternalIdSecretRef is not { } secretRef)
         {
@@ -65,17 +73,25 @@ internal sealed class AccountSource(IResourceCache<AwsAccountResource> cache, Se
         {
             externalId = await ReadSecretAsync(secretRef.Name, secretRef.Key, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or Kubernetes.Api.KubernetesApiException)
+        catch (Exception e) when (e is HttpRequestException or Kubernetes.Api.KubernetesApiException
+                                      || (e is TaskCanceledException && !ct.IsCancellationRequested))
         {
             return new AccountContext(null, $"the external id of AwsAccount {resolution.Account.Name} could not be read from {where}: {e.Message}", accounts);
         }
 
+        externalId = externalId?.Trim();
         if (string.IsNullOrEmpty(externalId))
         {
-            return new AccountContext(null, $"AwsAccount {resolution.Account.Name} takes its external id from key {secretRef.Key} of {where}, which does not exist", accounts);
+            return new AccountContext(null, $"AwsAccount {resolution.Account.Name} takes its external id from key {secretRef.Key} of {where}, which does not exist or is empty", accounts);
         }
 
-        return AccountContext.Resolve(spec, accounts, externalId.Trim());
+        // Checked here, never echoed: STS's validation message would carry the value into conditions and events.
+        if (externalId.Length is < 2 or > 1224 || !System.Text.RegularExpressions.Regex.IsMatch(externalId, Patterns.ExternalId, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
+        {
+            return new AccountContext(null, $"the external id in key {secretRef.Key} of {where} (AwsAccount {resolution.Account.Name}) is not 2 to 1224 of [A-Za-z0-9+=,.@:/_-]", accounts);
+        }
+
+        return AccountContext.Resolve(spec, accounts, externalId);
     }
 
     private async Task<string?> ReadSecretAsync(string name, string key, CancellationToken ct)

@@ -59,9 +59,15 @@ public sealed partial class PolicyReports(AwsScopeFactory aws, ReportStore store
             var events = new List<PolicyEvent>();
             if (spec.S3 is { } target)
             {
+                // Without allowedReportBuckets the export may only go to the account's own buckets: S3 refuses it
+                // (403) when the expected owner, the account itself, does not own the bucket. A listed bucket was
+                // chosen by a cluster admin and keeps the spec's expected owner.
+                var owner = account.Guardrails.AllowedReportBuckets is null ? report.Account : policy.Spec.S3?.ExpectedBucketOwner;
                 events.Add(Guardrails.ReportBucketRefusal(target.BucketName, account) is { } refused
                     ? PolicyEvent.Warning(Guardrails.NotAllowed, refused)
-                    : await ExportAsync(scope, target, policy.Spec.S3?.ExpectedBucketOwner, report, html, ct));
+                    : account.Guardrails.AllowedReportBuckets is null && owner is null
+                        ? PolicyEvent.Warning(Guardrails.NotAllowed, $"The report is not exported: the account could not be read (sts:GetCallerIdentity), so s3://{target.BucketName} cannot be checked to be its own.")
+                        : await ExportAsync(scope, target, owner, report, html, ct));
             }
 
             LogRefreshed(log, name, report.Summary.Total, report.Summary.Unlogged);

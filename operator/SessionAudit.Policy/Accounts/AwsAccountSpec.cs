@@ -97,7 +97,7 @@ public sealed record GuardrailsSpec
     public IReadOnlyList<string>? AllowedRunAsUsers { get; init; }
 
     /// <summary>Allowed Run Command documents.</summary>
-    [Description("Documents (names or ARNs) Run Command alert targets may send. Omitted: AWS-owned documents only (names starting with AWS-, Amazon or AWSSupport-, which no customer may create).")]
+    [Description("Documents (names or ARNs) Run Command alert targets may send; a listed AWS-owned name also allows its ARN without account. Omitted: none, since the policy author chooses the parameters and the instances (AWS-RunShellScript with any commands runs as root).")]
     [ItemPattern(Patterns.RunCommandDocument)]
     [ListType("set")]
     [MaxLength(100)]
@@ -111,7 +111,7 @@ public sealed record GuardrailsSpec
     public IReadOnlyList<string>? AllowedGranteeAccounts { get; init; }
 
     /// <summary>Allowed report buckets.</summary>
-    [Description("Buckets spec.report.s3.bucketName may name. Omitted: any bucket the account owns (every S3 call carries the expected bucket owner).")]
+    [Description("Buckets spec.report.s3.bucketName may name. Omitted: any bucket the account itself owns (the export carries the account as expected bucket owner, so S3 refuses another account's bucket).")]
     [ItemPattern(Patterns.BucketName)]
     [ListType("set")]
     [MaxLength(100)]

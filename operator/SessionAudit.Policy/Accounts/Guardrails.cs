@@ -76,7 +76,7 @@ public static class Guardrails
         if (documents.Count > 0)
         {
             var allowed = g.AllowedRunCommandDocuments is null
-                ? "without spec.guardrails.allowedRunCommandDocuments, AWS-owned documents only"
+                ? "without spec.guardrails.allowedRunCommandDocuments, no Run Command document: the policy author picks its parameters and instances"
                 : $"spec.guardrails.allowedRunCommandDocuments: {string.Join(", ", g.AllowedRunCommandDocuments)}";
             refusals.Add(new(ConditionTypes.AlertsReady,
                 $"The alert rule is not written: Run Command document {string.Join(", ", documents)} is not allowed by {binding.Describe} ({allowed}). " +
@@ -102,12 +102,19 @@ public static class Guardrails
 
     private static bool RunCommandAllowed(string document, GuardrailsSpec g)
     {
-        if (g.AllowedRunCommandDocuments is { } allowed)
+        if (g.AllowedRunCommandDocuments is not { } allowed)
         {
-            return allowed.Contains(document, StringComparer.Ordinal);
+            // Without a list nothing is allowed: the author chooses the parameters and the instances, so even an
+            // AWS-owned document (AWS-RunShellScript with any commands) runs what the author wants as root.
+            return false;
         }
 
-        // An ARN names an AWS-owned document only without an account (arn:aws:ssm:us-east-1::document/AWS-RunShellScript).
+        if (allowed.Contains(document, StringComparer.Ordinal))
+        {
+            return true;
+        }
+
+        // A listed AWS-owned name also allows its ARN, which has no account (arn:aws:ssm:us-east-1::document/AWS-RunShellScript).
         var name = document;
         if (document.StartsWith("arn:", StringComparison.Ordinal))
         {
@@ -120,7 +127,7 @@ public static class Guardrails
             name = arn.Resource["document/".Length..];
         }
 
-        return AwsOwnedDocumentPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase));
+        return name != document && AwsOwnedDocumentPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase)) && allowed.Contains(name, StringComparer.Ordinal);
     }
 
     private static string Change(AccountBinding binding, string what) =>

@@ -20,6 +20,20 @@ public abstract class OperatorWorld : IAsyncLifetime
     /// <summary>The AWS sandbox seed (YAML) for this class's world.</summary>
     protected abstract string Seed { get; }
 
+    /// <summary>Objects a cluster admin applies before the operator starts (AwsAccounts); null for none.</summary>
+    protected virtual string? AdminManifests => null;
+
+    /// <summary>A default AwsAccount whose guardrails allow the one Run Command document the scenarios send.</summary>
+    public const string RunShellScriptAllowed = """
+        apiVersion: sessionaudit.io/v1alpha1
+        kind: AwsAccount
+        metadata:
+          name: e2e-platform
+        spec:
+          default: true
+          guardrails: {allowedRunCommandDocuments: [AWS-RunShellScript]}
+        """;
+
     /// <summary>Whether the operator runs from the start (coverage scenarios start it themselves).</summary>
     protected virtual bool StartOperator => true;
 
@@ -28,6 +42,11 @@ public abstract class OperatorWorld : IAsyncLifetime
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         world = await TestWorld.StartAsync(Seed, installCrd: true, cts.Token);
         world.AddPerson();
+        if (AdminManifests is { } manifests)
+        {
+            await world.ApplyAsync(manifests, ct: cts.Token);
+        }
+
         if (StartOperator)
         {
             process = await world.StartOperatorAsync("5s", ct: cts.Token);

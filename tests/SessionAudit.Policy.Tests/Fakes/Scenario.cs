@@ -73,11 +73,11 @@ internal sealed class Scenario
     };
 
     /// <summary>The default AwsAccount the scenario's policy acts under: the operator's own account, with guardrails that
-    /// allow what <see cref="FullSpec"/> asks for (its shell profile; grantees of the fake's account).</summary>
+    /// allow what <see cref="FullSpec"/> asks for (its shell profile, grantees of the fake's account, its Run Command document).</summary>
     public static AwsAccount Permissive { get; } = new("platform", new AwsAccountSpec
     {
         Default = true,
-        Guardrails = new GuardrailsSpec { AllowShellProfile = true, AllowedGranteeAccounts = [FakeAws.Account] },
+        Guardrails = new GuardrailsSpec { AllowShellProfile = true, AllowedGranteeAccounts = [FakeAws.Account], AllowedRunCommandDocuments = ["AWS-RunShellScript"] },
     });
 
     /// <summary>What the reconciler is told about accounts; <see cref="Permissive"/> unless a test changes it.</summary>

@@ -15,8 +15,8 @@ public sealed class GuardrailTests
 
     private static Scenario BuiltIn(Func<SessionLoggingPolicySpec, SessionLoggingPolicySpec>? edit = null)
     {
-        // The full spec minus its shell profile, so that only what a test adds is refused.
-        var s = new Scenario(spec => (edit ?? (x => x))(spec with { Session = spec.Session! with { ShellProfile = null } }));
+        // The full spec minus its shell profile and Run Command target, so that only what a test adds is refused.
+        var s = new Scenario(spec => (edit ?? (x => x))(spec with { Session = spec.Session! with { ShellProfile = null }, Alerts = spec.Alerts! with { RunCommands = null } }));
         s.Accounts = [];
         return s;
     }
@@ -108,13 +108,13 @@ public sealed class GuardrailTests
     }
 
     [Fact]
-    public async Task A_customer_run_command_document_is_refused_by_default_and_the_rule_is_not_written()
+    public async Task A_run_command_document_is_refused_by_default_and_the_rule_is_not_written()
     {
         var s = BuiltIn(spec => spec with
         {
             Alerts = spec.Alerts! with
             {
-                RunCommands = [spec.Alerts!.RunCommands![0] with { DocumentName = "arn:aws:ssm:us-east-1:999988887777:document/AWS-Lookalike" }],
+                RunCommands = [Scenario.FullSpec().Alerts!.RunCommands![0] with { DocumentName = "arn:aws:ssm:us-east-1:999988887777:document/AWS-Lookalike" }],
             },
         });
 
@@ -128,13 +128,14 @@ public sealed class GuardrailTests
     }
 
     [Theory]
-    [InlineData("AWS-RunShellScript", true)]
-    [InlineData("AWSSupport-CollectEKSLinuxLogs", true)]
-    [InlineData("AmazonCloudWatch-ManageAgent", true)]
-    [InlineData("arn:aws:ssm:us-east-1::document/AWS-RunPowerShellScript", true)]
-    [InlineData("Acme-Collect", false)]
-    [InlineData("arn:aws:ssm:us-east-1:111122223333:document/AWS-RunShellScript", false)]
-    public void AWS_owned_documents_are_those_no_customer_may_name(string document, bool allowed)
+    [InlineData("AWS-RunShellScript", null, false)]
+    [InlineData("AWS-RunShellScript", "AWS-RunShellScript", true)]
+    [InlineData("arn:aws:ssm:us-east-1::document/AWS-RunShellScript", "AWS-RunShellScript", true)]
+    [InlineData("arn:aws:ssm:us-east-1:111122223333:document/AWS-RunShellScript", "AWS-RunShellScript", false)]
+    [InlineData("AWS-RunPowerShellScript", "AWS-RunShellScript", false)]
+    [InlineData("Acme-Collect", "Acme-Collect", true)]
+    [InlineData("arn:aws:ssm:us-east-1::document/Acme-Collect", "Acme-Collect", false)]
+    public void Run_Command_documents_need_an_AwsAccount_listing_them(string document, string? listed, bool allowed)
     {
         var spec = Scenario.FullSpec() with
         {
@@ -142,8 +143,11 @@ public sealed class GuardrailTests
             InstanceRoles = null,
             Alerts = Scenario.FullSpec().Alerts! with { RunCommands = [Scenario.FullSpec().Alerts!.RunCommands![0] with { DocumentName = document }] },
         };
+        var binding = listed is null
+            ? AccountBinding.BuiltIn
+            : AccountBinding.Of(new AwsAccount("ops", new AwsAccountSpec { Guardrails = new GuardrailsSpec { AllowedRunCommandDocuments = [listed] } }), null);
 
-        var refusals = Guardrails.Check(spec, AccountBinding.BuiltIn, FakeAws.Account);
+        var refusals = Guardrails.Check(spec, binding, FakeAws.Account);
 
         Assert.Equal(!allowed, refusals.Any(r => r.ConditionType == ConditionTypes.AlertsReady));
     }
