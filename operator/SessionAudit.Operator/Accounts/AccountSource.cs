@@ -25,18 +25,21 @@ internal sealed class AccountSource(IResourceCache<AwsAccountResource> cache, Se
     /// <summary>The namespace external-id Secrets are read from.</summary>
     public string SecretNamespace { get; } = secretNamespace;
 
-    /// <summary>Every readable AwsAccount, sorted by name.</summary>
-    public IReadOnlyList<AwsAccount> Accounts()
-    {
-        var list = new List<AwsAccount>();
-        foreach (var obj in cache.List())
-        {
-            if (obj.TryToDomain(out var account, out _))
-            {
-                list.Add(account!);
-            }
-        }
+    // The domain view of each cached AwsAccount, parsed once per cached object (the informer replaces an object on every
+    // change and never mutates one): every reconcile reads all of them, and parsing JSON each time is work thrown away.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AwsAccountResource, Parsed> Views = new();
 
+    private sealed record Parsed(string Name, AwsAccount? Account, string? Error);
+
+    private static Parsed View(AwsAccountResource obj) =>
+        Views.GetValue(obj, o => o.TryToDomain(out var account, out var error) ? new Parsed(o.Metadata.Name, account, null) : new Parsed(o.Metadata.Name, null, error));
+
+    /// <summary>Every readable AwsAccount, sorted by name.</summary>
+    public IReadOnlyList<AwsAccount> Accounts() => Readable(cache.List().Select(View).ToList());
+
+    private static List<AwsAccount> Readable(IEnumerable<Parsed> views)
+    {
+        var list = views.Select(v => v.Account).OfType<AwsAccount>().ToList();
         list.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return list;
     }
@@ -45,20 +48,18 @@ internal sealed class AccountSource(IResourceCache<AwsAccountResource> cache, Se
     public async Task<AccountContext> ResolveAsync(SessionLoggingPolicySpec spec, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var accounts = Accounts();
-        if (spec.AccountRef is { } reference
-            && cache.List().FirstOrDefault(o => o.Metadata.Name == reference.Name) is { } named
-            && !named.TryToDomain(out _, out var unreadable))
+        var views = cache.List().Select(View).ToList();
+        var accounts = Readable(views);
+        if (spec.AccountRef is { } reference && views.FirstOrDefault(v => v.Name == reference.Name) is { Error: { } unreadable })
         {
             return new AccountContext(null, $"AwsAccount {reference.Name} cannot be read: {unreadable}", accounts);
         }
 
         // An AwsAccount that cannot be read may be the default: a policy without accountRef must not fall back to the
         // built-in guardrails (or to another default) because of it.
-        if (spec.AccountRef is null && cache.List().FirstOrDefault(o => !o.TryToDomain(out _, out _)) is { } broken)
+        if (spec.AccountRef is null && views.FirstOrDefault(v => v.Error is not null) is { } broken)
         {
-            broken.TryToDomain(out _, out var why);
-            return new AccountContext(null, $"AwsAccount {broken.Metadata.Name} cannot be read ({why}) and may be the default one", accounts);
+            return new AccountContext(null, $"AwsAccount {broken.Name} cannot be read ({broken.Error}) and may be the default one", accounts);
         }
 
         var resolution = AccountDirectory.Resolve(spec, accounts);
