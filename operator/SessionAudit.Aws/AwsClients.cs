@@ -4,6 +4,7 @@ using Amazon.S3;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using Amazon.SimpleSystemsManagement;
+using SessionAudit.Aws.Adapters;
 using SessionAudit.Aws.Configuration;
 using SessionAudit.Aws.Credentials;
 using SessionAudit.Aws.Resilience;
@@ -49,8 +50,11 @@ public sealed class AwsClients : IDisposable
     /// <summary>Clients of <paramref name="scope"/>. With <paramref name="shared"/> (the role's clients in the scope's
     /// region, made with <see cref="ForRole"/>), a role session: its own credentials (AssumeRole with its session name),
     /// every client shared, so a thousand policies of one account hold one set of SDK clients, not a thousand.</summary>
+    /// <param name="sameSession">The credentials of the same role session made for another region (STS credentials are
+    /// valid in every region), so a session's calls to a bucket in another region need no AssumeRole of their own.</param>
     internal AwsClients(AwsScope scope, AwsClientOptions options, AwsCredentialsSource credentials, AwsSdkClientFactory sdk,
-        AwsEndpointResolver endpoints, AwsCallRunner runner, HttpMessageHandler primaryHandler, AwsClients? shared = null)
+        AwsEndpointResolver endpoints, AwsCallRunner runner, HttpMessageHandler primaryHandler, AwsClients? shared = null,
+        AWSCredentials? sameSession = null)
     {
         Scope = scope;
         _runner = runner;
@@ -63,13 +67,15 @@ public sealed class AwsClients : IDisposable
             _shared = shared;
             _baseSts = shared._baseSts;
             var roleArn = scope.RoleArn ?? throw new ArgumentException("a role session needs a role", nameof(scope));
-            _session = new AssumedRoleCredentials(roleArn, ct => AssumeAsync(scope, options, ct), options.CredentialRefreshMargin);
+            _session = sameSession ?? new AssumedRoleCredentials(roleArn, ct => AssumeAsync(scope, options, ct), options.CredentialRefreshMargin);
             Credentials = _session;
             (_ssm, _s3, _kms, _sts) = (shared._ssm, shared._s3, shared._kms, shared._sts);
             (_logs, _events, _cloudTrail, _sns, _lambda, _codePipeline) = (shared._logs, shared._events, shared._cloudTrail, shared._sns, shared._lambda, shared._codePipeline);
+            Facts = shared.Facts;
             return;
         }
 
+        Facts = new AccountFacts();
         if (string.IsNullOrEmpty(scope.RoleArn))
         {
             Credentials = credentials.Base;
@@ -100,6 +106,10 @@ public sealed class AwsClients : IDisposable
     internal static AwsClients ForRole(string roleArn, string region, AwsClientOptions options, AwsCredentialsSource credentials, AwsSdkClientFactory sdk,
         AwsEndpointResolver endpoints, AwsCallRunner runner, HttpMessageHandler primaryHandler) =>
         new(new AwsScope(region, roleArn), options, credentials, sdk, endpoints, runner, primaryHandler);
+
+    /// <summary>What the account says the same to every session of the role in this region (account id, trail answer);
+    /// a role session's are its role's.</summary>
+    internal AccountFacts Facts { get; }
 
     /// <summary>The scope these clients serve.</summary>
     public AwsScope Scope { get; }

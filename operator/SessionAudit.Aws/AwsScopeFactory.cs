@@ -29,6 +29,9 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
     private readonly ConcurrentDictionary<AwsScope, Lazy<Entry>> _scopes = new();
     // The clients each role shares among its sessions (one per policy), by role and region.
     private readonly ConcurrentDictionary<(string Role, string Region), Lazy<AwsClients>> _roles = new();
+    // A role session's credentials by its scope without region: the session's scopes in other regions sign with them.
+    private readonly ConcurrentDictionary<AwsScope, Amazon.Runtime.AWSCredentials> _sessionCredentials = new();
+    private readonly BucketRegionMap _bucketRegions = new();
     private readonly TimeProvider _time;
     private long _lastSweep;
 
@@ -89,9 +92,16 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
                 ? _roles.GetOrAdd((role, s.Region), k => new Lazy<AwsClients>(() =>
                     AwsClients.ForRole(k.Role, k.Region, _options, _credentials, _sdk, _endpoints, Runner, _primaryHandler))).Value
                 : null;
-            var clients = new AwsClients(s, _options, _credentials, _sdk, _endpoints, Runner, _primaryHandler, shared);
+            var session = s with { Region = "" };
+            var clients = new AwsClients(s, _options, _credentials, _sdk, _endpoints, Runner, _primaryHandler, shared,
+                shared is null ? null : _sessionCredentials.GetValueOrDefault(session));
+            if (shared is not null)
+            {
+                _sessionCredentials.TryAdd(session, clients.Credentials);
+            }
+
             // A bucket may live in another region than the policy: its calls use that region's clients of the same role.
-            var buckets = new S3BucketRegions(region => Get(s with { Region = region }).Clients);
+            var buckets = new S3BucketRegions(region => Get(s with { Region = region }).Clients, _bucketRegions);
             return new Entry(clients, new AwsEnvironment(clients, buckets), new SessionActivityAdapter(clients, buckets), new ReportExportAdapter(clients, buckets));
         })).Value;
         entry.Clients.Touch();
@@ -120,6 +130,16 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
             if (pair.Value.IsValueCreated && pair.Value.Value.Clients.IdleFor >= idle)
             {
                 _scopes.TryRemove(pair);
+            }
+        }
+
+        // A session's credentials go with the last of its scopes.
+        var live = _scopes.Keys.Select(k => k with { Region = "" }).ToHashSet();
+        foreach (var key in _sessionCredentials.Keys)
+        {
+            if (!live.Contains(key))
+            {
+                _sessionCredentials.TryRemove(key, out _);
             }
         }
 

@@ -4,19 +4,19 @@ using SessionAudit.Policy.Ports;
 
 namespace SessionAudit.Aws.Adapters;
 
-/// <summary>STS GetCallerIdentity, asked once per scope (the account behind a set of credentials does not change).</summary>
+/// <summary>STS GetCallerIdentity, asked once per role (or the operator's own credentials) and region: the account behind
+/// a role does not change, whichever of its sessions asks (<see cref="AwsClients.Facts"/>).</summary>
 internal sealed class CallerIdentityAdapter(AwsClients clients) : ICallerIdentityPort
 {
-    private string? _account;
-
     public async Task<string> GetAccountIdAsync(CancellationToken cancellationToken)
     {
-        if (_account is { } cached)
+        if (clients.Facts.AccountId is { } cached)
         {
             return cached;
         }
         var response = await clients.RunAsync(AwsService.Sts, "GetCallerIdentity",
             ct => clients.Sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), ct), cancellationToken).ConfigureAwait(false);
-        return _account = response.Account;
+        clients.Facts.AccountId = response.Account;
+        return response.Account;
     }
 }

@@ -6,32 +6,23 @@ namespace SessionAudit.Aws.Adapters;
 
 /// <summary>Finds a trail that records session calls in the scope's region: DescribeTrails (shadow and organization trails
 /// included), then per trail GetTrailStatus and, for a logging one, GetEventSelectors; a "logging" answer is reused within
-/// the caller's maxAge (one adapter per scope, so per account, role and region).</summary>
+/// the caller's maxAge, by every session of the same role in the region (<see cref="AwsClients.Facts"/>): whether a trail
+/// records the account's session calls does not depend on which policy asks.</summary>
 internal sealed class CloudTrailAdapter(AwsClients clients) : ICloudTrailPort
 {
-    private readonly Lock _gate = new();
-    private Answer? _last;
-
     public async Task<AuditTrailInfo> GetAuditTrailAsync(TimeSpan maxAge, CancellationToken cancellationToken)
     {
         var time = clients.Time;
         var started = time.GetUtcNow();
-        var last = Volatile.Read(ref _last);
+        var last = clients.Facts.Trail;
         if (last is { Info.Logging: true } && maxAge > TimeSpan.Zero && started - last.ReadAt < maxAge)
         {
             return last.Info;
         }
 
         var info = await ReadAsync(cancellationToken).ConfigureAwait(false);
-        lock (_gate)
-        {
-            // Stamped with the start of the read (the state can only be older than that), and never replaced by an
-            // answer whose read started earlier: a slow "logging" must not overwrite a newer "not logging".
-            if (_last is null || _last.ReadAt <= started)
-            {
-                Volatile.Write(ref _last, new Answer(info, started));
-            }
-        }
+        // Stamped with the start of the read (the state can only be older than that).
+        clients.Facts.Offer(new TrailAnswer(info, started));
 
         return info;
     }
@@ -107,6 +98,4 @@ internal sealed class CloudTrailAdapter(AwsClients clients) : ICloudTrailPort
                 NotStartsWith = f.NotStartsWith,
                 NotEndsWith = f.NotEndsWith,
             }).ToList())).ToList());
-
-    private sealed record Answer(AuditTrailInfo Info, DateTimeOffset ReadAt);
 }

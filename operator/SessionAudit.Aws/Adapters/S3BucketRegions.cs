@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using SessionAudit.Aws.Configuration;
 using SessionAudit.Policy.Ports;
 
@@ -8,14 +7,15 @@ namespace SessionAudit.Aws.Adapters;
 /// and the bucket's region in <c>x-amz-bucket-region</c>; the call is then made once more with that region's clients, and
 /// the region is remembered (bucket names are one global namespace, and a bucket's region does not change).</summary>
 /// <param name="clientsIn">The clients of the same account and role in another region.</param>
-internal sealed class S3BucketRegions(Func<string, AwsClients> clientsIn)
+/// <param name="regions">Where the regions learned are kept (shared by every scope); null for a map of this object's own.</param>
+internal sealed class S3BucketRegions(Func<string, AwsClients> clientsIn, BucketRegionMap? regions = null)
 {
     private const string RegionHeader = "x-amz-bucket-region";
-    private readonly ConcurrentDictionary<string, string> _regions = new(StringComparer.Ordinal);
+    private readonly BucketRegionMap _regions = regions ?? new BucketRegionMap();
 
     /// <summary>The bucket's region when it is known to differ from <paramref name="home"/>'s; null otherwise.</summary>
     public string? KnownRegion(AwsClients home, string bucket) =>
-        _regions.TryGetValue(bucket, out var r) && r != home.Scope.Region ? r : null;
+        _regions.TryGet(home.Scope.Region, bucket, out var r) && r != home.Scope.Region ? r : null;
 
     /// <summary>Runs <paramref name="call"/> with the clients of the bucket's region (found on the first redirect).</summary>
     public async Task<T> RunAsync<T>(AwsClients home, string bucket, string operation, Func<AwsClients, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
@@ -27,7 +27,7 @@ internal sealed class S3BucketRegions(Func<string, AwsClients> clientsIn)
         }
         catch (AwsFailure f) when (RegionOf(f) is { } region && region != clients.Scope.Region)
         {
-            _regions[bucket] = region;
+            _regions.Set(home.Scope.Region, bucket, region);
             var there = region == home.Scope.Region ? home : clientsIn(region);
             return await there.RunAsync(AwsService.S3, operation, ct => call(there, ct), cancellationToken).ConfigureAwait(false);
         }

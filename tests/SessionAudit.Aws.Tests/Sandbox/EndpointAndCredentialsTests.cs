@@ -115,6 +115,47 @@ public sealed class EndpointAndCredentialsTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task Sessions_of_one_role_read_the_account_id_the_trail_and_a_bucket_s_region_once_between_them()
+    {
+        using var account = fixture.NewAccount();
+        const string RoleAccount = "440000000003";
+        fixture.Sandbox.ApplySeed($$"""
+            accounts:
+              - id: "{{RoleAccount}}"
+                regions:
+                  - name: eu-west-1
+                    buckets:
+                      - name: trail-bucket-440000000003
+                    trails:
+                      - name: management
+                        bucket: trail-bucket-440000000003
+                  - name: us-west-2
+                    buckets:
+                      - name: logs-440000000003-usw2
+            """);
+        var sessions = Enumerable.Range(0, 5)
+            .Select(i => new AwsScope("eu-west-1", $"arn:aws:iam::{RoleAccount}:role/session-audit", null, $"sa-policy-{i}-0000000{i}")).ToList();
+
+        foreach (var session in sessions)
+        {
+            var ports = account.Factory.For(session);
+            Assert.Equal(RoleAccount, await ports.Identity.GetAccountIdAsync(Ct));
+            Assert.True((await ports.Trails.GetAuditTrailAsync(TimeSpan.FromHours(1), Ct)).Logging);
+            Assert.NotNull(await ports.Buckets.DescribeAsync("logs-440000000003-usw2", Ct));
+        }
+
+        // Each session signs its own calls (one AssumeRole each, used in both regions), but what the account says the same
+        // to all of them is asked once: the caller identity, the trail's three reads, and the bucket's redirect from eu-west-1.
+        var calls = fixture.Sandbox.CallLog.Where(c => c.Account == RoleAccount).ToList();
+        Assert.Equal(5, fixture.Sandbox.CallLog.Count(c => c.Operation == "AssumeRole" && c.AccessKeyId == account.AccessKey));
+        Assert.Equal(1, calls.Count(c => c.Operation == "GetCallerIdentity"));
+        Assert.Equal(1, calls.Count(c => c.Operation == "DescribeTrails"));
+        Assert.Equal(1, calls.Count(c => c.Operation == "GetTrailStatus"));
+        Assert.Equal(1, calls.Count(c => c.Operation == "GetEventSelectors"));
+        Assert.Single(calls, c => c.Service == "s3" && c.Region == "eu-west-1");
+    }
+
+    [Fact]
     public async Task A_role_s_shared_clients_refuse_a_call_made_outside_any_session()
     {
         using var account = fixture.NewAccount();
