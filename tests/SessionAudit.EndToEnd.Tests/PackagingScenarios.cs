@@ -40,7 +40,7 @@ public sealed class PackagingScenarios
     }
 
     [Fact]
-    public async Task The_tool_package_installs_offline_as_a_session_audit_command_that_prints_the_one_version()
+    public async Task The_tool_package_installs_offline_as_a_session_audit_command_that_prints_the_one_version_and_brings_the_sandbox_world()
     {
         var root = Directory.CreateTempSubdirectory("session-audit-tool-").FullName;
         try
@@ -62,6 +62,27 @@ public sealed class PackagingScenarios
             var props = await File.ReadAllTextAsync(Path.Combine(Tools.RepoRoot, "Directory.Build.props"), Ct);
             var one = props[(props.IndexOf("<Version>", StringComparison.Ordinal) + "<Version>".Length)..props.IndexOf("</Version>", StringComparison.Ordinal)];
             Assert.Equal($"session-audit {one}", version.StdOut.Trim());
+
+            // Outside any checkout (the working directory and the tool's folder are temporary ones), the installed command's
+            // sandbox starts with the example seed and applies every example policy: the world travels with the package.
+            var examples = Directory.GetFiles(Path.Combine(Tools.RepoRoot, "deploy", "examples"), "*.yaml")
+                .Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal))
+                .SelectMany(f => SessionAudit.Policy.Model.PolicyManifest.Parse(File.ReadAllText(f)))
+                .Select(p => p.Metadata.Name)
+                .ToList();
+            var notes = new Dictionary<string, string?> { ["XDG_RUNTIME_DIR"] = Directory.CreateDirectory(Path.Combine(root, "run")).FullName };
+            await using var sandbox = OperatorProcess.Start(["sandbox", "--state-dir", Path.Combine(root, "state")], notes,
+                executable: Path.Combine(tools, "session-audit"), workingDirectory: root);
+            await sandbox.WaitForLineAsync("# operator running", TimeSpan.FromSeconds(120), Ct);
+            var output = sandbox.Output.ToList();
+            Assert.Contains(output, l => l.StartsWith("# AWS sandbox seeded from ", StringComparison.Ordinal)
+                && l.Contains(Path.Combine("sandbox-world", "seed-example.yaml"), StringComparison.Ordinal));
+            foreach (var name in examples)
+            {
+                Assert.Contains(output, l => l.StartsWith($"sessionloggingpolicy.sessionaudit.io/{name} created", StringComparison.Ordinal));
+            }
+
+            Assert.Equal(0, await sandbox.TerminateAsync(TimeSpan.FromSeconds(30)));
         }
         finally
         {

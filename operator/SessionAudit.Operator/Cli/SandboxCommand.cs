@@ -12,8 +12,8 @@ public static class SandboxCommand
         var noOperator = new Option<bool>("--no-operator") { Description = "Serve the two sandboxes only: no CRD, no examples, no operator." };
         var k8sPort = new Option<int>("--k8s-port") { Description = "Port of the Kubernetes API (0: a free one).", DefaultValueFactory = _ => 0 };
         var awsPort = new Option<int>("--aws-port") { Description = "Port of the AWS APIs (0: a free one).", DefaultValueFactory = _ => 0 };
-        var seed = new Option<FileInfo?>("--seed") { Description = "World seed YAML for the AWS sandbox. Default: deploy/sandbox/seed-example.yaml when found." };
-        var examples = new Option<DirectoryInfo?>("--examples") { Description = "Folder of SessionLoggingPolicy manifests to apply. Default: deploy/examples when found." };
+        var seed = new Option<FileInfo?>("--seed") { Description = "World seed YAML for the AWS sandbox. Default: the example seed that comes with the command (deploy/sandbox/seed-example.yaml)." };
+        var examples = new Option<DirectoryInfo?>("--examples") { Description = "Folder of manifests to apply (Secrets, AwsAccounts, SessionLoggingPolicies). Default: the examples that come with the command (deploy/examples)." };
         var noExamples = new Option<bool>("--no-examples") { Description = "Install the CRD and run the operator, but apply no policies." };
         var stateDir = new Option<DirectoryInfo?>("--state-dir") { Description = "Folder for the kubeconfig (and the AWS state with --keep-state); created 0700, or used when it is yours, a real folder and writable by you alone. Default: a new private temporary folder." };
         var keepState = new Option<bool>("--keep-state") { Description = "Save the AWS sandbox's state in --state-dir on exit and load it on the next start." };
@@ -43,11 +43,11 @@ public static class SandboxCommand
         {
             var seedFile = parse.GetValue(seed) is { } s
                 ? (s.Exists ? s.FullName : throw new UsageException($"--seed: {s.FullName} does not exist"))
-                : FindRepositoryFile(Path.Combine("deploy", "sandbox", "seed-example.yaml"));
+                : FindWorldFile("seed-example.yaml", Path.Combine("deploy", "sandbox", "seed-example.yaml"));
             var examplesDir = parse.GetValue(noExamples) ? null
                 : parse.GetValue(examples) is { } e
                     ? (e.Exists ? e.FullName : throw new UsageException($"--examples: {e.FullName} does not exist"))
-                    : FindRepositoryFile(Path.Combine("deploy", "examples"));
+                    : FindWorldFile("examples", Path.Combine("deploy", "examples"));
             var dir = SandboxStateDirectory.Prepare(parse.GetValue(stateDir)?.FullName);
             var run = new SandboxRun(
                 parse.InvocationConfiguration.Output,
@@ -87,18 +87,23 @@ public static class SandboxCommand
         return command;
     }
 
-    /// <summary>Where the repository's example files are, looked up from the working directory and the program's folder.</summary>
-    private static string? FindRepositoryFile(string relative)
+    /// <summary>The example world: the copy that travels with the command (<c>sandbox-world/</c> beside the program, made
+    /// by the build from deploy/), else the repository's file found by walking up from the program's folder. Not from
+    /// the working directory: a user's own repository may well have a deploy/examples folder of other manifests.</summary>
+    private static string? FindWorldFile(string bundled, string inRepository)
     {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        var copy = Path.Combine(AppContext.BaseDirectory, "sandbox-world", bundled);
+        if (File.Exists(copy) || Directory.Exists(copy))
         {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            return copy;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, inRepository);
+            if (File.Exists(candidate) || Directory.Exists(candidate))
             {
-                var candidate = Path.Combine(dir.FullName, relative);
-                if (File.Exists(candidate) || Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
+                return candidate;
             }
         }
 

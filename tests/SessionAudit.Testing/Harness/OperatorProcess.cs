@@ -23,8 +23,10 @@ public sealed class OperatorProcess : IAsyncDisposable
     public IReadOnlyCollection<string> Output => lines.ToArray();
 
     /// <summary>Starts <paramref name="executable"/> (the session-audit.dll next to the caller when null; a .dll runs with
-    /// `dotnet`, anything else, such as a published build, directly) with <paramref name="args"/>.</summary>
-    public static OperatorProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env = null, string? executable = null)
+    /// `dotnet`, anything else, such as a published build, directly) with <paramref name="args"/>, in
+    /// <paramref name="workingDirectory"/> (this process's when null).</summary>
+    public static OperatorProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? env = null, string? executable = null,
+        string? workingDirectory = null)
     {
         var exe = executable ?? Tools.OperatorDll;
         var isDll = exe.EndsWith(".dll", StringComparison.Ordinal);
@@ -33,6 +35,7 @@ public sealed class OperatorProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         if (isDll)
         {
