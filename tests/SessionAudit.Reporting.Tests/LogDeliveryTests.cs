@@ -331,7 +331,7 @@ public sealed class LogDeliveryTests
     }
 
     [Fact]
-    public async Task Csv_and_json_carry_the_instance_role()
+    public async Task Csv_json_table_and_html_carry_the_instance_role_and_the_fix()
     {
         var source = KeyedBucket(On("alice-0001", "i-00000000000000app"));
         source.InstanceRoles["i-00000000000000app"] = AppRole;
@@ -351,6 +351,13 @@ public sealed class LogDeliveryTests
         var session = Assert.Single(doc.RootElement.GetProperty("sessions").EnumerateArray());
         Assert.Equal(AppRole, session.GetProperty("instanceRole").GetString());
         Assert.Contains("spec.instanceRoles", session.GetProperty("logNote").GetString(), StringComparison.Ordinal);
+
+        using var table = new StringWriter();
+        await TableReportRenderer.RenderAsync(report, table, ct);
+        Assert.Contains($"  alice-0001: no object s3://logs-bucket/s/alice-0001.log: instance role {AppRole} needs kms:GenerateDataKey", table.ToString(), StringComparison.Ordinal);
+        using var html = new StringWriter();
+        await HtmlReportRenderer.RenderAsync(report, html, ct);
+        Assert.Contains($"instance role {AppRole} needs kms:GenerateDataKey", html.ToString(), StringComparison.Ordinal);
     }
 
     private sealed class RowCollector : ISessionRowSink
