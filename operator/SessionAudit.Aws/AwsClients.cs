@@ -11,7 +11,9 @@ using SessionAudit.Aws.Resilience;
 using SessionAudit.Aws.Sdk;
 using SessionAudit.Aws.Services.CloudTrail;
 using SessionAudit.Aws.Services.CodePipeline;
+using SessionAudit.Aws.Services.Ec2;
 using SessionAudit.Aws.Services.Events;
+using SessionAudit.Aws.Services.Iam;
 using SessionAudit.Aws.Services.Lambda;
 using SessionAudit.Aws.Services.Logs;
 using SessionAudit.Aws.Services.Sns;
@@ -38,6 +40,8 @@ public sealed class AwsClients : IDisposable
     private readonly Lazy<SnsClient> _sns;
     private readonly Lazy<LambdaClient> _lambda;
     private readonly Lazy<CodePipelineClient> _codePipeline;
+    private readonly Lazy<Ec2Client> _ec2;
+    private readonly Lazy<IamClient> _iam;
 
     private static readonly TimeSpan DefaultRoleDuration = TimeSpan.FromHours(1);
 
@@ -71,6 +75,7 @@ public sealed class AwsClients : IDisposable
             Credentials = _session;
             (_ssm, _s3, _kms, _sts) = (shared._ssm, shared._s3, shared._kms, shared._sts);
             (_logs, _events, _cloudTrail, _sns, _lambda, _codePipeline) = (shared._logs, shared._events, shared._cloudTrail, shared._sns, shared._lambda, shared._codePipeline);
+            (_ec2, _iam) = (shared._ec2, shared._iam);
             Facts = shared.Facts;
             return;
         }
@@ -99,6 +104,12 @@ public sealed class AwsClients : IDisposable
         _sns = new(() => new SnsClient(Channel(AwsService.Sns)));
         _lambda = new(() => new LambdaClient(Channel(AwsService.Lambda)));
         _codePipeline = new(() => new CodePipelineClient(Channel(AwsService.CodePipeline)));
+        _ec2 = new(() => new Ec2Client(Channel(AwsService.Ec2)));
+        _iam = new(() =>
+        {
+            var (endpoint, signingRegion) = endpoints.ResolveIam(region);
+            return new IamClient(new AwsChannel(AwsService.Iam, signingRegion, endpoint, creds, primaryHandler));
+        });
     }
 
     /// <summary>The clients every session of <paramref name="roleArn"/> shares in <paramref name="region"/>; they serve
@@ -140,6 +151,11 @@ public sealed class AwsClients : IDisposable
     public LambdaClient Lambda => _lambda.Value;
     /// <summary>CodePipeline (thin).</summary>
     public CodePipelineClient CodePipeline => _codePipeline.Value;
+
+    /// <summary>EC2 (thin): instance profile associations only.</summary>
+    public Ec2Client Ec2 => _ec2.Value;
+    /// <summary>IAM (thin, global): instance profiles only.</summary>
+    public IamClient Iam => _iam.Value;
 
     /// <summary>The shared clock (the runner's).</summary>
     public TimeProvider Time => _runner.Time;

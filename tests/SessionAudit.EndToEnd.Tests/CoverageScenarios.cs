@@ -27,7 +27,8 @@ public sealed class CoverageWorld : IAsyncLifetime
                   - alias: alias/e2e-cov
                     description: coverage key
                 buckets:
-                  - {name: e2e-cov-logs, encryption: AES256}
+                  # A customer-managed key: a missing log there makes the report read the instance's role (EC2, IAM).
+                  - {name: e2e-cov-logs, encryption: "aws:kms", kmsKey: alias/e2e-cov}
                 logGroups:
                   - {name: /e2e/cov, kmsKey: alias/e2e-cov}
                 trails:
@@ -40,10 +41,13 @@ public sealed class CoverageWorld : IAsyncLifetime
                   - {name: e2e-cov-pipeline}
                 instances:
                   - {id: i-0e2e0000000000c01}
+                  - {id: i-0e2e0000000000c02, iamRole: "arn:aws:iam::111122223333:role/e2e-c"}
                 sessions:
                   - {target: i-0e2e0000000000c01, owner: alice, startedDaysAgo: 1, durationMinutes: 5}
                   # An ended session of the policy's document: the report looks for its log in S3 and CloudWatch Logs.
                   - {id: alice-0e2ec0000000000001, target: i-0e2e0000000000c01, owner: alice, document: E2E-Coverage, startedHoursAgo: 3, durationMinutes: 5}
+                  # Its log never arrives: the report names the fix, for which it reads the instance's role.
+                  - {id: alice-0e2ec0000000000002, target: i-0e2e0000000000c02, owner: alice, document: E2E-Coverage, startedHoursAgo: 2, durationMinutes: 5}
                 documents:
                   - name: E2E-Coverage
                     type: Session

@@ -12,6 +12,7 @@ public sealed class ProvenLoggingWorld : OperatorWorld
     public const string Granted = "i-0e2e000000000b001";
     public const string NotGranted = "i-0e2e000000000b002";
     public const string GrantedRole = "arn:aws:iam::111122223333:role/e2e-proven-granted";
+    public const string OtherRole = "arn:aws:iam::111122223333:role/e2e-proven-other";
 
     protected override string Seed => $$"""
         accounts:
@@ -26,7 +27,7 @@ public sealed class ProvenLoggingWorld : OperatorWorld
                   - {name: e2e-trail, bucket: e2e-proven-logs, logging: true}
                 instances:
                   - {id: {{Granted}}, iamRole: "{{GrantedRole}}", platformType: Linux, platformName: "Amazon Linux", platformVersion: "2023", agentVersion: 3.3.40.0, computerName: granted}
-                  - {id: {{NotGranted}}, iamRole: "arn:aws:iam::111122223333:role/e2e-proven-other", platformType: Linux, platformName: "Amazon Linux", platformVersion: "2023", agentVersion: 3.3.40.0, computerName: other}
+                  - {id: {{NotGranted}}, iamRole: "{{OtherRole}}", platformType: Linux, platformName: "Amazon Linux", platformVersion: "2023", agentVersion: 3.3.40.0, computerName: other}
         """;
 }
 
@@ -85,6 +86,15 @@ public sealed class ProvenLoggingScenarios(ProvenLoggingWorld fixture) : IClassF
         Assert.Equal($"s3://e2e-proven-logs/proven/{logged}.log", ((string?)rows[logged]!["logLocation"])?.Split(' ')[0]);
         Assert.False((bool?)rows[lost]!["logDelivered"]);
         Assert.Null((bool?)rows[forwarded]!["logDelivered"]);
+        // Why, and what to do: the instance's role (EC2 instance profile, then IAM) has no grant on the bucket's key.
+        var key = (string)(await World.PersonJsonAsync(["kms", "describe-key", "--key-id", "alias/e2e-proven"], ct: Ct))!["KeyMetadata"]!["Arn"]!;
+        Assert.Equal(ProvenLoggingWorld.OtherRole, (string?)rows[lost]!["instanceRole"]);
+        Assert.Equal(
+            $"no object s3://e2e-proven-logs/proven/{lost}.log: instance role {ProvenLoggingWorld.OtherRole} needs kms:GenerateDataKey on the bucket's key {key}: add it to the policy's spec.instanceRoles so the operator grants it",
+            (string?)rows[lost]!["logNote"]);
+        Assert.Null((string?)rows[logged]!["instanceRole"]);
+        var table = (await Tool.RunAsync("dotnet", [Tools.OperatorDll, "report", "--region", "us-east-1"], World.AwsEnvironment, ct: Ct)).EnsureSuccess("session-audit report");
+        Assert.Contains($"add it to the policy's spec.instanceRoles", table.StdOut, StringComparison.Ordinal);
 
         // The operator's next report counts the lost one in status, and LogsDelivered says so without blocking Ready.
         var policy = await World.WaitForConditionAsync("proven", "LogsDelivered", "False", "LogsMissing", TimeSpan.FromSeconds(120), Ct);

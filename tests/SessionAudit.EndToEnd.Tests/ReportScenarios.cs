@@ -116,7 +116,7 @@ public sealed class ReportScenarios(ReportWorld fixture) : IClassFixture<ReportW
     {
         var csv = (await ReportAsync("--format", "csv")).EnsureSuccess("session-audit report --format csv");
         var lines = csv.StdOut.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("sessionId,target,owner,document,start,end,durationSeconds,status,accessType,state,logged,notLoggedReason,account,region,logDelivered,logLocation,logNote", lines[0]);
+        Assert.Equal("sessionId,target,owner,document,start,end,durationSeconds,status,accessType,state,logged,notLoggedReason,account,region,logDelivered,logLocation,logNote,instanceRole", lines[0]);
         var rows = lines.Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0]);
         // The account is the caller's (STS GetCallerIdentity), the region the one asked for.
         Assert.All(rows.Values, r => Assert.Equal(("111122223333", "us-east-1"), (r[12], r[13])));

@@ -25,6 +25,8 @@ public sealed class IamPolicyBuilderTests
         {
             ["sns:SetTopicAttributes"] = "arn:aws*:sns:*:*:*",
             ["lambda:AddPermission"] = "arn:aws*:lambda:*:*:function:*",
+            // The report reads instance profiles only: no other IAM resource.
+            ["iam:GetInstanceProfile"] = "arn:aws*:iam::*:instance-profile/*",
         };
         foreach (var s in statements.Where(s => s != rules))
         {
@@ -32,6 +34,21 @@ public sealed class IamPolicyBuilderTests
             var expected = scoped.FirstOrDefault(p => acts.Contains(p.Key)).Value ?? "*";
             Assert.Equal(expected, s["Resource"]!.GetValue<string>());
         }
+    }
+
+    [Fact]
+    public void Instance_profile_reads_are_granted_only_where_a_policy_has_a_report_and_only_on_its_accounts_profiles()
+    {
+        var withReport = new SessionLoggingPolicySpec { Region = "eu-west-1", S3 = new() { BucketName = "logs" }, Report = new() };
+        var without = new SessionLoggingPolicySpec { Region = "eu-west-1", S3 = new() { BucketName = "logs" } };
+
+        var reporting = Statements(IamPolicyBuilder.Build([withReport], "111122223333", [], []));
+        var iam = reporting.Single(s => s!["Action"]!.AsArray().Any(a => (string?)a == "iam:GetInstanceProfile"))!;
+        Assert.Equal("arn:aws:iam::111122223333:instance-profile/*", (string?)iam["Resource"]!.AsArray().Single());
+        Assert.Contains(reporting, s => s!["Action"]!.AsArray().Any(a => (string?)a == "ec2:DescribeIamInstanceProfileAssociations"));
+
+        var silent = Statements(IamPolicyBuilder.Build([without], "111122223333", [], []));
+        Assert.DoesNotContain(silent, s => s!["Action"]!.AsArray().Any(a => (string?)a is "iam:GetInstanceProfile" or "ec2:DescribeIamInstanceProfileAssociations"));
     }
 
     [Fact]

@@ -18,10 +18,10 @@ public sealed class ExportTests
         var records = Csv.Parse(run.Csv);
         Assert.Equal(
             ["sessionId", "target", "owner", "document", "start", "end", "durationSeconds", "status", "accessType", "state", "logged", "notLoggedReason", "account", "region",
-             "logDelivered", "logLocation", "logNote"],
+             "logDelivered", "logLocation", "logNote", "instanceRole"],
             records[0]);
         var rows = records.Skip(1).ToList();
-        Assert.All(rows, r => Assert.Equal(17, r.Length));
+        Assert.All(rows, r => Assert.Equal(18, r.Length));
         // Every row says where it is from, so the files of several accounts and regions can be joined.
         Assert.All(rows, r => Assert.Equal(("111122223333", "eu-west-1"), (r[12], r[13])));
         Assert.Equal(seed.Expected.Count, rows.Count);
@@ -50,10 +50,10 @@ public sealed class ExportTests
         Assert.Equal(
             [first.SessionId, "i-0000000000000000", "arn:aws:iam::111122223333:user/user0", "SSM-SessionManagerRunShell",
              "2025-06-30T11:57:00Z", "2025-06-30T11:58:00Z", "60", "Terminated", "JustInTime", "history", "true", "", "", "",
-             "", "", "no preferences document: no log destination configured"],
+             "", "", "no preferences document: no log destination configured", ""],
             row);
         var open = Csv.Parse(run.Csv).Single(r => r[0] == "open1-0a1b2c3d4e5f");
-        Assert.Equal(["", "1860", "Connected", "Standard", "active", "false", "ssh", "", "", "", "", "not logged by design"], open[5..]);
+        Assert.Equal(["", "1860", "Connected", "Standard", "active", "false", "ssh", "", "", "", "", "not logged by design", ""], open[5..]);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class ExportTests
 
         Assert.Equal(
             ["sessionId", "target", "owner", "document", "start", "end", "durationSeconds", "status", "accessType", "state", "logged", "notLoggedReason",
-             "logDelivered", "logLocation", "logNote"],
+             "logDelivered", "logLocation", "logNote", "instanceRole"],
             sessions[0].EnumerateObject().Select(p => p.Name));
 
         var summary = root.GetProperty("summary");

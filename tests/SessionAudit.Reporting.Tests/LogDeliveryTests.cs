@@ -62,8 +62,9 @@ public sealed class LogDeliveryTests
         Assert.True(rows["bob-0004"].LogDelivered);
         Assert.Equal(2, report.Summary.MissingLogs);
 
-        // One listing per bucket and prefix; one stream listing per log group and session-id prefix (alice-, bob-).
-        Assert.Equal([("s3", "logs-bucket", "sessions/"), ("logs", "/aws/ssm/sessions", "alice-"), ("logs", "/aws/ssm/sessions", "bob-")], source.Listings);
+        // One listing per bucket and prefix; one stream listing per log group and session-id prefix (alice-, bob-); the
+        // bucket's encryption once, as a log is missing from it.
+        Assert.Equal([("s3", "logs-bucket", "sessions/"), ("logs", "/aws/ssm/sessions", "alice-"), ("enc", "logs-bucket", ""), ("logs", "/aws/ssm/sessions", "bob-")], source.Listings);
     }
 
     [Fact]
@@ -231,12 +232,12 @@ public sealed class LogDeliveryTests
         await json.CompleteAsync(report, ct);
 
         var records = Csv.Parse(csvText.ToString());
-        Assert.Equal(["logDelivered", "logLocation", "logNote"], records[0][^3..]);
+        Assert.Equal(["logDelivered", "logLocation", "logNote", "instanceRole"], records[0][^4..]);
         var byId = records.Skip(1).ToDictionary(r => r[0]);
-        Assert.Equal(["true", "s3://logs-bucket/s/alice-0001.log", ""], byId["alice-0001"][^3..]);
-        Assert.Equal(["", "", "not logged by design"], byId["alice-0002"][^3..]);
+        Assert.Equal(["true", "s3://logs-bucket/s/alice-0001.log", "", ""], byId["alice-0001"][^4..]);
+        Assert.Equal(["", "", "not logged by design", ""], byId["alice-0002"][^4..]);
         // The CSV injection guard applies to the new cells too: the id starts with '=', and so would nothing else.
-        Assert.Equal(["false", "s3://logs-bucket/s/=cmd-0003.log", "no object s3://logs-bucket/s/=cmd-0003.log"], byId["'=cmd-0003"][^3..]);
+        Assert.Equal(["false", "s3://logs-bucket/s/=cmd-0003.log", "no object s3://logs-bucket/s/=cmd-0003.log", ""], byId["'=cmd-0003"][^4..]);
 
         using var doc = JsonDocument.Parse(Encoding.UTF8.GetString(jsonBytes.ToArray()));
         var sessions = doc.RootElement.GetProperty("sessions").EnumerateArray().ToDictionary(s => s.GetProperty("sessionId").GetString()!);
@@ -260,6 +261,103 @@ public sealed class LogDeliveryTests
         await TableReportRenderer.RenderAsync(report, table, ct);
         Assert.Contains("Missing logs", table.ToString(), StringComparison.Ordinal);
         Assert.Contains(table.ToString().Split('\n'), l => l.StartsWith("=cmd-0003", StringComparison.Ordinal) && l.TrimEnd().EndsWith("MISSING", StringComparison.Ordinal));
+    }
+
+    private const string Key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    private const string WebRole = "arn:aws:iam::111122223333:role/ec2-ssm";
+    private const string AppRole = "arn:aws:iam::111122223333:role/app";
+
+    private static SessionRecord On(string id, string target) => Ended(id) with { Target = target };
+
+    private static FakeSessionActivitySource KeyedBucket(params SessionRecord[] history)
+    {
+        var source = Source(history, shell: new LogDestinations("logs-bucket", "s/", true, null));
+        source.Buckets["logs-bucket"] = [];
+        source.CustomerKeys["logs-bucket"] = Key;
+        return source;
+    }
+
+    [Fact]
+    public async Task A_missing_log_in_a_bucket_with_a_customer_key_names_the_instance_role_and_the_fix()
+    {
+        var source = KeyedBucket(On("alice-0001", "i-0000000000000web1"), On("alice-0002", "i-00000000000000app"), On("alice-0003", "i-0000000000unknown"));
+        source.InstanceRoles["i-0000000000000web1"] = WebRole;
+        source.InstanceRoles["i-00000000000000app"] = AppRole;
+
+        var (_, rows) = await RunAsync(source, new ReportOptions { InstanceRoles = [WebRole] });
+
+        Assert.Equal(AppRole, rows["alice-0002"].InstanceRole);
+        Assert.Equal($"no object s3://logs-bucket/s/alice-0002.log: instance role {AppRole} is not in spec.instanceRoles: add it so the operator grants it GenerateDataKey on key {Key}", rows["alice-0002"].LogNote);
+        Assert.Equal(WebRole, rows["alice-0001"].InstanceRole);
+        Assert.Contains($"instance role {WebRole} is in spec.instanceRoles", rows["alice-0001"].LogNote, StringComparison.Ordinal);
+        Assert.Contains("KmsGrantsReady", rows["alice-0001"].LogNote, StringComparison.Ordinal);
+        // A role that cannot be read names no fix, and the report still comes.
+        Assert.Null(rows["alice-0003"].InstanceRole);
+        Assert.Equal("no object s3://logs-bucket/s/alice-0003.log", rows["alice-0003"].LogNote);
+        Assert.All(rows.Values, r => Assert.False(r.LogDelivered));
+        // One lookup for the three targets.
+        Assert.Equal(["i-0000000000000web1", "i-00000000000000app", "i-0000000000unknown"], Assert.Single(source.RoleLookups));
+    }
+
+    [Fact]
+    public async Task Without_a_policy_the_fix_points_at_the_policys_instance_roles()
+    {
+        var source = KeyedBucket(On("alice-0001", "mi-0000000000000001"));
+        source.InstanceRoles["mi-0000000000000001"] = AppRole;
+
+        var (_, rows) = await RunAsync(source);
+
+        Assert.Equal($"no object s3://logs-bucket/s/alice-0001.log: instance role {AppRole} needs kms:GenerateDataKey on the bucket's key {Key}: add it to the policy's spec.instanceRoles so the operator grants it", rows["alice-0001"].LogNote);
+    }
+
+    [Fact]
+    public async Task Roles_are_read_only_for_missing_logs_in_customer_key_buckets_and_once_per_instance()
+    {
+        var source = KeyedBucket([.. Enumerable.Range(0, 250).Select(i => On($"alice-{i:D4}", $"i-{i % 120:D17}"))]);
+        source.Buckets["logs-bucket"] = ["s/alice-0000.log"];
+        var plain = Source([On("bob-0001", "i-00000000000000001")], shell: new LogDestinations("aws-key-bucket", "", true, null));
+        plain.Buckets["aws-key-bucket"] = [];
+
+        var (_, rows) = await RunAsync(source);
+        await RunAsync(plain);
+
+        Assert.True(rows["alice-0000"].LogDelivered);
+        Assert.Equal(249, rows.Values.Count(r => r.LogDelivered == false));
+        // 119 instances with a missing log (instance 0's other sessions too: 120), in batches of at most 100, each once.
+        Assert.All(source.RoleLookups, l => Assert.InRange(l.Count, 1, 100));
+        Assert.Equal(120, source.RoleLookups.SelectMany(l => l).Distinct().Count());
+        Assert.Equal(120, source.RoleLookups.Sum(l => l.Count));
+        Assert.Empty(plain.RoleLookups);
+    }
+
+    [Fact]
+    public async Task Csv_json_table_and_html_carry_the_instance_role_and_the_fix()
+    {
+        var source = KeyedBucket(On("alice-0001", "i-00000000000000app"));
+        source.InstanceRoles["i-00000000000000app"] = AppRole;
+        var ct = TestContext.Current.CancellationToken;
+        using var csvText = new StringWriter();
+        using var jsonBytes = new MemoryStream();
+        var csv = new CsvReportWriter(csvText);
+        await using var json = new JsonReportWriter(jsonBytes);
+        var report = await new SessionReportEngine(source, new FakeTimeProvider(SeededHistory.Now)).RunAsync(new ReportOptions(), new CompositeRowSink(csv, json), null, ct);
+        await csv.CompleteAsync(ct);
+        await json.CompleteAsync(report, ct);
+
+        var records = Csv.Parse(csvText.ToString());
+        Assert.Equal("instanceRole", records[0][^1]);
+        Assert.Equal(AppRole, records[1][^1]);
+        using var doc = JsonDocument.Parse(Encoding.UTF8.GetString(jsonBytes.ToArray()));
+        var session = Assert.Single(doc.RootElement.GetProperty("sessions").EnumerateArray());
+        Assert.Equal(AppRole, session.GetProperty("instanceRole").GetString());
+        Assert.Contains("spec.instanceRoles", session.GetProperty("logNote").GetString(), StringComparison.Ordinal);
+
+        using var table = new StringWriter();
+        await TableReportRenderer.RenderAsync(report, table, ct);
+        Assert.Contains($"  alice-0001: no object s3://logs-bucket/s/alice-0001.log: instance role {AppRole} needs kms:GenerateDataKey", table.ToString(), StringComparison.Ordinal);
+        using var html = new StringWriter();
+        await HtmlReportRenderer.RenderAsync(report, html, ct);
+        Assert.Contains($"instance role {AppRole} needs kms:GenerateDataKey", html.ToString(), StringComparison.Ordinal);
     }
 
     private sealed class RowCollector : ISessionRowSink

@@ -21,7 +21,12 @@ internal sealed class SessionActivityAdapter(AwsClients clients, S3BucketRegions
     private const int ObjectPageSize = 1000;
     private const int StreamPageSize = 50;
 
+    // EC2 filter values and DescribeInstanceInformation's InstanceIds filter, per call.
+    private const int RoleBatchSize = 50;
+
     private readonly S3BucketRegions regions = buckets ?? new S3BucketRegions(_ => clients);
+    private readonly Dictionary<string, string?> profileRoles = new(StringComparer.Ordinal);
+    private readonly CallerIdentityAdapter identity = new(clients);
 
     public async IAsyncEnumerable<SessionRecord> GetSessionsAsync(ReportState state, DateTimeOffset invokedAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -223,4 +228,139 @@ internal sealed class SessionActivityAdapter(AwsClients clients, S3BucketRegions
             return null;
         }
     }
+
+    public async Task<BucketEncryption> GetBucketEncryptionAsync(string bucket, CancellationToken cancellationToken)
+    {
+        Policy.Ports.BucketInfo? info;
+        try
+        {
+            info = await new S3BucketAdapter(clients, regions).DescribeAsync(bucket, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Policy.Ports.AwsFailure)
+        {
+            return new BucketEncryption(null);
+        }
+
+        // SSE-KMS without a key id is aws/s3, which needs no grant; a key id, alias or ARN is described to tell.
+        if (info is not { DefaultEncryption: true, KmsKeyId: { Length: > 0 } keyId } || info.SseAlgorithm?.StartsWith("aws:kms", StringComparison.Ordinal) != true)
+        {
+            return new BucketEncryption(info?.DefaultEncryption);
+        }
+
+        try
+        {
+            var key = await new KmsKeyAdapter(clients).DescribeAsync(keyId, cancellationToken).ConfigureAwait(false);
+            return new BucketEncryption(true, key is { KeyManager: Policy.Ports.KmsKeyManager.Customer } ? key.Arn : null);
+        }
+        catch (Policy.Ports.AwsFailure)
+        {
+            return new BucketEncryption(true);
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> GetInstanceRolesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken)
+    {
+        var roles = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hybrid = instanceIds.Where(i => i.StartsWith("mi-", StringComparison.Ordinal)).ToList();
+        var ec2 = instanceIds.Where(i => i.StartsWith("i-", StringComparison.Ordinal)).ToList();
+        foreach (var batch in hybrid.Chunk(RoleBatchSize))
+        {
+            await HybridRolesAsync(batch, roles, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var batch in ec2.Chunk(RoleBatchSize))
+        {
+            await Ec2RolesAsync(batch, roles, cancellationToken).ConfigureAwait(false);
+        }
+
+        return roles;
+    }
+
+    // DescribeInstanceInformation's IamRole is the role's name, and only for hybrid nodes (botocore ssm model).
+    private async Task HybridRolesAsync(string[] batch, Dictionary<string, string> roles, CancellationToken cancellationToken)
+    {
+        try
+        {
+            string? token = null;
+            var found = new List<(string Id, string Role)>();
+            do
+            {
+                var request = new DescribeInstanceInformationRequest
+                {
+                    Filters = [new InstanceInformationStringFilter { Key = "InstanceIds", Values = [.. batch] }],
+                    MaxResults = InstancePageSize,
+                    NextToken = token,
+                };
+                var page = await clients.RunAsync(AwsService.Ssm, "DescribeInstanceInformation",
+                    ct => clients.Ssm.DescribeInstanceInformationAsync(request, ct), cancellationToken).ConfigureAwait(false);
+                found.AddRange((page.InstanceInformationList ?? []).Where(i => !string.IsNullOrEmpty(i.IamRole)).Select(i => (i.InstanceId, i.IamRole)));
+                token = string.IsNullOrEmpty(page.NextToken) || page.NextToken == token ? null : page.NextToken;
+            }
+            while (token is not null);
+            if (found.Count == 0)
+            {
+                return;
+            }
+
+            var account = await identity.GetAccountIdAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var (id, role) in found)
+            {
+                roles[id] = role.StartsWith("arn:", StringComparison.Ordinal) ? role : $"arn:{Partition(clients.Scope.Region)}:iam::{account}:role/{role}";
+            }
+        }
+        catch (Policy.Ports.AwsFailure)
+        {
+            // No role known: the note names no fix.
+        }
+    }
+
+    // EC2 gives the instance profile; IAM GetInstanceProfile its role, once per profile.
+    private async Task Ec2RolesAsync(string[] batch, Dictionary<string, string> roles, CancellationToken cancellationToken)
+    {
+        var profiles = new List<(string Id, string ProfileArn)>();
+        try
+        {
+            string? token = null;
+            do
+            {
+                var page = await clients.RunAsync(AwsService.Ec2, "DescribeIamInstanceProfileAssociations",
+                    ct => clients.Ec2.DescribeIamInstanceProfileAssociationsAsync(batch, token, ct), cancellationToken).ConfigureAwait(false);
+                profiles.AddRange(page.Associations.Select(a => (a.InstanceId, a.InstanceProfileArn)));
+                token = page.NextToken is { } next && next != token ? next : null;
+            }
+            while (token is not null);
+        }
+        catch (Policy.Ports.AwsFailure)
+        {
+            return;
+        }
+
+        foreach (var (id, profileArn) in profiles)
+        {
+            if (!profileRoles.TryGetValue(profileArn, out var role))
+            {
+                var name = profileArn[(profileArn.LastIndexOf('/') + 1)..];
+                try
+                {
+                    var found = await clients.RunAsync(AwsService.Iam, "GetInstanceProfile",
+                        ct => clients.Iam.GetInstanceProfileRolesAsync(name, ct), cancellationToken).ConfigureAwait(false);
+                    role = found.Count > 0 ? found[0] : null;
+                }
+                catch (Policy.Ports.AwsFailure)
+                {
+                    role = null;
+                }
+
+                profileRoles[profileArn] = role;
+            }
+
+            if (role is not null)
+            {
+                roles[id] = role;
+            }
+        }
+    }
+
+    private static string Partition(string region) =>
+        region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn" : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov" : "aws";
 }

@@ -30,6 +30,17 @@ public sealed class AwsEndpointResolver
     public Uri Resolve(AwsService service, string region) =>
         Configured(service) ?? new Uri($"https://{service.EndpointPrefix}.{region}.{DnsSuffix(region)}/");
 
+    /// <summary>IAM's one endpoint and the region its requests are signed for, per partition (botocore endpoints.json,
+    /// partitionEndpoint aws-global / aws-cn-global / aws-us-gov-global): configured or iam.amazonaws.com for us-east-1;
+    /// iam.cn-north-1.amazonaws.com.cn for cn-north-1; iam.us-gov.amazonaws.com for us-gov-west-1.</summary>
+    public (Uri Endpoint, string SigningRegion) ResolveIam(string region)
+    {
+        var (host, signing) = region.StartsWith("cn-", StringComparison.Ordinal) ? ("iam.cn-north-1.amazonaws.com.cn", "cn-north-1")
+            : region.StartsWith("us-gov-", StringComparison.Ordinal) ? ("iam.us-gov.amazonaws.com", "us-gov-west-1")
+            : ("iam.amazonaws.com", "us-east-1");
+        return (Configured(AwsService.Iam) ?? new Uri($"https://{host}/"), signing);
+    }
+
     // China and GovCloud partitions keep their own DNS suffix; everything else is amazonaws.com.
     private static string DnsSuffix(string region) =>
         region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";

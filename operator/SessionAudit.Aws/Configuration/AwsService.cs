@@ -27,6 +27,10 @@ public sealed record AwsService(string Name, string EndpointPrefix, string Servi
     public static readonly AwsService Sns = new("sns", "sns", "SNS");
     /// <summary>Lambda (REST-JSON).</summary>
     public static readonly AwsService Lambda = new("lambda", "lambda", "Lambda");
+    /// <summary>EC2 (the ec2 protocol): only which instance profile an instance has.</summary>
+    public static readonly AwsService Ec2 = new("ec2", "ec2", "EC2");
+    /// <summary>IAM (query; one global endpoint, signed for us-east-1 in the aws partition): only instance profiles.</summary>
+    public static readonly AwsService Iam = new("iam", "iam", "IAM");
     /// <summary>CodePipeline (JSON 1.1, CodePipeline_20150709).</summary>
     public static readonly AwsService CodePipeline = new("codepipeline", "codepipeline", "CodePipeline");
 }

@@ -51,6 +51,15 @@ public static class IamPolicyBuilder
                 $"arn:{Arn.PartitionOf(s.Region)}:ssm:{s.Region}:{c.Account}:document/*",
             }),
             "SessionManagerPreferencesAndReport"),
+        // Which role an instance with a missing log runs with, so the report names the fix (docs/REPORT.md, "Log
+        // delivery"): EC2 gives the instance profile (Describe* calls take no resource-level permissions), IAM its role.
+        new("InstanceProfilesForReport",
+            ["ec2:DescribeIamInstanceProfileAssociations"],
+            c => c.Specs.Any(s => s.Report is not null) ? ["*"] : []),
+        new("InstanceProfileRolesForReport",
+            ["iam:GetInstanceProfile"],
+            c => c.Specs.Where(s => s.Report is not null).Select(s => $"arn:{Arn.PartitionOf(s.Region)}:iam::{c.Account}:instance-profile/*"),
+            AnyResource: "arn:aws*:iam::*:instance-profile/*"),
         new("S3LogBucketChecks",
             ["s3:GetEncryptionConfiguration", "s3:ListBucket"],
             c => LogBuckets(c.Specs).Select(s => $"arn:{Arn.PartitionOf(s.Region)}:s3:::{s.S3!.BucketName}"),

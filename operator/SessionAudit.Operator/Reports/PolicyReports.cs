@@ -48,6 +48,7 @@ public sealed partial class PolicyReports(AwsScopeFactory aws, ReportStore store
                     KmsEncryptionConfigured = !string.IsNullOrEmpty(policy.Spec.Kms?.KeyId),
                     CloudWatchStreamingConfigured = policy.Spec.CloudWatch?.Streaming == true,
                     ShellProfileConfigured = !string.IsNullOrEmpty(policy.Spec.Session?.ShellProfile?.Linux) || !string.IsNullOrEmpty(policy.Spec.Session?.ShellProfile?.Windows),
+                    InstanceRoles = policy.Spec.EffectiveInstanceRoles,
                 },
                 ct);
 

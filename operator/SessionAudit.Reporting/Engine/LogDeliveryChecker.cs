@@ -10,11 +10,17 @@ namespace SessionAudit.Reporting.Engine;
 /// prefix (the owner part before the last '-', DescribeLogStreams with logStreamNamePrefix, all pages): the cost grows
 /// with the number of destinations and the objects or streams in them, not with one call per session.
 /// </summary>
-public sealed class LogDeliveryChecker(ISessionActivitySource source)
+public sealed class LogDeliveryChecker(ISessionActivitySource source, IReadOnlyCollection<string>? instanceRoles = null)
 {
     private readonly Dictionary<(string Bucket, string Prefix), LogListing> objects = [];
     private readonly Dictionary<(string Group, string Prefix), LogListing> streams = [];
-    private readonly Dictionary<string, bool?> encrypted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BucketEncryption> encryption = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> roles = new(StringComparer.Ordinal);
+    private readonly HashSet<string> listedRoles = new(instanceRoles ?? [], StringComparer.Ordinal);
+
+    // Sessions whose S3 log is missing from a bucket with a customer-managed key, by session id: the key, until the
+    // target's role is known (NameFixesAsync).
+    private readonly Dictionary<string, string> keyOfPending = new(StringComparer.Ordinal);
 
     /// <summary>Listings made so far (S3 and CloudWatch together).</summary>
     public int Listings => objects.Count + streams.Count;
@@ -57,9 +63,12 @@ public sealed class LogDeliveryChecker(ISessionActivitySource source)
         }
 
         var results = new List<(bool? Delivered, string Location, string? Note)>(2);
+        string? customerKey = null;
         if (!string.IsNullOrEmpty(d.S3BucketName))
         {
-            results.Add(await CheckS3Async(row.SessionId, d.S3BucketName, d.S3KeyPrefix ?? string.Empty, d.S3EncryptionEnabled, cancellationToken));
+            var (s3Delivered, s3Location, s3Note, key) = await CheckS3Async(row.SessionId, d.S3BucketName, d.S3KeyPrefix ?? string.Empty, d.S3EncryptionEnabled, cancellationToken);
+            results.Add((s3Delivered, s3Location, s3Note));
+            customerKey = key;
         }
 
         if (!string.IsNullOrEmpty(d.CloudWatchLogGroupName))
@@ -69,6 +78,11 @@ public sealed class LogDeliveryChecker(ISessionActivitySource source)
 
         bool? delivered = results.Any(r => r.Delivered == false) ? false : results.Any(r => r.Delivered is null) ? null : true;
         var notes = results.Where(r => r.Note is not null).Select(r => r.Note).ToList();
+        if (customerKey is not null && !string.IsNullOrEmpty(row.Target))
+        {
+            keyOfPending[row.SessionId] = customerKey;
+        }
+
         return row with
         {
             LogDelivered = delivered,
@@ -77,7 +91,55 @@ public sealed class LogDeliveryChecker(ISessionActivitySource source)
         };
     }
 
-    private async ValueTask<(bool?, string, string?)> CheckS3Async(string sessionId, string bucket, string prefix, bool encryptionRequired, CancellationToken cancellationToken)
+    /// <summary>True when <paramref name="row"/> (as returned by <see cref="CheckAsync"/>) waits for its target's role
+    /// before its note can name the fix: its S3 log is missing from a bucket encrypted with a customer-managed key.</summary>
+    public bool NeedsRole(SessionRow row) => keyOfPending.ContainsKey(row.SessionId);
+
+    /// <summary>The targets of <paramref name="rows"/> whose role is not known yet.</summary>
+    public IEnumerable<string> UnresolvedTargets(IEnumerable<SessionRow> rows) =>
+        rows.Where(NeedsRole).Select(r => r.Target!).Where(t => !roles.ContainsKey(t)).Distinct(StringComparer.Ordinal);
+
+    /// <summary>Reads the roles of the waiting rows' targets in one batch (only those not read before) and returns the
+    /// rows with <see cref="SessionRow.InstanceRole"/> set and the fix named in the note; a role that cannot be read
+    /// leaves the note as it was.</summary>
+    public async ValueTask<IReadOnlyList<SessionRow>> NameFixesAsync(IReadOnlyList<SessionRow> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var unresolved = UnresolvedTargets(rows).ToList();
+        if (unresolved.Count > 0)
+        {
+            var found = await source.GetInstanceRolesAsync(unresolved, cancellationToken);
+            foreach (var target in unresolved)
+            {
+                roles[target] = found.TryGetValue(target, out var role) ? role : null;
+            }
+        }
+
+        var result = new List<SessionRow>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (!keyOfPending.Remove(row.SessionId, out var key) || roles.GetValueOrDefault(row.Target!) is not { } role)
+            {
+                result.Add(row);
+                continue;
+            }
+
+            result.Add(row with { InstanceRole = role, LogNote = $"{row.LogNote}: {Fix(role, key)}" });
+        }
+
+        return result;
+    }
+
+    // The agent uploads with the instance's role, and S3 asks KMS for a data key as that role: without
+    // kms:GenerateDataKey on a customer-managed key (a grant, which the operator makes for spec.instanceRoles), no object.
+    private string Fix(string role, string key) =>
+        instanceRoles is null
+            ? $"instance role {role} needs kms:GenerateDataKey on the bucket's key {key}: add it to the policy's spec.instanceRoles so the operator grants it"
+            : listedRoles.Contains(role)
+                ? $"instance role {role} is in spec.instanceRoles, so the operator should hold a grant (GenerateDataKey) for it on the bucket's key {key}: see the policy's KmsGrantsReady condition"
+                : $"instance role {role} is not in spec.instanceRoles: add it so the operator grants it GenerateDataKey on key {key}";
+
+    private async ValueTask<(bool?, string, string?, string?)> CheckS3Async(string sessionId, string bucket, string prefix, bool encryptionRequired, CancellationToken cancellationToken)
     {
         var key = prefix + sessionId + ".log";
         // The agent joins a prefix without a trailing slash with one; both spellings are accepted.
@@ -91,36 +153,35 @@ public sealed class LogDeliveryChecker(ISessionActivitySource source)
         if (listing.Names is not { } names)
         {
             return listing.Missing
-                ? (false, $"s3://{bucket}/{key}", $"bucket {bucket} does not exist")
-                : (null, $"s3://{bucket}/{key}", $"cannot list s3://{bucket}/{prefix}: {listing.Error}");
+                ? (false, $"s3://{bucket}/{key}", $"bucket {bucket} does not exist", null)
+                : (null, $"s3://{bucket}/{key}", $"cannot list s3://{bucket}/{prefix}: {listing.Error}", null);
         }
 
         if (names.Contains(key))
         {
-            return (true, $"s3://{bucket}/{key}", null);
+            return (true, $"s3://{bucket}/{key}", null, null);
         }
 
         if (slashed is not null && names.Contains(slashed))
         {
-            return (true, $"s3://{bucket}/{slashed}", null);
+            return (true, $"s3://{bucket}/{slashed}", null, null);
         }
 
         var note = $"no object s3://{bucket}/{key}";
-        if (encryptionRequired)
+        // Read once per bucket with a missing log: without encryption the agent refuses when the preferences require it;
+        // with a customer-managed key the uploading role needs a grant whether or not they do (S3 encrypts by default).
+        if (!encryption.TryGetValue(bucket, out var info))
         {
-            if (!encrypted.TryGetValue(bucket, out var isEncrypted))
-            {
-                isEncrypted = await source.IsBucketEncryptedAsync(bucket, cancellationToken);
-                encrypted[bucket] = isEncrypted;
-            }
-
-            if (isEncrypted == false)
-            {
-                note = $"bucket {bucket} is not encrypted while the preferences require encryption (s3EncryptionEnabled): the agent does not upload";
-            }
+            info = await source.GetBucketEncryptionAsync(bucket, cancellationToken);
+            encryption[bucket] = info;
         }
 
-        return (false, $"s3://{bucket}/{key}", note);
+        if (encryptionRequired && info.Encrypted == false)
+        {
+            return (false, $"s3://{bucket}/{key}", $"bucket {bucket} is not encrypted while the preferences require encryption (s3EncryptionEnabled): the agent does not upload", null);
+        }
+
+        return (false, $"s3://{bucket}/{key}", note, info.CustomerKeyArn);
     }
 
     private async ValueTask<(bool?, string, string?)> CheckLogsAsync(string sessionId, string group, CancellationToken cancellationToken)

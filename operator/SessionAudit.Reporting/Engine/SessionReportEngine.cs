@@ -11,6 +11,11 @@ public sealed class SessionReportEngine(ISessionActivitySource source, TimeProvi
     private const int ProgressEvery = 200;
     private const string StandardStreamSessionType = "Standard_Stream";
 
+    // Rows waiting for their target's role are held until this many targets are unresolved (one batch of the role
+    // lookup: EC2 takes many instance ids per filter) or this many rows wait, so memory stays bounded.
+    private const int RoleBatchTargets = 100;
+    private const int RoleBatchRows = 1_000;
+
     /// <summary>Builds the report, keeping only aggregates and the retained rows in memory.</summary>
     public Task<SessionReport> RunAsync(ReportOptions options, CancellationToken cancellationToken) =>
         RunAsync(options, sink: null, progress: null, cancellationToken);
@@ -57,7 +62,7 @@ public sealed class SessionReportEngine(ISessionActivitySource source, TimeProvi
         // The preferences in force: a Standard_Stream document carries its own (a session without a document ran the
         // default one); InteractiveCommands and NonInteractiveCommands documents have no logging inputs, and their
         // sessions are logged by the account's Session Manager preferences, the default document.
-        var delivery = options.CheckLogDelivery ? new LogDeliveryChecker(source) : null;
+        var delivery = options.CheckLogDelivery ? new LogDeliveryChecker(source, options.InstanceRoles) : null;
         async ValueTask<SessionRow> Deliver(SessionRow row, SessionDocumentType? type)
         {
             if (delivery is null)
@@ -81,6 +86,30 @@ public sealed class SessionReportEngine(ISessionActivitySource source, TimeProvi
 
         var aggregator = new ReportAggregator(window, options);
         var read = 0;
+
+        // A row whose fix depends on its target's role waits for a batch; the others go out as they are read.
+        var waiting = new List<SessionRow>();
+        async ValueTask Emit(SessionRow row)
+        {
+            if (delivery is not null && delivery.NeedsRole(row))
+            {
+                waiting.Add(row);
+            }
+            else
+            {
+                await EmitAsync(row, aggregator, sink, cancellationToken);
+            }
+
+            if (waiting.Count > 0 && (waiting.Count >= RoleBatchRows || delivery!.UnresolvedTargets(waiting).Count() >= RoleBatchTargets))
+            {
+                foreach (var named in await delivery!.NameFixesAsync(waiting, cancellationToken))
+                {
+                    await EmitAsync(named, aggregator, sink, cancellationToken);
+                }
+
+                waiting.Clear();
+            }
+        }
 
         // Active first, and held back: it is short (open sessions only). A session that ends between the two calls is
         // then in both lists, and the History record, read later, is the newer and final one, so it wins.
@@ -106,13 +135,21 @@ public sealed class SessionReportEngine(ISessionActivitySource source, TimeProvi
 
             active.Remove(session.SessionId);
             var type = await TypeOf(session);
-            await EmitAsync(await Deliver(ToRow(session, SessionState.History, now, rules, type), type), aggregator, sink, cancellationToken);
+            await Emit(await Deliver(ToRow(session, SessionState.History, now, rules, type), type));
         }
 
         foreach (var session in active.Values)
         {
             var type = await TypeOf(session);
-            await EmitAsync(await Deliver(ToRow(session, SessionState.Active, now, rules, type), type), aggregator, sink, cancellationToken);
+            await Emit(await Deliver(ToRow(session, SessionState.Active, now, rules, type), type));
+        }
+
+        if (waiting.Count > 0)
+        {
+            foreach (var named in await delivery!.NameFixesAsync(waiting, cancellationToken))
+            {
+                await EmitAsync(named, aggregator, sink, cancellationToken);
+            }
         }
 
         var instances = new List<InstanceReadiness>();

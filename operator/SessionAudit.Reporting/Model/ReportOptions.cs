@@ -32,6 +32,10 @@ public sealed record ReportOptions
     /// <summary>The AWS region the sessions are from, shown by every format; null when not known.</summary>
     public string? Region { get; init; }
 
+    /// <summary>The policy's <c>spec.instanceRoles</c> (role ARNs the operator grants the customer-managed keys to), which
+    /// decides how a missing log's fix is worded; null when the report runs for no policy (the CLI).</summary>
+    public IReadOnlyCollection<string>? InstanceRoles { get; init; }
+
     /// <summary>How many targets and owners the top lists show.</summary>
     public int TopCount { get; init; } = 10;
 

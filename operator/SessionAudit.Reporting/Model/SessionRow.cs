@@ -33,4 +33,9 @@ public sealed record SessionRow(
     /// <summary>Why <see cref="LogDelivered"/> is false or null, as the report can tell (bucket missing, bucket not
     /// encrypted while the preferences require it, log group missing, AccessDenied...); null when delivered.</summary>
     public string? LogNote { get; init; }
+
+    /// <summary>The IAM role ARN the target runs with, read only for a session whose log is missing from a bucket encrypted
+    /// with a customer-managed KMS key (the role uploads the log and needs a grant on the key); null otherwise or when the
+    /// role could not be read.</summary>
+    public string? InstanceRole { get; init; }
 }

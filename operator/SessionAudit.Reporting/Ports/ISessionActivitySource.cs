@@ -29,4 +29,18 @@ public interface ISessionActivitySource
     /// <summary>Whether <paramref name="bucket"/> has default encryption (GetBucketEncryption); null when that cannot be read.
     /// Asked only when a log is missing from a bucket whose preferences require encryption.</summary>
     Task<bool?> IsBucketEncryptedAsync(string bucket, CancellationToken cancellationToken);
+
+    /// <summary>The bucket's default encryption and, when it is a customer-managed KMS key, that key's ARN
+    /// (GetBucketEncryption, then DescribeKey). Never throws for AWS's sake. Asked once per bucket, only when a log is
+    /// missing from it. A source that cannot tell the key answers as <see cref="IsBucketEncryptedAsync"/>.</summary>
+    async Task<BucketEncryption> GetBucketEncryptionAsync(string bucket, CancellationToken cancellationToken) =>
+        new(await IsBucketEncryptedAsync(bucket, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The IAM role ARN each of <paramref name="instanceIds"/> runs with, where it can be read: a hybrid node's
+    /// IamRole (DescribeInstanceInformation), an EC2 instance's instance profile (EC2 DescribeIamInstanceProfileAssociations)
+    /// and its role (IAM GetInstanceProfile). Instances whose role cannot be read (AccessDenied, no profile, any failure)
+    /// are left out; never throws for AWS's sake. Asked in batches, only for instances whose log is missing from a bucket
+    /// encrypted with a customer-managed key.</summary>
+    Task<IReadOnlyDictionary<string, string>> GetInstanceRolesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
 }

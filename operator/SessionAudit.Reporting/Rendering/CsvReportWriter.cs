@@ -13,7 +13,7 @@ public sealed class CsvReportWriter(TextWriter writer, string? account = null, s
     [
         "sessionId", "target", "owner", "document", "start", "end", "durationSeconds",
         "status", "accessType", "state", "logged", "notLoggedReason", "account", "region",
-        "logDelivered", "logLocation", "logNote",
+        "logDelivered", "logLocation", "logNote", "instanceRole",
     ];
 
     private bool headerWritten;
@@ -42,6 +42,7 @@ public sealed class CsvReportWriter(TextWriter writer, string? account = null, s
                 ReportText.Delivered(row.LogDelivered),
                 row.LogLocation,
                 row.LogNote,
+                row.InstanceRole,
             ],
             cancellationToken);
     }

@@ -151,6 +151,7 @@ public sealed class JsonReportWriter : ISessionRowSink, IAsyncDisposable
 
         WriteStringOrNull("logLocation", row.LogLocation);
         WriteStringOrNull("logNote", row.LogNote);
+        WriteStringOrNull("instanceRole", row.InstanceRole);
         json.WriteEndObject();
     }
 

@@ -59,6 +59,17 @@ public static class TableReportRenderer
             }
         }
 
+        // The table's log column says only MISSING; why, and the fix when the report can name it, follow the table.
+        var missing = report.Rows.Where(r => r.LogDelivered == false && r.LogNote is not null).ToList();
+        if (missing.Count > 0)
+        {
+            text.AppendLine().AppendLine("Why logs are missing");
+            foreach (var row in missing)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  {Clean(row.SessionId)}: {Clean(row.LogNote!)}").AppendLine();
+            }
+        }
+
         text.AppendLine();
         AppendSummary(text, report);
         AppendReadiness(text, report.Instances);

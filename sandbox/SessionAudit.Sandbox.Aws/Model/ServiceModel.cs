@@ -124,6 +124,7 @@ internal sealed class ServiceModel
         Shape = model.Shapes[e.GetProperty("shape").GetString()!],
         Location = e.TryGetProperty("location", out var l) ? l.GetString() : null,
         LocationName = e.TryGetProperty("locationName", out var ln) ? ln.GetString() : null,
+        QueryName = e.TryGetProperty("queryName", out var qn) ? qn.GetString() : null,
         Flattened = e.TryGetProperty("flattened", out var f) && f.GetBoolean(),
         XmlAttribute = e.TryGetProperty("xmlAttribute", out var xa) && xa.GetBoolean(),
         IdempotencyToken = e.TryGetProperty("idempotencyToken", out var it) && it.GetBoolean(),

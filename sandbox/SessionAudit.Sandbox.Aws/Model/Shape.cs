@@ -37,11 +37,18 @@ internal sealed class Member
     public required Shape Shape { get; set; }
     public string? Location { get; init; }
     public string? LocationName { get; init; }
+
+    /// <summary>The EC2 protocol's request name of the member, when the model gives one.</summary>
+    public string? QueryName { get; init; }
     public bool Flattened { get; init; }
     public bool XmlAttribute { get; init; }
     public bool IdempotencyToken { get; init; }
 
     public string WireName => LocationName ?? Name;
+
+    /// <summary>The EC2 protocol's request name: queryName, else locationName with a capital first letter, else the
+    /// member name (botocore serialize.py, EC2Serializer._get_serialized_name).</summary>
+    public string Ec2Name => QueryName ?? (LocationName is { Length: > 0 } l ? char.ToUpperInvariant(l[0]) + l[1..] : Name);
 }
 
 /// <summary>One operation of a service model.</summary>

@@ -179,6 +179,7 @@ internal static class SeedApplier
                 IPAddress = i.IpAddress,
                 LastPingDateTime = ctx.Now.AddMinutes(-i.LastPingMinutesAgo),
                 IamRole = i.IamRole,
+                InstanceProfile = i.InstanceProfile,
             };
         }
 

@@ -148,6 +148,10 @@ internal sealed class InstanceSeed
 
     /// <summary>The instance profile's role ARN (arn:aws:iam::&lt;account&gt;:role/&lt;name&gt;), whose KMS grants the agent's log upload uses.</summary>
     public string? IamRole { get; set; }
+
+    /// <summary>The instance profile's name (EC2 instances); default the role's name, as the EC2 console names the profile
+    /// it makes for a role.</summary>
+    public string? InstanceProfile { get; set; }
 }
 
 internal sealed class SessionSeed

@@ -34,7 +34,7 @@ internal sealed class Dispatcher(SandboxCore core)
         {
             protocol = Protocol.Json;
         }
-        else if (scope.Service is "sts" or "sns" || (scope.Service is null && (req.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) == true || req.Query.ContainsKey("Action"))))
+        else if (scope.Service is "sts" or "sns" or "iam" or "ec2" || (scope.Service is null && (req.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) == true || req.Query.ContainsKey("Action"))))
         {
             protocol = Protocol.Query;
         }
@@ -72,7 +72,7 @@ internal sealed class Dispatcher(SandboxCore core)
                         opName = dot < 0 ? target : target[(dot + 1)..];
                         if (!core.Models.ByTargetPrefix.TryGetValue(prefix, out service))
                         {
-                            service = scope.Service is { } s ? core.Models.BySigningName.GetValueOrDefault(s) : null;
+                            service = scope.Service is { } s ? core.Models.BySigningNameOrLazy(s) : null;
                             throw new AwsException("UnknownOperationException", $"Unknown operation {target}");
                         }
 
@@ -84,7 +84,7 @@ internal sealed class Dispatcher(SandboxCore core)
                     {
                         form = QueryWire.ParseForm(body, req.QueryString.Value?.TrimStart('?'));
                         opName = form.GetValueOrDefault("Action") ?? "Unknown";
-                        service = scope.Service is { } s ? core.Models.BySigningName.GetValueOrDefault(s)
+                        service = scope.Service is { } s ? core.Models.BySigningNameOrLazy(s)
                             : core.Models.Services.Values.FirstOrDefault(m => m.Protocol == "query" && m.Operations.ContainsKey(opName));
                         if (service is null || !form.ContainsKey("Action"))
                         {
@@ -130,9 +130,10 @@ internal sealed class Dispatcher(SandboxCore core)
                 case Protocol.Query:
                     {
                         var unknown = new List<string>();
-                        input = op.Input is null ? [] : QueryWire.ToInput(op.Input, form!, unknown);
-                        string code = service!.Name == "sns" ? "InvalidParameterException" : "ValidationError";
-                        if (unknown.Count > 0) throw new AwsException(code, $"Unknown parameter: {unknown[0]}");
+                        bool ec2 = service!.Protocol == "ec2";
+                        input = op.Input is null ? [] : QueryWire.ToInput(op.Input, form!, unknown, ec2);
+                        string code = service.Name switch { "sns" => "InvalidParameterException", "ec2" => "InvalidParameterValue", _ => "ValidationError" };
+                        if (unknown.Count > 0) throw new AwsException(ec2 ? "UnknownParameter" : code, ec2 ? $"The parameter {unknown[0]} is not recognized" : $"Unknown parameter: {unknown[0]}");
                         if (op.Input is not null)
                         {
                             var r = RequestValidator.Validate(op.Input, input, checkTypes: false);

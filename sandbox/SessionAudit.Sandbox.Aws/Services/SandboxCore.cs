@@ -32,6 +32,7 @@ internal sealed class SandboxCore
         LambdaService.Register(Handlers);
         CodePipelineService.Register(Handlers);
         StsService.Register(Handlers);
+        InstanceProfileService.Register(Handlers);
         S3Service.Register(Handlers);
     }
 

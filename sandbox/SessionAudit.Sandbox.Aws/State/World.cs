@@ -140,6 +140,10 @@ internal sealed class ManagedInstance
 
     /// <summary>The instance profile's role ARN; the SSM Agent uploads session logs with its credentials.</summary>
     public string? IamRole { get; set; }
+
+    /// <summary>The name of the instance profile associated with an EC2 instance (EC2 DescribeIamInstanceProfileAssociations,
+    /// IAM GetInstanceProfile); null: the role's name, as the EC2 console names the profile it creates for a role.</summary>
+    public string? InstanceProfile { get; set; }
 }
 
 /// <summary>A Run Command invocation (SendCommand or an EventBridge target).</summary>

@@ -7,7 +7,9 @@ using SessionAudit.Sandbox.Aws.Model;
 
 namespace SessionAudit.Sandbox.Aws.Wire;
 
-/// <summary>The AWS query protocol (STS, SNS): form parameters in, XML out, ErrorResponse on failure.</summary>
+/// <summary>The AWS query protocol (STS, SNS, IAM): form parameters in, XML out, ErrorResponse on failure; and its EC2
+/// dialect (every list flattened, members named by queryName or capitalised locationName, no Result wrapper, errors in
+/// <c>Response/Errors/Error</c>).</summary>
 internal static class QueryWire
 {
     public static Dictionary<string, string> ParseForm(byte[] body, string? queryString)
@@ -23,10 +25,10 @@ internal static class QueryWire
     }
 
     /// <summary>Builds the member-name form of the input; parameters the shape does not declare are reported back.</summary>
-    public static JsonObject ToInput(Shape shape, Dictionary<string, string> form, List<string> unknown)
+    public static JsonObject ToInput(Shape shape, Dictionary<string, string> form, List<string> unknown, bool ec2 = false)
     {
         var used = new HashSet<string>(StringComparer.Ordinal) { "Action", "Version" };
-        var result = ReadStructure(shape, "", form, used);
+        var result = ReadStructure(shape, "", form, used, ec2);
         foreach (var k in form.Keys)
         {
             if (!used.Contains(k) && !k.StartsWith("X-Amz-", StringComparison.OrdinalIgnoreCase)) unknown.Add(k);
@@ -35,25 +37,25 @@ internal static class QueryWire
         return result;
     }
 
-    private static JsonObject ReadStructure(Shape shape, string prefix, Dictionary<string, string> form, HashSet<string> used)
+    private static JsonObject ReadStructure(Shape shape, string prefix, Dictionary<string, string> form, HashSet<string> used, bool ec2)
     {
         var o = new JsonObject();
         foreach (var m in shape.Members.Values)
         {
-            var v = Read(m.Shape, prefix + m.WireName, m.Flattened || m.Shape.Flattened, form, used);
+            var v = ec2 ? Read(m.Shape, prefix + m.Ec2Name, true, form, used, ec2) : Read(m.Shape, prefix + m.WireName, m.Flattened || m.Shape.Flattened, form, used, ec2);
             if (v is not null) o[m.Name] = v;
         }
 
         return o;
     }
 
-    private static JsonNode? Read(Shape shape, string key, bool flattened, Dictionary<string, string> form, HashSet<string> used)
+    private static JsonNode? Read(Shape shape, string key, bool flattened, Dictionary<string, string> form, HashSet<string> used, bool ec2)
     {
         switch (shape.Type)
         {
             case "structure":
                 if (!form.Keys.Any(k => k.StartsWith(key + ".", StringComparison.Ordinal))) return null;
-                return ReadStructure(shape, key + ".", form, used);
+                return ReadStructure(shape, key + ".", form, used, ec2);
             case "list":
                 {
                     string itemPrefix = flattened ? key + "." : key + "." + (shape.ListMember!.LocationName ?? "member") + ".";
@@ -61,7 +63,7 @@ internal static class QueryWire
                     var arr = new JsonArray();
                     for (int i = 1; ; i++)
                     {
-                        var item = Read(shape.ListMember!.Shape, itemPrefix + i.ToString(CultureInfo.InvariantCulture), false, form, used);
+                        var item = Read(shape.ListMember!.Shape, itemPrefix + i.ToString(CultureInfo.InvariantCulture), ec2, form, used, ec2);
                         if (item is null) break;
                         arr.Add(item);
                     }
@@ -79,7 +81,7 @@ internal static class QueryWire
                         string kName = p + (shape.MapKey!.LocationName ?? "key");
                         if (!form.TryGetValue(kName, out var k)) break;
                         used.Add(kName);
-                        map[k] = Read(shape.MapValue!.Shape, p + (shape.MapValue!.LocationName ?? "value"), false, form, used);
+                        map[k] = Read(shape.MapValue!.Shape, p + (shape.MapValue!.LocationName ?? "value"), false, form, used, ec2);
                     }
 
                     return map.Count == 0 ? null : map;
@@ -107,6 +109,11 @@ internal static class QueryWire
 
     public static WireResponse Write(ServiceModel service, Operation op, JsonObject? output, string requestId)
     {
+        if (service.Protocol == "ec2")
+        {
+            return WriteEc2(service, op, output, requestId);
+        }
+
         var sb = new StringBuilder();
         using (var w = XmlWriter.Create(sb, new XmlWriterSettings { OmitXmlDeclaration = true }))
         {
@@ -127,8 +134,50 @@ internal static class QueryWire
         return new WireResponse(200, "text/xml", Encoding.UTF8.GetBytes(sb.ToString())) { Headers = { new("x-amzn-RequestId", requestId) } };
     }
 
+    // EC2 answers <OperationResponse><requestId/>members...</OperationResponse>, without a Result wrapper or
+    // ResponseMetadata (botocore parsers.py, EC2QueryParser).
+    private static WireResponse WriteEc2(ServiceModel service, Operation op, JsonObject? output, string requestId)
+    {
+        var sb = new StringBuilder();
+        using (var w = XmlWriter.Create(sb, new XmlWriterSettings { OmitXmlDeclaration = true }))
+        {
+            w.WriteStartElement(op.Name + "Response", service.XmlNamespace);
+            w.WriteElementString("requestId", requestId);
+            if (op.Output is not null && output is not null) XmlOutputWriter.WriteMembers(w, op.Output, output, queryStyle: true);
+            w.WriteEndElement();
+        }
+
+        return new WireResponse(200, "text/xml;charset=UTF-8", Encoding.UTF8.GetBytes(sb.ToString()));
+    }
+
+    // EC2 errors: <Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response> (botocore parsers.py,
+    // EC2QueryParser._do_error_parse).
+    private static WireResponse Ec2Error(AwsException e, string requestId)
+    {
+        var sb = new StringBuilder();
+        using (var w = XmlWriter.Create(sb, new XmlWriterSettings { OmitXmlDeclaration = true }))
+        {
+            w.WriteStartElement("Response");
+            w.WriteStartElement("Errors");
+            w.WriteStartElement("Error");
+            w.WriteElementString("Code", e.Code);
+            w.WriteElementString("Message", e.Message);
+            w.WriteEndElement();
+            w.WriteEndElement();
+            w.WriteElementString("RequestID", requestId);
+            w.WriteEndElement();
+        }
+
+        return new WireResponse(e.Status, "text/xml;charset=UTF-8", Encoding.UTF8.GetBytes(sb.ToString())) { ErrorCode = e.Code };
+    }
+
     public static WireResponse Error(ServiceModel? service, AwsException e, string requestId)
     {
+        if (service?.Protocol == "ec2")
+        {
+            return Ec2Error(e, requestId);
+        }
+
         Shape? shape = null;
         service?.ErrorsByShapeName.TryGetValue(e.Code, out shape);
         string code = shape?.ErrorCode ?? e.Code;

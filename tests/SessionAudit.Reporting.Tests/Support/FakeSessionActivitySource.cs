@@ -96,6 +96,25 @@ internal sealed class FakeSessionActivitySource(
         return Task.FromResult<bool?>(Buckets.ContainsKey(bucket) ? !UnencryptedBuckets.Contains(bucket) : null);
     }
 
+    /// <summary>Buckets encrypted with a customer-managed key: the key's ARN.</summary>
+    public Dictionary<string, string> CustomerKeys { get; } = new(StringComparer.Ordinal);
+
+    public async Task<BucketEncryption> GetBucketEncryptionAsync(string bucket, CancellationToken cancellationToken) =>
+        new(await IsBucketEncryptedAsync(bucket, cancellationToken), CustomerKeys.GetValueOrDefault(bucket));
+
+    /// <summary>The role each instance runs with; an instance not here has no readable role.</summary>
+    public Dictionary<string, string> InstanceRoles { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The instance ids asked for, one list per call.</summary>
+    public List<IReadOnlyCollection<string>> RoleLookups { get; } = [];
+
+    public Task<IReadOnlyDictionary<string, string>> GetInstanceRolesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken)
+    {
+        RoleLookups.Add([.. instanceIds]);
+        return Task.FromResult<IReadOnlyDictionary<string, string>>(
+            instanceIds.Where(InstanceRoles.ContainsKey).ToDictionary(i => i, i => InstanceRoles[i], StringComparer.Ordinal));
+    }
+
     public async IAsyncEnumerable<ManagedInstance> GetInstancesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();

@@ -173,6 +173,8 @@ internal static partial class SsmService
                 ["ResourceType"] = i.ResourceType,
                 ["IPAddress"] = i.IPAddress,
                 ["ComputerName"] = i.ComputerName,
+                // The model: IamRole is "the role assigned to the on-premises managed node"; EC2 instances carry none.
+                ["IamRole"] = i.ResourceType == "ManagedInstance" && i.IamRole is { } role ? role[(role.LastIndexOf('/') + 1)..] : null,
             }),
             ["NextToken"] = next,
         };
