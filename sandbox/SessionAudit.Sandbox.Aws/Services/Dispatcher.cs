@@ -208,6 +208,7 @@ internal sealed class Dispatcher(SandboxCore core)
             JsonObject? output;
             lock (core.Gate)
             {
+                SessionExpiry.Sweep(core, now);
                 output = handler(ctx, input);
             }
 
