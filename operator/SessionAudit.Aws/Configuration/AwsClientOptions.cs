@@ -57,6 +57,7 @@ public sealed record AwsRateLimitOptions
     /// <summary>How many calls may wait for a token before further calls fail as Throttled.</summary>
     public int QueueLimit { get; init; } = 1000;
 
-    /// <summary>Per-service overrides, keyed by <see cref="AwsService.Name"/> (for example "ssm").</summary>
-    public IReadOnlyDictionary<string, double> TokensPerSecondByService { get; init; } = new Dictionary<string, double>();
+    /// <summary>Per-service overrides, keyed by <see cref="AwsService.Name"/> (for example "ssm"). CloudWatch Logs is held to
+    /// 5 per second, the DescribeLogStreams quota the report's delivery check pages against.</summary>
+    public IReadOnlyDictionary<string, double> TokensPerSecondByService { get; init; } = new Dictionary<string, double> { ["logs"] = 5 };
 }
