@@ -35,10 +35,13 @@ public sealed class LogDeliveryTests
         return source;
     }
 
-    private static async Task<(SessionReport Report, Dictionary<string, SessionRow> Rows)> RunAsync(FakeSessionActivitySource source, ReportOptions? options = null)
+    private static Task<(SessionReport Report, Dictionary<string, SessionRow> Rows)> RunAsync(FakeSessionActivitySource source, ReportOptions? options = null) =>
+        RunAsync(source, new FakeTimeProvider(SeededHistory.Now), options);
+
+    private static async Task<(SessionReport Report, Dictionary<string, SessionRow> Rows)> RunAsync(FakeSessionActivitySource source, TimeProvider clock, ReportOptions? options = null)
     {
         var rows = new RowCollector();
-        var report = await new SessionReportEngine(source, new FakeTimeProvider(SeededHistory.Now))
+        var report = await new SessionReportEngine(source, clock)
             .RunAsync(options ?? new ReportOptions(), rows, null, TestContext.Current.CancellationToken);
         return (report, rows.Rows.ToDictionary(r => r.SessionId));
     }
@@ -206,6 +209,78 @@ public sealed class LogDeliveryTests
         Assert.Null(rows["alice-0001"].LogDelivered);
         Assert.Empty(source.Listings);
         Assert.Equal(0, report.Summary.MissingLogs);
+    }
+
+    private static SessionRecord EndedAgo(string id, TimeSpan ago, DateTimeOffset now) =>
+        Ended(id) with { StartDate = now - ago - TimeSpan.FromMinutes(10), EndDate = now - ago };
+
+    [Fact]
+    public async Task A_log_not_there_yet_within_the_grace_period_is_unknown_and_missing_once_it_has_passed()
+    {
+        var now = SeededHistory.Now;
+        var source = Source(
+            [EndedAgo("alice-0001", TimeSpan.FromSeconds(30), now), EndedAgo("alice-0002", TimeSpan.FromSeconds(299), now),
+             EndedAgo("alice-0003", TimeSpan.FromMinutes(5), now), EndedAgo("alice-0004", TimeSpan.FromSeconds(10), now)]);
+        source.Buckets["logs-bucket"] = ["sessions/alice-0004.log"];
+        source.LogGroups["/aws/ssm/sessions"] = ["alice-0004"];
+        var clock = new FakeTimeProvider(now);
+
+        var (report, rows) = await RunAsync(source, clock);
+
+        Assert.Null(rows["alice-0001"].LogDelivered);
+        Assert.Equal(
+            "no object s3://logs-bucket/sessions/alice-0001.log yet: the session ended 30s ago and the upload may be under way; "
+            + "no log stream alice-0001 in /aws/ssm/sessions yet: the session ended 30s ago and the upload may be under way",
+            rows["alice-0001"].LogNote);
+        Assert.Null(rows["alice-0002"].LogDelivered);
+        Assert.Contains("ended 4m59s ago and the upload may be under way", rows["alice-0002"].LogNote, StringComparison.Ordinal);
+        Assert.False(rows["alice-0003"].LogDelivered); // exactly the default 5 minutes: the grace has run out
+        Assert.True(rows["alice-0004"].LogDelivered); // found within the grace period: delivered
+        Assert.Equal(1, report.Summary.MissingLogs);
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var (later, laterRows) = await RunAsync(source, clock); // the same world, five minutes on
+        Assert.False(laterRows["alice-0001"].LogDelivered);
+        Assert.Equal("no object s3://logs-bucket/sessions/alice-0001.log; no log stream alice-0001 in /aws/ssm/sessions", laterRows["alice-0001"].LogNote);
+        Assert.True(laterRows["alice-0004"].LogDelivered);
+        Assert.Equal(3, later.Summary.MissingLogs);
+    }
+
+    [Fact]
+    public async Task The_grace_period_is_an_option_and_zero_turns_it_off()
+    {
+        var now = SeededHistory.Now;
+        var source = Source([EndedAgo("alice-0001", TimeSpan.FromMinutes(10), now), EndedAgo("alice-0002", TimeSpan.FromSeconds(1), now)]);
+        source.Buckets["logs-bucket"] = [];
+        source.LogGroups["/aws/ssm/sessions"] = [];
+
+        var (_, longer) = await RunAsync(source, new FakeTimeProvider(now), new ReportOptions { LogGracePeriod = TimeSpan.FromMinutes(15) });
+        Assert.Null(longer["alice-0001"].LogDelivered);
+        Assert.Contains("ended 10m00s ago", longer["alice-0001"].LogNote, StringComparison.Ordinal);
+
+        var (report, none) = await RunAsync(source, new FakeTimeProvider(now), new ReportOptions { LogGracePeriod = TimeSpan.Zero });
+        Assert.False(none["alice-0002"].LogDelivered);
+        Assert.Equal(2, report.Summary.MissingLogs);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReportOptions { LogGracePeriod = TimeSpan.FromSeconds(-1) }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReportOptions { LogGracePeriod = TimeSpan.FromHours(25) }.Validate());
+    }
+
+    [Fact]
+    public async Task A_definite_reason_is_missing_even_within_the_grace_period()
+    {
+        var now = SeededHistory.Now;
+        var source = Source([EndedAgo("alice-0001", TimeSpan.FromSeconds(5), now), EndedAgo("alice-0002", TimeSpan.FromSeconds(5), now) with { DocumentName = "Encrypted-Shell" }],
+            shell: new LogDestinations("gone-bucket", "p/", false, null));
+        source.Documents["Encrypted-Shell"] = new SessionDocumentType("Standard_Stream") { Destinations = new LogDestinations("plain-bucket", "", true, null) };
+        source.Buckets["plain-bucket"] = [];
+        source.UnencryptedBuckets.Add("plain-bucket");
+
+        var (report, rows) = await RunAsync(source, new FakeTimeProvider(now));
+
+        Assert.Equal("bucket gone-bucket does not exist", rows["alice-0001"].LogNote);
+        Assert.StartsWith("bucket plain-bucket is not encrypted", rows["alice-0002"].LogNote, StringComparison.Ordinal);
+        Assert.Equal(2, report.Summary.MissingLogs);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class SessionLogsCliTests : IDisposable
 
     public void Dispose() => Directory.Delete(pluginDir, recursive: true);
 
-    private static string Preferences(string bucket = "", string prefix = "", bool s3Encryption = false, string group = "", bool cwEncryption = false, bool streaming = false) =>
+    private static string Preferences(string bucket = "", string prefix = "", bool s3Encryption = false, string group = "", bool cwEncryption = false, bool streaming = false, string idle = "20", string max = "") =>
         new JsonObject
         {
             ["schemaVersion"] = "1.0",
@@ -57,8 +57,8 @@ public sealed class SessionLogsCliTests : IDisposable
                 ["kmsKeyId"] = "",
                 ["runAsEnabled"] = false,
                 ["runAsDefaultUser"] = "",
-                ["idleSessionTimeout"] = "20",
-                ["maxSessionDuration"] = "",
+                ["idleSessionTimeout"] = idle,
+                ["maxSessionDuration"] = max,
                 ["shellProfile"] = new JsonObject { ["windows"] = "", ["linux"] = "" },
             },
         }.ToJsonString();
@@ -261,6 +261,95 @@ public sealed class SessionLogsCliTests : IDisposable
         await aws.OkAsync("ssm", "terminate-session", "--session-id", id);
         var events = await aws.OkAsync("logs", "get-log-events", "--log-group-name", "/ssm/plain", "--log-stream-name", id);
         Assert.Single(events["events"]!.AsArray());
+    }
+
+    /// <summary>start-session with a stand-in session-manager-plugin that only records the response: the session stays open.</summary>
+    private async Task<string> OpenSessionAsync(AwsCli aws, string target)
+    {
+        string plugin = Path.Combine(pluginDir, "session-manager-plugin");
+        File.WriteAllText(plugin, $"#!/bin/sh\nprintf '%s' \"$1\" > '{pluginDir}/response.json'\nexit 0\n");
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the AWS CLI tests run on Linux");
+        File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var started = await aws.WithEnv("PATH", pluginDir + ":/usr/bin:/bin").RunAsync("ssm", "start-session", "--target", target);
+        Assert.True(started.ExitCode == 0, started.Stderr);
+        return JsonNode.Parse(File.ReadAllText(Path.Combine(pluginDir, "response.json")))!["SessionId"]!.GetValue<string>();
+    }
+
+    private static async Task<JsonNode?> SessionAsync(AwsCli aws, string state, string id) =>
+        (await aws.OkAsync("ssm", "describe-sessions", "--state", state, "--filters", $"key=SessionId,value={id}"))["Sessions"]!.AsArray().SingleOrDefault();
+
+    private static DateTimeOffset Date(JsonNode? session, string field) =>
+        DateTimeOffset.Parse(session![field]!.ToString(), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Minute(DateTimeOffset t) => new(t.Ticks - (t.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+
+    [Fact]
+    public async Task An_idle_session_ends_after_the_idle_timeout_of_its_start_and_is_logged()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Minute(DateTimeOffset.UtcNow));
+        await using var sb = await Sandboxes.StartAsync(Seed, new AwsSandboxOptions { Time = time });
+        var aws = await WorldAsync(sb, Preferences(bucket: "logs-sse-s3", prefix: "idle/", group: "/ssm/plain", idle: "15"));
+        var start = time.GetUtcNow();
+        string id = await OpenSessionAsync(aws, Granted);
+
+        // A longer timeout set while the session runs does not apply to it.
+        await aws.OkAsync("ssm", "update-document", "--name", "SSM-SessionManagerRunShell", "--document-version", "$LATEST", "--content", Preferences(bucket: "logs-sse-s3", prefix: "changed/", group: "/ssm/plain", idle: "60"));
+        await aws.OkAsync("ssm", "update-document-default-version", "--name", "SSM-SessionManagerRunShell", "--document-version", "2");
+
+        time.Advance(TimeSpan.FromMinutes(14));
+        Assert.Equal("Connected", (await SessionAsync(aws, "Active", id))!["Status"]!.GetValue<string>());
+        Assert.Empty(await KeysAsync(aws, "logs-sse-s3"));
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Null(await SessionAsync(aws, "Active", id));
+        var ended = await SessionAsync(aws, "History", id);
+        Assert.Equal("Terminated", ended!["Status"]!.GetValue<string>());
+        Assert.Equal(start.AddMinutes(15), Date(ended, "EndDate"));
+        Assert.Equal([$"idle/{id}.log"], await KeysAsync(aws, "logs-sse-s3"));
+        Assert.Equal([id], await StreamsAsync(aws, "/ssm/plain", id));
+    }
+
+    [Fact]
+    public async Task Resume_session_is_activity_but_the_maximum_duration_ends_the_session_anyway()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Minute(DateTimeOffset.UtcNow));
+        await using var sb = await Sandboxes.StartAsync(Seed, new AwsSandboxOptions { Time = time });
+        var aws = await WorldAsync(sb, Preferences(bucket: "logs-sse-s3", prefix: "max/", idle: "20", max: "50"));
+        var start = time.GetUtcNow();
+        string id = await OpenSessionAsync(aws, Granted);
+        Assert.Equal("50", (await SessionAsync(aws, "Active", id))!["MaxSessionDuration"]!.GetValue<string>());
+
+        time.Advance(TimeSpan.FromMinutes(15));
+        await aws.OkAsync("ssm", "resume-session", "--session-id", id);
+        time.Advance(TimeSpan.FromMinutes(15)); // 30 minutes in, 15 idle: still open
+        Assert.NotNull(await SessionAsync(aws, "Active", id));
+        await aws.OkAsync("ssm", "resume-session", "--session-id", id);
+        time.Advance(TimeSpan.FromMinutes(19)); // 49 minutes in
+        Assert.NotNull(await SessionAsync(aws, "Active", id));
+        Assert.Empty(await KeysAsync(aws, "logs-sse-s3"));
+
+        time.Advance(TimeSpan.FromMinutes(1)); // 50: the maximum duration, though idle only 19 minutes
+        // An S3 listing looks at the world too: the log is there before anyone asks for the session.
+        Assert.Equal([$"max/{id}.log"], await KeysAsync(aws, "logs-sse-s3"));
+        var ended = await SessionAsync(aws, "History", id);
+        Assert.Equal(start.AddMinutes(50), Date(ended, "EndDate"));
+        var resume = await aws.RunAsync("ssm", "resume-session", "--session-id", id);
+        Assert.Contains("DoesNotExistException", resume.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_preferences_a_session_ends_after_the_default_20_minutes_and_nothing_is_logged()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Minute(DateTimeOffset.UtcNow));
+        await using var sb = await Sandboxes.StartAsync(Seed, new AwsSandboxOptions { Time = time });
+        var aws = new AwsCli(sb.Url, Alice);
+        var start = time.GetUtcNow();
+        string id = await OpenSessionAsync(aws, Granted);
+
+        time.Advance(TimeSpan.FromMinutes(19));
+        Assert.NotNull(await SessionAsync(aws, "Active", id));
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(start.AddMinutes(20), Date(await SessionAsync(aws, "History", id), "EndDate"));
     }
 
     [Fact]

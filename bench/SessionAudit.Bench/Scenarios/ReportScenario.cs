@@ -12,8 +12,9 @@ namespace SessionAudit.Bench.Scenarios;
 /// The 30-day session report over 100,000 sessions (issue 6): `session-audit report` as its own process against the AWS
 /// stand-in, paging DescribeSessions 200 at a time, once as CSV (every row streamed) and once as HTML (aggregates and the
 /// newest rows). Wall time and peak RSS (VmHWM) of the report process. Delivery checks are on (the default): the default
-/// preferences document sends logs to an S3 bucket, which holds the log of every ended, logged session but one in twenty,
-/// and the report lists that bucket once per run.
+/// preferences document sends logs to an S3 bucket, a shell document of its own sends them to a CloudWatch Logs group (a
+/// third of the shell sessions). The stand-in's agent writes the log of every ended, logged session, except one in twenty,
+/// seeded before any preferences document existed; the report lists the bucket once and the group once per principal.
 /// </summary>
 public static class ReportScenario
 {
@@ -21,6 +22,8 @@ public static class ReportScenario
     private const string AccessKey = "AKIABENCHREPORT00001";
     private const string LogBucket = "bench-session-logs";
     private const string LogPrefix = "sessions/";
+    private const string LogGroup = "/bench/session-logs";
+    private const string CloudWatchDocument = "Bench-CloudWatchShell";
 
     public static async Task<BenchResult> RunAsync(ScenarioContext c, CancellationToken ct)
     {
@@ -29,9 +32,13 @@ public static class ReportScenario
         c.Log($"report: seeding {sessions:N0} sessions");
         await using var aws = await AwsSandbox.StartAsync(
             new AwsSandboxOptions { AccessKeyAccounts = new Dictionary<string, string> { [AccessKey] = "111122223333" } }, ct);
-        aws.ApplySeed(Seed(sessions));
-        var (delivered, missing) = await PutLogsAsync(aws, sessions, ct);
-        c.Log($"report: {delivered:N0} session logs in s3://{LogBucket}/{LogPrefix}, {missing:N0} ended logged sessions without one");
+        // First the sessions whose log is missing: no preferences document exists yet, so the agent logs nothing for them.
+        aws.ApplySeed(Seed(sessions, missing: true));
+        aws.ApplySeed(Seed(sessions, missing: false));
+        var logged = Enumerable.Range(0, sessions).Where(LoggedAndEnded).ToList();
+        var missing = logged.Count(Missing);
+        var missingCloudWatch = logged.Count(i => Missing(i) && ToCloudWatch(i));
+        c.Log($"report: {logged.Count - missing:N0} session logs written by the stand-in's agent ({logged.Count(i => !Missing(i) && ToCloudWatch(i)):N0} of them to {LogGroup}), {missing:N0} ended logged sessions without one ({missingCloudWatch:N0} CloudWatch)");
         aws.ClearCallLog();
 
         var micro = new Dictionary<string, double>();
@@ -46,8 +53,10 @@ public static class ReportScenario
             {
                 // logDelivered is the third column from the end; none of the bench's cells holds a comma.
                 var missingRows = File.ReadLines(output).Skip(1).Count(l => l.Split(',') is var f && f.Length >= 3 && f[^3] == "false");
-                notes.Add($"csv: {missingRows:N0} rows with logDelivered=false (expected {missing:N0})");
+                var missingStreams = File.ReadLines(output).Skip(1).Count(l => l.Split(',') is var f && f.Length >= 3 && f[^3] == "false" && f[^1].StartsWith("no log stream", StringComparison.Ordinal));
+                notes.Add($"csv: {missingRows:N0} rows with logDelivered=false (expected {missing:N0}), {missingStreams:N0} of them a missing log stream (expected {missingCloudWatch:N0})");
                 checks.Add(new("report's missing logs (csv logDelivered=false)", $"{missing:N0}", $"{missingRows:N0}", missingRows == missing));
+                checks.Add(new("report's missing log streams", $"{missingCloudWatch:N0}", $"{missingStreams:N0}", missingStreams == missingCloudWatch));
             }
 
             File.Delete(output);
@@ -68,6 +77,14 @@ public static class ReportScenario
         micro["deliveryCallsPerReport"] = deliveryCalls;
         micro["awsCallsPerSession"] = Math.Round(allCalls / sessions, 5);
         micro["deliveryCallsPerSession"] = Math.Round(deliveryCalls / sessions, 5);
+        var s3Calls = aws.CallLog.Count(r => r.Operation is "ListObjectsV2" or "GetBucketEncryption") / 2.0;
+        var logsCalls = aws.CallLog.Count(r => r.Operation == "DescribeLogStreams") / 2.0;
+        var s3Sessions = logged.Count(i => !ToCloudWatch(i));
+        var logsSessions = logged.Count(ToCloudWatch);
+        micro["s3DeliveryCallsPerCheckedSession"] = Math.Round(s3Calls / s3Sessions, 5);
+        micro["cloudWatchDeliveryCallsPerCheckedSession"] = Math.Round(logsCalls / logsSessions, 5);
+        var peakLogsRate = aws.CallLog.Where(r => r.Operation == "DescribeLogStreams").GroupBy(r => r.Time.ToUnixTimeSeconds()).Select(g => g.Count()).DefaultIfEmpty(0).Max();
+        notes.Add($"S3 half: {s3Calls:0.#} calls per report for {s3Sessions:N0} checked sessions ({s3Calls / s3Sessions:0.#####} per session); CloudWatch half: {logsCalls:0.#} DescribeLogStreams per report for {logsSessions:N0} checked sessions ({logsCalls / logsSessions:0.#####} per session), at most {peakLogsRate} in one second");
         notes.Add($"delivery check: {deliveryCalls:0.#} calls per report ({deliveryCalls / sessions:0.#####} per session); all AWS calls {allCalls:0.#} per report ({allCalls / sessions:0.#####} per session); {missing:N0} logs expected missing");
         c.Log("report: " + string.Join("; ", notes));
         return new BenchResult
@@ -94,7 +111,8 @@ public static class ReportScenario
             psi.ArgumentList.Add(exe);
         }
 
-        foreach (var a in new[] { "report", "--region", "us-east-1", "--format", format, "-o", output })
+        // No grace period: the newest seeded sessions end minutes before the report, and the bench counts every missing log.
+        foreach (var a in new[] { "report", "--region", "us-east-1", "--format", format, "-o", output, "--log-grace-minutes", "0" })
         {
             psi.ArgumentList.Add(a);
         }
@@ -143,38 +161,50 @@ public static class ReportScenario
     // Ended sessions of a shell document that did not fail: the ones whose log the report looks for.
     private static bool LoggedAndEnded(int i) => i % 10 != 0 && i % 50 != 0;
 
-    /// <summary>Puts the log of every ended, logged session but one in twenty where the agent would (PutObject, 16 at a time).</summary>
-    private static async Task<(int Delivered, int Missing)> PutLogsAsync(AwsSandbox aws, int sessions, CancellationToken ct)
-    {
-        using var s3 = new Amazon.S3.AmazonS3Client(
-            new Amazon.Runtime.BasicAWSCredentials(AccessKey, "bench"),
-            new Amazon.S3.AmazonS3Config { ServiceURL = aws.Url.ToString().TrimEnd('/'), ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 3 });
-        var logged = Enumerable.Range(0, sessions).Where(LoggedAndEnded).ToList();
-        var put = logged.Where(i => i % 20 != 7).ToList();
-        await Parallel.ForEachAsync(put, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (i, token) =>
-            await s3.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = LogBucket, Key = LogPrefix + SessionId(i) + ".log", ContentBody = "log" }, token));
-        return (put.Count, logged.Count - put.Count);
-    }
+    // One in twenty of those has no log; a third of the shell sessions log to CloudWatch Logs instead of S3.
+    private static bool Missing(int i) => i % 20 == 7;
+
+    private static bool ToCloudWatch(int i) => i % 3 == 2;
 
     /// <summary>A month of sessions on 200 instances by 50 people; one in ten through port forwarding or SSH, one in fifty failed;
-    /// the default preferences document logs to S3.</summary>
-    private static string Seed(int sessions)
+    /// the default preferences document logs to S3, a shell document of the account's own to CloudWatch Logs. The first part
+    /// (<paramref name="missing"/>) holds the world and the sessions without a log; the second the documents and the rest.</summary>
+    private static string Seed(int sessions, bool missing)
     {
         var yaml = new StringBuilder();
         yaml.Append("accounts:\n  - id: \"111122223333\"\n    regions:\n      - name: us-east-1\n");
-        yaml.Append(CultureInfo.InvariantCulture, $"        buckets:\n          - {{name: {LogBucket}, encryption: AES256}}\n");
-        yaml.Append("        documents:\n          - name: SSM-SessionManagerRunShell\n            type: Session\n            format: JSON\n");
-        yaml.Append(CultureInfo.InvariantCulture, $"            content: '{{\"schemaVersion\":\"1.0\",\"sessionType\":\"Standard_Stream\",\"inputs\":{{\"s3BucketName\":\"{LogBucket}\",\"s3KeyPrefix\":\"{LogPrefix}\",\"s3EncryptionEnabled\":true}}}}'\n");
-        yaml.Append("        instances:\n");
-        for (var i = 0; i < 200; i++)
+        if (missing)
         {
-            yaml.Append(CultureInfo.InvariantCulture, $"          - {{id: i-{i:x17}, platformType: Linux, platformName: \"Amazon Linux\", platformVersion: \"2023\", agentVersion: 3.3.1142.0}}\n");
+            yaml.Append(CultureInfo.InvariantCulture, $"        buckets:\n          - {{name: {LogBucket}, encryption: AES256}}\n");
+            yaml.Append(CultureInfo.InvariantCulture, $"        logGroups:\n          - {{name: {LogGroup}}}\n");
+            yaml.Append("        instances:\n");
+            for (var i = 0; i < 200; i++)
+            {
+                yaml.Append(CultureInfo.InvariantCulture, $"          - {{id: i-{i:x17}, platformType: Linux, platformName: \"Amazon Linux\", platformVersion: \"2023\", agentVersion: 3.3.1142.0}}\n");
+            }
+        }
+        else
+        {
+            yaml.Append("        documents:\n          - name: SSM-SessionManagerRunShell\n            type: Session\n            format: JSON\n");
+            yaml.Append(CultureInfo.InvariantCulture, $"            content: '{{\"schemaVersion\":\"1.0\",\"sessionType\":\"Standard_Stream\",\"inputs\":{{\"s3BucketName\":\"{LogBucket}\",\"s3KeyPrefix\":\"{LogPrefix}\",\"s3EncryptionEnabled\":true}}}}'\n");
+            yaml.Append(CultureInfo.InvariantCulture, $"          - name: {CloudWatchDocument}\n            type: Session\n            format: JSON\n");
+            yaml.Append(CultureInfo.InvariantCulture, $"            content: '{{\"schemaVersion\":\"1.0\",\"sessionType\":\"Standard_Stream\",\"inputs\":{{\"cloudWatchLogGroupName\":\"{LogGroup}\",\"cloudWatchStreamingEnabled\":true}}}}'\n");
         }
 
         yaml.Append("        sessions:\n");
-        var documents = new[] { "SSM-SessionManagerRunShell", "SSM-SessionManagerRunShell", "SSM-SessionManagerRunShell", "AWS-StartPortForwardingSession", "AWS-StartSSHSession" };
+        var documents = new[] { "SSM-SessionManagerRunShell", "SSM-SessionManagerRunShell", CloudWatchDocument, "AWS-StartPortForwardingSession", "AWS-StartSSHSession" };
         for (var i = 0; i < sessions; i++)
         {
+            if (LoggedAndEnded(i) && Missing(i) != missing)
+            {
+                continue;
+            }
+
+            if (missing && !LoggedAndEnded(i))
+            {
+                continue;
+            }
+
             var document = i % 10 == 0 ? documents[3 + (i / 10 % 2)] : documents[i % 3];
             var days = 29.9 * i / sessions;
             var status = i % 50 == 0 ? ", status: Failed" : "";

@@ -59,4 +59,10 @@ public sealed record AwsRateLimitOptions
 
     /// <summary>Per-service overrides, keyed by <see cref="AwsService.Name"/> (for example "ssm").</summary>
     public IReadOnlyDictionary<string, double> TokensPerSecondByService { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Operations AWS holds to a quota of their own, keyed "service:Operation": a bucket per account + region of
+    /// that rate (burst the same, so a second never sees more), taken before the service's. DescribeLogStreams "has a
+    /// limit of five transactions per second" (botocore logs model, DescribeLogStreams documentation); the report's
+    /// delivery check pages through it, while the log-group checks (DescribeLogGroups) keep the service's rate.</summary>
+    public IReadOnlyDictionary<string, double> TokensPerSecondByOperation { get; init; } = new Dictionary<string, double> { ["logs:DescribeLogStreams"] = 5 };
 }

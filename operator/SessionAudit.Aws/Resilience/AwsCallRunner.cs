@@ -91,7 +91,7 @@ public sealed partial class AwsCallRunner
     private async ValueTask<T> AttemptAsync<T>(AwsCallTarget target, string operation, Func<CancellationToken, Task<T>> call, int attempt, CancellationToken ct)
     {
         var service = target.Service.Name;
-        if (!await _limiters.AcquireAsync(target.Account, target.Region, service, ct).ConfigureAwait(false))
+        if (!await _limiters.AcquireAsync(target.Account, target.Region, service, operation, ct).ConfigureAwait(false))
         {
             _metrics.Attempt(service, operation, "throttled");
             throw new AwsFailure(AwsFailureKind.Throttled, "ClientRateLimitExceeded",

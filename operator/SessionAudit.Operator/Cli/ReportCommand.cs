@@ -44,6 +44,23 @@ public static class ReportCommand
         {
             Description = "Session data is KMS-encrypted: flag instances whose SSM Agent is older than 2.3.539.0.",
         };
+        var grace = new Option<int>("--log-grace-minutes")
+        {
+            Description = "Minutes after a session's end during which a log not found yet counts as on its way (unknown), not missing; 0 to 1440.",
+            DefaultValueFactory = _ => (int)ReportOptions.DefaultLogGracePeriod.TotalMinutes,
+        };
+        grace.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 0 || !int.TryParse(r.Tokens[^1].Value, System.Globalization.CultureInfo.InvariantCulture, out var v))
+            {
+                return;
+            }
+
+            if (v is < 0 or > 1440)
+            {
+                r.AddError($"--log-grace-minutes must be between 0 and 1440, not {v}");
+            }
+        });
         var output = CliOptions.Output();
         command.Options.Add(region);
         command.Options.Add(roleArn);
@@ -51,6 +68,7 @@ public static class ReportCommand
         command.Options.Add(days);
         command.Options.Add(format);
         command.Options.Add(kms);
+        command.Options.Add(grace);
         command.Options.Add(output);
         command.SetAction(async (parse, ct) =>
         {
@@ -62,6 +80,7 @@ public static class ReportCommand
                 Region = scope.Region,
                 Days = parse.GetValue(days),
                 KmsEncryptionConfigured = parse.GetValue(kms),
+                LogGracePeriod = TimeSpan.FromMinutes(parse.GetValue(grace)),
                 MaxRetainedRows = parse.GetValue(format) == "table" ? int.MaxValue : ReportOptions.DefaultMaxRetainedRows,
             };
             var engine = new SessionReportEngine(aws.Scopes.SessionActivity(scope), TimeProvider.System);

@@ -45,6 +45,7 @@ public sealed partial class PolicyReports(AwsScopeFactory aws, ReportStore store
                     Account = await ReportAccount.OfAsync(aws, scope, ct),
                     Region = scope.Region,
                     Days = spec.LookbackDays,
+                    LogGracePeriod = TimeSpan.FromMinutes(spec.LogGraceMinutes),
                     KmsEncryptionConfigured = !string.IsNullOrEmpty(policy.Spec.Kms?.KeyId),
                     CloudWatchStreamingConfigured = policy.Spec.CloudWatch?.Streaming == true,
                     ShellProfileConfigured = !string.IsNullOrEmpty(policy.Spec.Session?.ShellProfile?.Linux) || !string.IsNullOrEmpty(policy.Spec.Session?.ShellProfile?.Windows),

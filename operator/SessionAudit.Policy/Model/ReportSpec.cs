@@ -21,6 +21,12 @@ public sealed record ReportSpec
     [DefaultValue("1h")]
     public string Interval { get; init; } = "1h";
 
+    /// <summary>Grace period for log delivery.</summary>
+    [Description("Minutes after a session ended during which a log not found yet is taken as still uploading (logDelivered null), not missing, 0 to 1440.")]
+    [Range(0, 1440)]
+    [DefaultValue(5)]
+    public int LogGraceMinutes { get; init; } = 5;
+
     /// <summary>Make missing logs block Ready.</summary>
     [Description("Make a missing session log (status.report.missingLogs above 0) turn Ready False (reason LogsMissing). Off: the LogsDelivered condition says it without blocking Ready.")]
     [DefaultValue(false)]

@@ -9,9 +9,21 @@ namespace SessionAudit.Reporting.Engine;
 /// Each bucket and prefix is listed once per report (ListObjectsV2, all pages), and each log group once per session-id
 /// prefix (the owner part before the last '-', DescribeLogStreams with logStreamNamePrefix, all pages): the cost grows
 /// with the number of destinations and the objects or streams in them, not with one call per session.
+/// A log not found for a session that ended less than <paramref name="gracePeriod"/> before <paramref name="now"/> may
+/// still be uploading (the agent uploads at the end of the session, and retries): it is unknown, not missing.
 /// </summary>
-public sealed class LogDeliveryChecker(ISessionActivitySource source, IReadOnlyCollection<string>? instanceRoles = null)
+/// <param name="source">Where listings, encryption and instance roles are read.</param>
+/// <param name="now">The report's time.</param>
+/// <param name="gracePeriod">How long after its end a session's log may still be on the way.</param>
+/// <param name="instanceRoles">The policy's spec.instanceRoles; null when the report runs without a policy (the CLI).</param>
+public sealed class LogDeliveryChecker(ISessionActivitySource source, DateTimeOffset now, TimeSpan gracePeriod, IReadOnlyCollection<string>? instanceRoles = null)
 {
+    /// <summary>A checker without a grace period: a log not found is missing at once.</summary>
+    public LogDeliveryChecker(ISessionActivitySource source, IReadOnlyCollection<string>? instanceRoles = null)
+        : this(source, DateTimeOffset.MaxValue, TimeSpan.Zero, instanceRoles)
+    {
+    }
+
     private readonly Dictionary<(string Bucket, string Prefix), LogListing> objects = [];
     private readonly Dictionary<(string Group, string Prefix), LogListing> streams = [];
     private readonly Dictionary<string, BucketEncryption> encryption = new(StringComparer.Ordinal);
@@ -64,16 +76,17 @@ public sealed class LogDeliveryChecker(ISessionActivitySource source, IReadOnlyC
 
         var results = new List<(bool? Delivered, string Location, string? Note)>(2);
         string? customerKey = null;
+        var recent = row.End is { } end && gracePeriod > TimeSpan.Zero && now - end < gracePeriod ? now - end : (TimeSpan?)null;
         if (!string.IsNullOrEmpty(d.S3BucketName))
         {
-            var (s3Delivered, s3Location, s3Note, key) = await CheckS3Async(row.SessionId, d.S3BucketName, d.S3KeyPrefix ?? string.Empty, d.S3EncryptionEnabled, cancellationToken);
+            var (s3Delivered, s3Location, s3Note, key) = await CheckS3Async(row.SessionId, d.S3BucketName, d.S3KeyPrefix ?? string.Empty, d.S3EncryptionEnabled, recent, cancellationToken);
             results.Add((s3Delivered, s3Location, s3Note));
             customerKey = key;
         }
 
         if (!string.IsNullOrEmpty(d.CloudWatchLogGroupName))
         {
-            results.Add(await CheckLogsAsync(row.SessionId, d.CloudWatchLogGroupName, cancellationToken));
+            results.Add(await CheckLogsAsync(row.SessionId, d.CloudWatchLogGroupName, recent, cancellationToken));
         }
 
         bool? delivered = results.Any(r => r.Delivered == false) ? false : results.Any(r => r.Delivered is null) ? null : true;
@@ -139,7 +152,19 @@ public sealed class LogDeliveryChecker(ISessionActivitySource source, IReadOnlyC
                 ? $"instance role {role} is in spec.instanceRoles, so the operator should hold a grant (GenerateDataKey) for it on the bucket's key {key}: see the policy's KmsGrantsReady condition"
                 : $"instance role {role} is not in spec.instanceRoles: add it so the operator grants it GenerateDataKey on key {key}";
 
-    private async ValueTask<(bool?, string, string?, string?)> CheckS3Async(string sessionId, string bucket, string prefix, bool encryptionRequired, CancellationToken cancellationToken)
+    /// <summary>The verdict for a log not found in a destination that exists: missing, unless the session ended within the
+    /// grace period, when the upload may be under way.</summary>
+    private static (bool?, string, string?) NotFound(string location, string note, TimeSpan? endedAgo) =>
+        endedAgo is { } ago
+            ? (null, location, $"{note} yet: the session ended {Ago(ago)} ago and the upload may be under way")
+            : (false, location, note);
+
+    private static string Ago(TimeSpan ago) =>
+        ago < TimeSpan.FromMinutes(1) ? $"{Math.Max(0, (int)ago.TotalSeconds)}s"
+        : ago < TimeSpan.FromHours(1) ? $"{(int)ago.TotalMinutes}m{ago.Seconds:00}s"
+        : $"{(int)ago.TotalHours}h{ago.Minutes:00}m";
+
+    private async ValueTask<(bool?, string, string?, string?)> CheckS3Async(string sessionId, string bucket, string prefix, bool encryptionRequired, TimeSpan? endedAgo, CancellationToken cancellationToken)
     {
         var key = prefix + sessionId + ".log";
         // The agent joins a prefix without a trailing slash with one; both spellings are accepted.
@@ -178,13 +203,16 @@ public sealed class LogDeliveryChecker(ISessionActivitySource source, IReadOnlyC
 
         if (encryptionRequired && info.Encrypted == false)
         {
+            // The agent refuses such a session at its start: no upload is coming, grace period or not.
             return (false, $"s3://{bucket}/{key}", $"bucket {bucket} is not encrypted while the preferences require encryption (s3EncryptionEnabled): the agent does not upload", null);
         }
 
-        return (false, $"s3://{bucket}/{key}", note, info.CustomerKeyArn);
+        // Only a log missing past the grace period waits for its role's fix.
+        var (delivered, location, text) = NotFound($"s3://{bucket}/{key}", note, endedAgo);
+        return (delivered, location, text, delivered == false ? info.CustomerKeyArn : null);
     }
 
-    private async ValueTask<(bool?, string, string?)> CheckLogsAsync(string sessionId, string group, CancellationToken cancellationToken)
+    private async ValueTask<(bool?, string, string?)> CheckLogsAsync(string sessionId, string group, TimeSpan? endedAgo, CancellationToken cancellationToken)
     {
         var location = $"{group}/{sessionId}";
         var prefix = StreamPrefix(sessionId);
@@ -201,7 +229,7 @@ public sealed class LogDeliveryChecker(ISessionActivitySource source, IReadOnlyC
                 : (null, location, $"cannot list log streams of {group}: {listing.Error}");
         }
 
-        return names.Contains(sessionId) ? (true, location, null) : (false, location, $"no log stream {sessionId} in {group}");
+        return names.Contains(sessionId) ? (true, location, null) : NotFound(location, $"no log stream {sessionId} in {group}", endedAgo);
     }
 
     /// <summary>The prefix one stream listing covers for <paramref name="sessionId"/>: up to and including its last '-'

@@ -62,7 +62,7 @@ public sealed class SessionReportEngine(ISessionActivitySource source, TimeProvi
         // The preferences in force: a Standard_Stream document carries its own (a session without a document ran the
         // default one); InteractiveCommands and NonInteractiveCommands documents have no logging inputs, and their
         // sessions are logged by the account's Session Manager preferences, the default document.
-        var delivery = options.CheckLogDelivery ? new LogDeliveryChecker(source, options.InstanceRoles) : null;
+        var delivery = options.CheckLogDelivery ? new LogDeliveryChecker(source, now, options.LogGracePeriod, options.InstanceRoles) : null;
         async ValueTask<SessionRow> Deliver(SessionRow row, SessionDocumentType? type)
         {
             if (delivery is null)

@@ -55,6 +55,17 @@ public sealed record ReportOptions
     /// and prefix, one per log group and session-id prefix). On by default.</summary>
     public bool CheckLogDelivery { get; init; } = true;
 
+    /// <summary>The default <see cref="LogGracePeriod"/>: the agent uploads when the session ends, usually within
+    /// seconds, but retries a failed upload, so a few minutes.</summary>
+    public static readonly TimeSpan DefaultLogGracePeriod = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest <see cref="LogGracePeriod"/> accepted.</summary>
+    public static readonly TimeSpan MaxLogGracePeriod = TimeSpan.FromDays(1);
+
+    /// <summary>How long after a session ended its log may still be on its way: a log not found yet for a session that
+    /// ended within this period is unknown (null), not missing. Zero: every log must be there at once.</summary>
+    public TimeSpan LogGracePeriod { get; init; } = DefaultLogGracePeriod;
+
     /// <summary>Throws when a value is out of range; the message is one line a person can act on.</summary>
     public void Validate()
     {
@@ -66,6 +77,11 @@ public sealed record ReportOptions
         if (TopCount < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(TopCount), TopCount, "the top lists need at least one entry");
+        }
+
+        if (LogGracePeriod < TimeSpan.Zero || LogGracePeriod > MaxLogGracePeriod)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LogGracePeriod), LogGracePeriod, "the log grace period must be between 0 and 24 hours");
         }
 
         if (MaxRetainedRows < 0)

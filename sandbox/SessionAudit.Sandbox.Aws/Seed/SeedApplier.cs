@@ -205,6 +205,9 @@ internal static class SeedApplier
             // The preferences of the seed's documents applied when the session started; an ended one has been logged.
             SessionLogs.Started(ctx, session);
             if (session.EndDate is not null && session.Status == "Terminated") SessionLogs.Ended(ctx, session);
+
+            // A seeded open session counts as active when the seed is applied, so that it is open as seeded.
+            else if (session.EndDate is null) SessionExpiry.Schedule(ctx.World, session, ctx.Now);
         }
     }
 

@@ -209,6 +209,7 @@ internal sealed class Dispatcher(SandboxCore core)
             JsonObject? output;
             lock (core.Gate)
             {
+                SessionExpiry.Sweep(core, now);
                 output = handler(ctx, input);
             }
 

@@ -20,6 +20,14 @@ internal sealed class World
     /// <summary>Trust policies of the roles a seed declared, by role ARN; a role not declared may be assumed by anyone.</summary>
     public Dictionary<string, string> RoleTrust { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The earliest moment an open session ends by its idle timeout or maximum duration (null: none open).</summary>
+    [JsonIgnore]
+    public DateTimeOffset? NextSessionExpiry { get; set; }
+
+    /// <summary>False until <see cref="NextSessionExpiry"/> has been computed (again after a state file is loaded).</summary>
+    [JsonIgnore]
+    public bool NextSessionExpiryKnown { get; set; }
+
     public RegionState Region(string account, string region)
     {
         if (!Accounts.TryGetValue(account, out var a)) Accounts[account] = a = new AccountState();
@@ -118,6 +126,12 @@ internal sealed class SsmSession
 
     /// <summary>Why the agent refused the session's logging at start (its encryption checks), or null.</summary>
     public string? LoggingRefused { get; set; }
+
+    /// <summary>The start or the last ResumeSession: idle time counts from here.</summary>
+    public DateTimeOffset? LastActivity { get; set; }
+
+    /// <summary>When the session ends by itself (idle timeout or maximum duration); null when never.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
 
     /// <summary>Set once the end-of-session upload has been made, so it happens once.</summary>
     public bool LogsDelivered { get; set; }

@@ -90,4 +90,29 @@ public sealed class RateLimiterTests
         Assert.Null(limiters.For("1", "us-east-1", "kms"));
         Assert.NotNull(limiters.For("1", "us-east-1", "ssm"));
     }
+
+    [Fact]
+    public async Task DescribeLogStreams_is_held_to_its_own_five_a_second_and_other_log_calls_keep_the_service_rate()
+    {
+        // The defaults: 10 a second (burst 20) per service, DescribeLogStreams 5 a second with a burst of 5.
+        var time = new FakeTimeProvider();
+        using var limiters = new AwsRateLimiters(new AwsRateLimitOptions(), time);
+        var ct = TestContext.Current.CancellationToken;
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(await limiters.AcquireAsync("1", "eu-west-1", "logs", "DescribeLogStreams", ct));
+        }
+
+        var sixth = limiters.AcquireAsync("1", "eu-west-1", "logs", "DescribeLogStreams", ct).AsTask();
+        Assert.False(sixth.IsCompleted);
+        for (var i = 0; i < 15; i++)
+        {
+            Assert.True(await limiters.AcquireAsync("1", "eu-west-1", "logs", "DescribeLogGroups", ct));
+        }
+
+        Assert.Null(limiters.ForOperation("1", "eu-west-1", "logs", "DescribeLogGroups"));
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.True(await sixth.WaitAsync(TimeSpan.FromSeconds(5), ct));
+    }
 }

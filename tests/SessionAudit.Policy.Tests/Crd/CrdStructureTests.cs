@@ -117,5 +117,8 @@ public sealed class CrdStructureTests
         Assert.Equal("5m", Text(schema, "driftCheckInterval", "default"));
         Assert.Equal("20", Text(schema, "session", "properties", "idleTimeoutMinutes", "default"));
         Assert.Equal("30", Text(schema, "report", "properties", "lookbackDays", "default"));
+        Assert.Equal(5, new ReportSpec().LogGraceMinutes);
+        Assert.Equal("5", Text(schema, "report", "properties", "logGraceMinutes", "default"));
+        Assert.Equal("1440", Text(schema, "report", "properties", "logGraceMinutes", "maximum"));
     }
 }

@@ -39,6 +39,7 @@ internal static partial class SsmService
         };
         ctx.State.Sessions[session.SessionId] = session;
         SessionLogs.Started(ctx, session);
+        SessionExpiry.Schedule(ctx.World, session, ctx.Now);
         var output = Connection(ctx, session.SessionId);
         EventFlow.ApiCall(ctx, "ssm", "StartSession", input, output);
         return output;
@@ -49,6 +50,7 @@ internal static partial class SsmService
         var session = FindSession(ctx, input.Req("SessionId"));
         if (session.Status is "Terminated" or "Failed") throw new AwsException("DoesNotExistException", $"Session {session.SessionId} has ended.");
         session.Status = "Connected";
+        SessionExpiry.Schedule(ctx.World, session, ctx.Now);
         var output = Connection(ctx, session.SessionId);
         EventFlow.ApiCall(ctx, "ssm", "ResumeSession", input, output);
         return output;
