@@ -99,7 +99,7 @@ public sealed class ProvenLoggingScenarios(ProvenLoggingWorld fixture) : IClassF
             $"no object s3://e2e-proven-logs/proven/{lost}.log: instance role {ProvenLoggingWorld.OtherRole} needs kms:GenerateDataKey on the bucket's key {key}: add it to the policy's spec.instanceRoles so the operator grants it",
             (string?)rows[lost]!["logNote"]);
         Assert.Null((string?)rows[logged]!["instanceRole"]);
-        var table = (await Tool.RunAsync("dotnet", [Tools.OperatorDll, "report", "--region", "us-east-1"], World.AwsEnvironment, ct: Ct)).EnsureSuccess("session-audit report");
+        var table = (await Tool.RunAsync("dotnet", [Tools.OperatorDll, "report", "--region", "us-east-1", "--log-grace-minutes", "0"], World.AwsEnvironment, ct: Ct)).EnsureSuccess("session-audit report");
         Assert.Contains($"add it to the policy's spec.instanceRoles", table.StdOut, StringComparison.Ordinal);
 
         // The operator's next report counts the lost one in status, and LogsDelivered says so without blocking Ready.
