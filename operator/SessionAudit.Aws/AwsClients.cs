@@ -58,7 +58,7 @@ public sealed class AwsClients : IDisposable
     /// valid in every region), so a session's calls to a bucket in another region need no AssumeRole of their own.</param>
     internal AwsClients(AwsScope scope, AwsClientOptions options, AwsCredentialsSource credentials, AwsSdkClientFactory sdk,
         AwsEndpointResolver endpoints, AwsCallRunner runner, HttpMessageHandler primaryHandler, AwsClients? shared = null,
-        AWSCredentials? sameSession = null)
+        AWSCredentials? sameSession = null, AccountFacts? facts = null)
     {
         Scope = scope;
         _runner = runner;
@@ -76,7 +76,7 @@ public sealed class AwsClients : IDisposable
             (_ssm, _s3, _kms, _sts) = (shared._ssm, shared._s3, shared._kms, shared._sts);
             (_logs, _events, _cloudTrail, _sns, _lambda, _codePipeline) = (shared._logs, shared._events, shared._cloudTrail, shared._sns, shared._lambda, shared._codePipeline);
             (_ec2, _iam) = (shared._ec2, shared._iam);
-            Facts = shared.Facts;
+            Facts = facts ?? new AccountFacts();
             return;
         }
 
@@ -118,8 +118,9 @@ public sealed class AwsClients : IDisposable
         AwsEndpointResolver endpoints, AwsCallRunner runner, HttpMessageHandler primaryHandler) =>
         new(new AwsScope(region, roleArn), options, credentials, sdk, endpoints, runner, primaryHandler);
 
-    /// <summary>What the account says the same to every session of the role in this region (account id, trail answer);
-    /// a role session's are its role's.</summary>
+    /// <summary>What the account says the same to every session of the role in this region (account id, trail answer):
+    /// a role session's are shared with the sessions of the same role, external id and session tags (the factory's), so
+    /// a session never reuses what a session of other permissions (another external id, other ABAC tags) read.</summary>
     internal AccountFacts Facts { get; }
 
     /// <summary>The scope these clients serve.</summary>

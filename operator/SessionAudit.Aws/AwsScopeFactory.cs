@@ -31,6 +31,9 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
     private readonly ConcurrentDictionary<(string Role, string Region), Lazy<AwsClients>> _roles = new();
     // A role session's credentials by its scope without region: the session's scopes in other regions sign with them.
     private readonly ConcurrentDictionary<AwsScope, Amazon.Runtime.AWSCredentials> _sessionCredentials = new();
+    // What an account says to a role session, by its scope without session name: sessions of the same role, external
+    // id and tags (the same permissions) share it; another external id or other tags never see it.
+    private readonly ConcurrentDictionary<AwsScope, AccountFacts> _facts = new();
     private readonly BucketRegionMap _bucketRegions = new();
     private readonly TimeProvider _time;
     private long _lastSweep;
@@ -94,7 +97,8 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
                 : null;
             var session = s with { Region = "" };
             var clients = new AwsClients(s, _options, _credentials, _sdk, _endpoints, Runner, _primaryHandler, shared,
-                shared is null ? null : _sessionCredentials.GetValueOrDefault(session));
+                shared is null ? null : _sessionCredentials.GetValueOrDefault(session),
+                shared is null ? null : _facts.GetOrAdd(s with { SessionName = null }, _ => new AccountFacts()));
             if (shared is not null)
             {
                 _sessionCredentials.TryAdd(session, clients.Credentials);
@@ -133,13 +137,22 @@ public sealed class AwsScopeFactory : IAwsScopeFactory, IDisposable
             }
         }
 
-        // A session's credentials go with the last of its scopes.
+        // A session's credentials go with the last of its scopes, shared facts with the last session using them.
         var live = _scopes.Keys.Select(k => k with { Region = "" }).ToHashSet();
         foreach (var key in _sessionCredentials.Keys)
         {
             if (!live.Contains(key))
             {
                 _sessionCredentials.TryRemove(key, out _);
+            }
+        }
+
+        var liveFacts = _scopes.Keys.Select(k => k with { SessionName = null }).ToHashSet();
+        foreach (var key in _facts.Keys)
+        {
+            if (!liveFacts.Contains(key))
+            {
+                _facts.TryRemove(key, out _);
             }
         }
 

@@ -17,6 +17,9 @@ internal sealed class S3BucketRegions(Func<string, AwsClients> clientsIn, Bucket
     public string? KnownRegion(AwsClients home, string bucket) =>
         _regions.TryGet(home.Scope.Region, bucket, out var r) && r != home.Scope.Region ? r : null;
 
+    /// <summary>The clients of the same account and role in <paramref name="region"/>.</summary>
+    public AwsClients ClientsIn(AwsClients home, string region) => region == home.Scope.Region ? home : clientsIn(region);
+
     /// <summary>Runs <paramref name="call"/> with the clients of the bucket's region (found on the first redirect).</summary>
     public async Task<T> RunAsync<T>(AwsClients home, string bucket, string operation, Func<AwsClients, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {

@@ -25,7 +25,9 @@ internal sealed class SessionActivityAdapter(AwsClients clients, S3BucketRegions
     private const int RoleBatchSize = 50;
 
     private readonly S3BucketRegions regions = buckets ?? new S3BucketRegions(_ => clients);
-    private readonly Dictionary<string, string?> profileRoles = new(StringComparer.Ordinal);
+    // Instance profile -> its role (null: a profile without a role), as read; one adapter serves concurrent reports of
+    // every policy of its scope. A failed read is not kept: the next report asks again.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> profileRoles = new(StringComparer.Ordinal);
     private readonly CallerIdentityAdapter identity = new(clients);
 
     public async IAsyncEnumerable<SessionRecord> GetSessionsAsync(ReportState state, DateTimeOffset invokedAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -249,7 +251,10 @@ internal sealed class SessionActivityAdapter(AwsClients clients, S3BucketRegions
 
         try
         {
-            var key = await new KmsKeyAdapter(clients).DescribeAsync(keyId, cancellationToken).ConfigureAwait(false);
+            // In the bucket's region: an alias or bare key id names a key of that region (another region may hold a
+            // different key of the same alias).
+            var there = info.Region is { Length: > 0 } region ? regions.ClientsIn(clients, region) : clients;
+            var key = await new KmsKeyAdapter(there).DescribeAsync(keyId, cancellationToken).ConfigureAwait(false);
             return new BucketEncryption(true, key is { KeyManager: Policy.Ports.KmsKeyManager.Customer } ? key.Arn : null);
         }
         catch (Policy.Ports.AwsFailure)
@@ -345,13 +350,12 @@ internal sealed class SessionActivityAdapter(AwsClients clients, S3BucketRegions
                     var found = await clients.RunAsync(AwsService.Iam, "GetInstanceProfile",
                         ct => clients.Iam.GetInstanceProfileRolesAsync(name, ct), cancellationToken).ConfigureAwait(false);
                     role = found.Count > 0 ? found[0] : null;
+                    profileRoles[profileArn] = role;
                 }
                 catch (Policy.Ports.AwsFailure)
                 {
                     role = null;
                 }
-
-                profileRoles[profileArn] = role;
             }
 
             if (role is not null)

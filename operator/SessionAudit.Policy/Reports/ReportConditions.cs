@@ -27,7 +27,7 @@ public static class ReportConditions
         string? missing = null;
         if (summary.MissingLogs == 0)
         {
-            c.Set(ConditionTypes.LogsDelivered, true, "AllLogsDelivered", $"Every ended session of the last report{window} that should be logged has its log where the preferences send it.");
+            c.Set(ConditionTypes.LogsDelivered, true, "AllLogsDelivered", $"No ended session of the last report{window} that should be logged is missing its log. Sessions whose log could not be checked, or that ended less than spec.report.logGraceMinutes before it, are not counted: the report shows them with logDelivered null.");
         }
         else
         {

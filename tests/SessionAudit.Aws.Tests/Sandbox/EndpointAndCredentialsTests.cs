@@ -153,6 +153,14 @@ public sealed class EndpointAndCredentialsTests(SandboxFixture fixture)
         Assert.Equal(1, calls.Count(c => c.Operation == "GetTrailStatus"));
         Assert.Equal(1, calls.Count(c => c.Operation == "GetEventSelectors"));
         Assert.Single(calls, c => c.Service == "s3" && c.Region == "eu-west-1");
+
+        // A session of the same role with another external id (or other tags) may have other permissions: it reads for itself.
+        var other = account.Factory.For(sessions[0] with { ExternalId = "another-tenant", SessionName = "sa-other-00000000" });
+        Assert.Equal(RoleAccount, await other.Identity.GetAccountIdAsync(Ct));
+        Assert.True((await other.Trails.GetAuditTrailAsync(TimeSpan.FromHours(1), Ct)).Logging);
+        calls = [.. fixture.Sandbox.CallLog.Where(c => c.Account == RoleAccount)];
+        Assert.Equal(2, calls.Count(c => c.Operation == "GetCallerIdentity"));
+        Assert.Equal(2, calls.Count(c => c.Operation == "DescribeTrails"));
     }
 
     [Fact]

@@ -76,4 +76,21 @@ public sealed class InstanceRolesAgainstSandboxTests(SandboxFixture fixture)
         Assert.Equal("no object s3://roles-logs-222233334444/s/alice-0a11e0000000001.log", rows.ById["alice-0a11e0000000001"].LogNote);
         Assert.Equal("arn:aws:iam::222233334444:role/hybrid", rows.ById["alice-0a11e0000000003"].InstanceRole);
     }
+
+    [Fact]
+    public async Task A_failed_instance_profile_read_is_not_remembered_and_the_next_report_names_the_fix()
+    {
+        await using var sandbox = await AwsSandbox.StartAsync(new AwsSandboxOptions { Port = 0 }, Ct);
+        using var account = SandboxAccount.Create(sandbox, "222233335555", World.Replace("ACCOUNT", "222233335555", StringComparison.Ordinal), null);
+        var activity = account.Factory.SessionActivity(new AwsScope("us-east-1"));
+        sandbox.Faults.Set("iam", "GetInstanceProfile", new AwsFault { ServerErrorShare = 1 });
+        var first = new Rows();
+        await new SessionReportEngine(activity, TimeProvider.System).RunAsync(new ReportOptions { Days = 1 }, first, null, Ct);
+        sandbox.Faults.Remove("iam", "GetInstanceProfile");
+        var second = new Rows();
+        await new SessionReportEngine(activity, TimeProvider.System).RunAsync(new ReportOptions { Days = 1 }, second, null, Ct);
+
+        Assert.Null(first.ById["alice-0a11e0000000001"].InstanceRole);
+        Assert.Equal("arn:aws:iam::222233335555:role/web", second.ById["alice-0a11e0000000001"].InstanceRole);
+    }
 }
