@@ -18,12 +18,6 @@ namespace SessionAudit.Reporting.Engine;
 /// <param name="instanceRoles">The policy's spec.instanceRoles; null when the report runs without a policy (the CLI).</param>
 public sealed class LogDeliveryChecker(ISessionActivitySource source, DateTimeOffset now, TimeSpan gracePeriod, IReadOnlyCollection<string>? instanceRoles = null)
 {
-    /// <summary>A checker without a grace period: a log not found is missing at once.</summary>
-    public LogDeliveryChecker(ISessionActivitySource source, IReadOnlyCollection<string>? instanceRoles = null)
-        : this(source, DateTimeOffset.MaxValue, TimeSpan.Zero, instanceRoles)
-    {
-    }
-
     private readonly Dictionary<(string Bucket, string Prefix), LogListing> objects = [];
     private readonly Dictionary<(string Group, string Prefix), LogListing> streams = [];
     private readonly Dictionary<string, BucketEncryption> encryption = new(StringComparer.Ordinal);

@@ -89,25 +89,27 @@ public sealed class SessionReportEngine(ISessionActivitySource source, TimeProvi
 
         // A row whose fix depends on its target's role waits for a batch; the others go out as they are read.
         var waiting = new List<SessionRow>();
+        var unresolved = new HashSet<string>(StringComparer.Ordinal);
         async ValueTask Emit(SessionRow row)
         {
-            if (delivery is not null && delivery.NeedsRole(row))
-            {
-                waiting.Add(row);
-            }
-            else
+            if (delivery is null || !delivery.NeedsRole(row))
             {
                 await EmitAsync(row, aggregator, sink, cancellationToken);
+                return;
             }
 
-            if (waiting.Count > 0 && (waiting.Count >= RoleBatchRows || delivery!.UnresolvedTargets(waiting).Count() >= RoleBatchTargets))
+            // The batch's targets whose role is not known yet, kept as rows arrive rather than counted again each time.
+            waiting.Add(row);
+            unresolved.UnionWith(delivery.UnresolvedTargets([row]));
+            if (waiting.Count >= RoleBatchRows || unresolved.Count >= RoleBatchTargets)
             {
-                foreach (var named in await delivery!.NameFixesAsync(waiting, cancellationToken))
+                foreach (var named in await delivery.NameFixesAsync(waiting, cancellationToken))
                 {
                     await EmitAsync(named, aggregator, sink, cancellationToken);
                 }
 
                 waiting.Clear();
+                unresolved.Clear();
             }
         }
 

@@ -13,17 +13,6 @@ public sealed class InstanceRolesAgainstSandboxTests(SandboxFixture fixture)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private sealed class Rows : ISessionRowSink
-    {
-        public Dictionary<string, SessionRow> ById { get; } = [];
-
-        public ValueTask WriteRowAsync(SessionRow row, CancellationToken cancellationToken)
-        {
-            ById[row.SessionId] = row;
-            return ValueTask.CompletedTask;
-        }
-    }
-
     private const string World = """
         - name: us-east-1
           keys:
@@ -50,7 +39,7 @@ public sealed class InstanceRolesAgainstSandboxTests(SandboxFixture fixture)
     {
         using var account = fixture.NewAccount(World.Replace("ACCOUNT", "acct" + Guid.NewGuid().ToString("N")[..8], StringComparison.Ordinal));
         // The role ARNs name the fixture's account, as GetCallerIdentity gives it for the hybrid node.
-        var rows = new Rows();
+        var rows = new RowsById();
         var scope = new AwsScope("us-east-1");
         await new SessionReportEngine(account.Factory.SessionActivity(scope), TimeProvider.System).RunAsync(new ReportOptions { Days = 1, InstanceRoles = [] }, rows, null, Ct);
 
@@ -69,7 +58,7 @@ public sealed class InstanceRolesAgainstSandboxTests(SandboxFixture fixture)
         await using var sandbox = await AwsSandbox.StartAsync(new AwsSandboxOptions { Port = 0 }, Ct);
         using var account = SandboxAccount.Create(sandbox, "222233334444", World.Replace("ACCOUNT", "222233334444", StringComparison.Ordinal), null);
         sandbox.Faults.Set("ec2", "DescribeIamInstanceProfileAssociations", new AwsFault { ServerErrorShare = 1 });
-        var rows = new Rows();
+        var rows = new RowsById();
         await new SessionReportEngine(account.Factory.SessionActivity(new AwsScope("us-east-1")), TimeProvider.System).RunAsync(new ReportOptions { Days = 1 }, rows, null, Ct);
 
         Assert.Null(rows.ById["alice-0a11e0000000001"].InstanceRole);
@@ -84,10 +73,10 @@ public sealed class InstanceRolesAgainstSandboxTests(SandboxFixture fixture)
         using var account = SandboxAccount.Create(sandbox, "222233335555", World.Replace("ACCOUNT", "222233335555", StringComparison.Ordinal), null);
         var activity = account.Factory.SessionActivity(new AwsScope("us-east-1"));
         sandbox.Faults.Set("iam", "GetInstanceProfile", new AwsFault { ServerErrorShare = 1 });
-        var first = new Rows();
+        var first = new RowsById();
         await new SessionReportEngine(activity, TimeProvider.System).RunAsync(new ReportOptions { Days = 1 }, first, null, Ct);
         sandbox.Faults.Remove("iam", "GetInstanceProfile");
-        var second = new Rows();
+        var second = new RowsById();
         await new SessionReportEngine(activity, TimeProvider.System).RunAsync(new ReportOptions { Days = 1 }, second, null, Ct);
 
         Assert.Null(first.ById["alice-0a11e0000000001"].InstanceRole);

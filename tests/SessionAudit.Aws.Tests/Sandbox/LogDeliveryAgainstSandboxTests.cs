@@ -13,17 +13,6 @@ public sealed class LogDeliveryAgainstSandboxTests(SandboxFixture fixture)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private sealed class Rows : ISessionRowSink
-    {
-        public Dictionary<string, SessionRow> ById { get; } = [];
-
-        public ValueTask WriteRowAsync(SessionRow row, CancellationToken cancellationToken)
-        {
-            ById[row.SessionId] = row;
-            return ValueTask.CompletedTask;
-        }
-    }
-
     [Fact]
     public async Task Ended_sessions_are_found_or_missing_in_the_documents_bucket_listed_once_across_pages()
     {
@@ -71,7 +60,7 @@ public sealed class LogDeliveryAgainstSandboxTests(SandboxFixture fixture)
         await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = "delivery-logs", Key = "sessions/alice-0de11e0000000002.log" }, Ct);
 
         var before = account.Calls.Count(c => c.Operation == "ListObjectsV2");
-        var rows = new Rows();
+        var rows = new RowsById();
         var report = await new SessionReportEngine(account.Factory.SessionActivity(scope), TimeProvider.System)
             .RunAsync(new ReportOptions { Days = 1 }, rows, null, Ct);
 
