@@ -2,7 +2,9 @@ namespace SessionAudit.Kubernetes.Events;
 
 /// <summary>
 /// Per-object token buckets (client-go's EventSourceObjectSpamFilter): a burst of events, then one per refill
-/// interval. Keeps at most <see cref="MaxObjects"/> buckets so memory stays bounded.
+/// interval. Keeps at most <see cref="MaxObjects"/> buckets so memory stays bounded: the least recently used one is
+/// forgotten first (client-go keeps an LRU cache of the same size), in constant time, so thousands of new objects at a cold
+/// start do not each scan every bucket.
 /// </summary>
 public sealed class EventSpamFilter
 {
@@ -10,7 +12,8 @@ public sealed class EventSpamFilter
     public const int MaxObjects = 4096;
 
     private readonly Lock gate = new();
-    private readonly Dictionary<string, Bucket> buckets = [];
+    private readonly Dictionary<string, LinkedListNode<Bucket>> buckets = [];
+    private readonly LinkedList<Bucket> recent = new(); // most recently used first
     private readonly TimeProvider time;
     private readonly int burst;
     private readonly TimeSpan refill;
@@ -29,17 +32,24 @@ public sealed class EventSpamFilter
         lock (gate)
         {
             var now = time.GetTimestamp();
-            if (!buckets.TryGetValue(objectKey, out var b))
+            if (buckets.TryGetValue(objectKey, out var node))
+            {
+                recent.Remove(node);
+                recent.AddFirst(node);
+            }
+            else
             {
                 if (buckets.Count >= MaxObjects)
                 {
-                    var oldest = buckets.MinBy(kv => kv.Value.Last).Key;
-                    buckets.Remove(oldest);
+                    buckets.Remove(recent.Last!.Value.Key);
+                    recent.RemoveLast();
                 }
 
-                b = new Bucket { Tokens = burst, Last = now };
-                buckets[objectKey] = b;
+                node = recent.AddFirst(new Bucket { Key = objectKey, Tokens = burst, Last = now });
+                buckets[objectKey] = node;
             }
+
+            var b = node.Value;
 
             b.Tokens = Math.Min(burst, b.Tokens + (time.GetElapsedTime(b.Last, now) / refill));
             b.Last = now;
@@ -55,6 +65,8 @@ public sealed class EventSpamFilter
 
     private sealed class Bucket
     {
+        public required string Key { get; init; }
+
         public double Tokens { get; set; }
 
         public long Last { get; set; }

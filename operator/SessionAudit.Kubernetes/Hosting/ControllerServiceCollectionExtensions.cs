@@ -121,6 +121,21 @@ public static class ControllerServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Adds an index to the cache of <typeparamref name="TResource"/> (the primary or a watched type):
+    /// <see cref="IResourceCache{T}.ByIndex"/> then answers "which cached objects have this value" without a scan
+    /// (client-go's indexers, controller-runtime's <c>IndexField</c>). Call it before the host starts.
+    /// </summary>
+    public static IServiceCollection AddKubernetesIndex<TResource>(this IServiceCollection services, string name, Func<TResource, IEnumerable<string>> values)
+        where TResource : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(values);
+        services.AddSingleton(new CacheIndex<TResource>(name, values));
+        return services;
+    }
+
     /// <summary>Marks a secondary type as watched.</summary>
     private sealed class WatchRegistration<T>;
 

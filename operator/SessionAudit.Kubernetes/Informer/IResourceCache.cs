@@ -21,6 +21,11 @@ public interface IResourceCache<T>
     /// <summary>A snapshot of every cached object.</summary>
     IReadOnlyList<T> List();
 
+    /// <summary>The cached objects whose <paramref name="index"/> (a <see cref="CacheIndex{T}"/> the cache was made with)
+    /// has <paramref name="value"/>, in no particular order.</summary>
+    /// <exception cref="ArgumentException">The cache has no index of that name.</exception>
+    IReadOnlyList<T> ByIndex(string index, string value);
+
     /// <summary>Completes once the first full list has filled the cache.</summary>
     Task WaitForSyncAsync(CancellationToken ct);
 }

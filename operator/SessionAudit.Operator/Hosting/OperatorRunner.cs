@@ -130,6 +130,11 @@ public static class OperatorRunner
         builder.Services.AddFinalizingKubernetesController<SessionLoggingPolicyResource, SessionLoggingPolicyReconciler>(
             SessionLoggingPolicyResource.Descriptor,
             options.ApplyTo);
+        foreach (var index in PolicyViews.Indexes)
+        {
+            builder.Services.AddKubernetesIndex(index.Name, index.Values);
+        }
+
         // An AwsAccount's change wakes the policies that use it; the reconciler reads AwsAccounts from this watch's cache.
         builder.Services.AddKubernetesWatch<SessionLoggingPolicyResource, AwsAccountResource>(AwsAccountResource.Descriptor, PolicyViews.UsersOf);
         builder.Services.AddSingleton(sp => new AccountSource(

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using SessionAudit.Kubernetes.Informer;
 using SessionAudit.Kubernetes.Resources;
 using SessionAudit.Operator.Accounts;
@@ -10,41 +9,38 @@ using SessionAudit.Policy.Reconciliation;
 namespace SessionAudit.Operator.Reconciliation;
 
 /// <summary>
-/// The ownership key (AwsAccount name, region, document) of each cached policy, computed once per cached object. The informer
-/// replaces an object on every change and never mutates one, so a key stays right for as long as its object is cached,
-/// and goes with it. Without this every reconcile deserialised every other policy's spec and status to look for
-/// conflicts: O(N) JSON work per reconcile, O(N^2) for a resync of N policies (docs/PERFORMANCE.md). Only the key is
-/// kept: the domain records of the few policies that share it are built when asked for (keeping every policy's
-/// records measured ~1 KB per cached policy, 10 MB at 10,000).
+/// The policy cache's two indexes, computed once for each cached object (the informer replaces an object on every change
+/// and never mutates one): what a policy manages (region and document) and the AwsAccount it names. The conflict check
+/// and an AwsAccount's change then read the few policies concerned instead of every cached one: a scan of the cache per
+/// reconcile made a cold start of N policies O(N^2) (at 10,000, about a quarter of the operator's CPU; docs/PERFORMANCE.md).
+/// Only the index values are kept: the domain records of the few policies that share a key are built when asked for.
 /// </summary>
 internal static class PolicyViews
 {
-    private static readonly ConditionalWeakTable<SessionLoggingPolicyResource, View> Views = new();
+    /// <summary>Index of region and document: the policies that could manage the same document (the account, resolved
+    /// through AwsAccounts that may change, is compared when read).</summary>
+    public const string ByDocument = "sessionaudit.io/region-document";
+
+    /// <summary>Index of the AwsAccount a policy names; the empty value for none (the default account).</summary>
+    public const string ByAccountRef = "sessionaudit.io/account-ref";
+
+    /// <summary>The indexes the policy cache is made with.</summary>
+    public static IReadOnlyList<CacheIndex<SessionLoggingPolicyResource>> Indexes { get; } =
+    [
+        new(ByDocument, obj => Key(obj) is { } k ? [DocumentValue(k.Region, k.Document)] : []),
+        new(ByAccountRef, obj => Key(obj) is { } k ? [k.AccountRef ?? ""] : []),
+    ];
 
     /// <summary>The readable policies among <paramref name="cached"/> that manage the same account, region and document as
     /// <paramref name="policy"/>; their status is not read (null).</summary>
-    public static List<SessionLoggingPolicy> SameOwnership(SessionLoggingPolicy policy, IReadOnlyList<SessionLoggingPolicyResource> cached, AccountContext accounts)
+    public static List<SessionLoggingPolicy> SameOwnership(SessionLoggingPolicy policy, IResourceCache<SessionLoggingPolicyResource> cached, AccountContext accounts)
     {
         var key = PolicyReconciler.OwnershipKey(policy.Spec, accounts);
-        // The AWS account behind an accountRef is looked up once per name, not once per cached policy.
-        var accountOf = new Dictionary<string, string>(StringComparer.Ordinal);
-        string AccountOf(string? reference)
-        {
-            var k = reference ?? "";
-            if (!accountOf.TryGetValue(k, out var account))
-            {
-                accountOf[k] = account = accounts.KeyOf(reference);
-            }
-
-            return account;
-        }
-
         var result = new List<SessionLoggingPolicy>();
-        foreach (var obj in cached)
+        foreach (var obj in cached.ByIndex(ByDocument, DocumentValue(key.Region, key.Document)))
         {
-            var view = Views.GetValue(obj, Create);
-            if (view.Key is { } k && k.Region == key.Region && k.Document == key.Document && AccountOf(k.AccountRef) == key.Account
-                && PolicyMapping.TryToDomain(obj, withStatus: false, out var other, out _) && other is not null)
+            if (PolicyMapping.TryToDomain(obj, withStatus: false, out var other, out _) && other is { Spec: not null }
+                && PolicyReconciler.OwnershipKey(other.Spec, accounts) == key)
             {
                 result.Add(other);
             }
@@ -57,31 +53,18 @@ internal static class PolicyViews
     /// default (or its spec cannot be read, so it may be). Called with the old and the new object of an update.</summary>
     public static IEnumerable<ResourceKey> UsersOf(AwsAccountResource account, IResourceCache<SessionLoggingPolicyResource> policies)
     {
-        var name = account.Metadata.Name;
         var asDefault = !account.TryToDomain(out var a, out _) || a!.Spec.Default;
-        foreach (var obj in policies.List())
-        {
-            if (Views.GetValue(obj, Create).Key is { } key && (key.AccountRef == name || (key.AccountRef is null && asDefault)))
-            {
-                yield return ResourceKey.Of(obj);
-            }
-        }
+        var users = policies.ByIndex(ByAccountRef, account.Metadata.Name ?? "");
+        return (asDefault ? users.Concat(policies.ByIndex(ByAccountRef, "")) : users).Select(ResourceKey.Of);
     }
 
-    // Without the status: the conflict check reads the others' metadata and spec only. Accounts and regions repeat
-    // across policies, so their strings are shared.
-    private static View Create(SessionLoggingPolicyResource obj)
-    {
-        if (!PolicyMapping.TryToDomain(obj, withStatus: false, out var p, out _) || p is not { Spec: not null })
-        {
-            return new View(null);
-        }
+    private static string DocumentValue(string region, string document) => $"{region}/{document}";
 
-        // The AwsAccount's name, not the account it resolves to: AwsAccounts change without the policy changing.
-        var reference = p.Spec.AccountRef?.Name;
-        return new View((reference is null ? null : string.Intern(reference), string.Intern(p.Spec.Region), p.Spec.DocumentName));
-    }
-
-    // Key is null for a policy whose spec cannot be read (it owns nothing).
-    private sealed record View((string? AccountRef, string Region, string Document)? Key);
+    // Without the status: the conflict check reads the others' metadata and spec only. Null for a policy whose spec cannot
+    // be read (it owns nothing). The AwsAccount's name, not the account it resolves to: AwsAccounts change without the
+    // policy changing.
+    private static (string? AccountRef, string Region, string Document)? Key(SessionLoggingPolicyResource obj) =>
+        PolicyMapping.TryToDomain(obj, withStatus: false, out var p, out _) && p is { Spec: not null }
+            ? (p.Spec.AccountRef?.Name, p.Spec.Region, p.Spec.DocumentName)
+            : null;
 }

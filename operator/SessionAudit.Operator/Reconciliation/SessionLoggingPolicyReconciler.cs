@@ -74,7 +74,7 @@ internal sealed partial class SessionLoggingPolicyReconciler(
             // The AwsAccount (and its external-id Secret) as a cluster admin declared it; the domain decides what follows.
             var account = await accounts.ResolveAsync(policy!.Spec, ct);
             // Only policies with the same ownership key can conflict; their views are memoised per cached object.
-            result = await domain.ReconcileAsync(policy, PolicyViews.SameOwnership(policy, cache.List(), account), account, ReconcileMode.Apply, ct);
+            result = await domain.ReconcileAsync(policy, PolicyViews.SameOwnership(policy, cache, account), account, ReconcileMode.Apply, ct);
             status = result.Status;
             if (!policy.Metadata.DeletionRequested && policy.Spec.Report is not null && result.MayCallAws && account.Binding is { } binding)
             {

@@ -46,6 +46,56 @@ public sealed class InformerTests
     }
 
     [Fact]
+    public async Task An_index_answers_with_the_objects_cached_now_as_they_are_created_changed_and_deleted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var env = await SandboxEnv.StartAsync(ct);
+        for (var i = 0; i < 6; i++) await env.CreateAsync(Widget.New("default", $"w{i}", i % 2), ct);
+
+        string[] Names(IReadOnlyList<Widget> found) => [.. found.Select(w => w.Metadata.Name).Order(StringComparer.Ordinal)];
+        var cache = new ResourceCache<Widget>(
+        [
+            new("size", w => [$"{w.Spec.Size}"]),
+            // A broken index function leaves its object unindexed; the cache and the other index carry on.
+            new("broken", w => w.Spec.Size == 7 ? throw new InvalidOperationException("bug") : ["any"]),
+        ]);
+        var informer = new Informer<Widget>(env.Connect("informer").Api, Widget.Descriptor, cache, new InformerOptions { PageSize = 4 });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var run = informer.RunAsync(stop.Token);
+        await cache.WaitForSyncAsync(ct).WaitAsync(Deadline, ct);
+        Assert.Equal(["w0", "w2", "w4"], Names(cache.ByIndex("size", "0")));
+        Assert.Equal(["w1", "w3", "w5"], Names(cache.ByIndex("size", "1")));
+        Assert.Empty(cache.ByIndex("size", "2"));
+
+        // A change moves an object between values; a deletion takes it out; the broken function's object stays cached.
+        await env.ResizeAsync("default", "w1", 0, ct);
+        await env.DeleteAsync("default", "w2", ct);
+        await env.CreateAsync(Widget.New("default", "odd", 7), ct);
+        await Eventually.TrueAsync(() => cache.Get(new ResourceKey("default", "odd")) is not null && cache.Get(new ResourceKey("default", "w2")) is null
+            && cache.Get(new ResourceKey("default", "w1"))?.Spec.Size == 0, Deadline, "watch events applied", ct);
+        Assert.Equal(["w0", "w1", "w4"], Names(cache.ByIndex("size", "0")));
+        Assert.Equal(["w3", "w5"], Names(cache.ByIndex("size", "1")));
+        Assert.Equal(["odd"], Names(cache.ByIndex("size", "7")));
+        Assert.Equal(["w0", "w1", "w3", "w4", "w5"], Names(cache.ByIndex("broken", "any")));
+        Assert.Same(cache.Get(new ResourceKey("default", "w1")), Assert.Single(cache.ByIndex("size", "0"), w => w.Metadata.Name == "w1"));
+
+        // A relist (the watch's resource version expired) that finds an object gone removes it from the index too.
+        await Eventually.TrueAsync(() => env.Sandbox.OpenWatches > 0, Deadline, "watch open", ct);
+        var listsBefore = env.Sandbox.RequestLog.Count(r => r.Identity == "informer" && r.Verb == "list");
+        await env.Admin.CreateAsync(new ResourceDescriptor("", "v1", "configmaps", "ConfigMap", true), "default", new k8s.Models.V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new() { Name = "bump" } }, ct);
+        env.Sandbox.Faults.ExpireResourceVersions();
+        env.Sandbox.Faults.DropAllWatches();
+        await env.DeleteAsync("default", "w3", ct);
+        await Eventually.TrueAsync(() => cache.Get(new ResourceKey("default", "w3")) is null, Deadline, "w3 gone", ct);
+        Assert.True(env.Sandbox.RequestLog.Count(r => r.Identity == "informer" && r.Verb == "list") > listsBefore, "relisted after 410");
+        Assert.Equal(["w5"], Names(cache.ByIndex("size", "1")));
+        Assert.Throws<ArgumentException>(() => cache.ByIndex("colour", "red"));
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
     public async Task Relists_when_the_resource_version_expired_and_reconnects_after_dropped_watches()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -20,4 +20,25 @@ public sealed class EventSpamFilterTests
         Assert.True(filter.Allow("obj"));
         Assert.False(filter.Allow("obj"));
     }
+
+    [Fact]
+    public void Forgets_the_least_recently_used_object_first_once_it_holds_the_most_it_keeps()
+    {
+        var time = new FakeTimeProvider();
+        var filter = new EventSpamFilter(time, burst: 1);
+        Assert.True(filter.Allow("first"));
+        Assert.True(filter.Allow("second"));
+        for (var i = 2; i < EventSpamFilter.MaxObjects; i++)
+        {
+            Assert.True(filter.Allow($"obj-{i}"));
+        }
+
+        // "first" is used again (and refused: its one token is spent), so "second" is now the least recently used.
+        Assert.False(filter.Allow("first"));
+        Assert.True(filter.Allow("one-more"));
+
+        // "second" was forgotten: it starts again with a full bucket. "first" was kept: still no token.
+        Assert.True(filter.Allow("second"));
+        Assert.False(filter.Allow("first"));
+    }
 }

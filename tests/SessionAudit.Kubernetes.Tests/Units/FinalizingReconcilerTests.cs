@@ -28,6 +28,8 @@ public sealed class FinalizingReconcilerTests
 
         public IReadOnlyList<Widget> List() => [.. Items.Values];
 
+        public IReadOnlyList<Widget> ByIndex(string index, string value) => throw new ArgumentException("no index", nameof(index));
+
         public Task WaitForSyncAsync(CancellationToken ct) => Task.CompletedTask;
     }
 

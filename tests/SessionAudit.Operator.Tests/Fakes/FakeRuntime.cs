@@ -7,11 +7,16 @@ using SessionAudit.Kubernetes.Status;
 
 namespace SessionAudit.Operator.Tests.Fakes;
 
-/// <summary>The informer's cache, filled by the test.</summary>
-internal sealed class FakeCache<T> : IResourceCache<T>
+/// <summary>The informer's cache, filled by the test; its indexes are computed when read.</summary>
+internal sealed class FakeCache<T>(IEnumerable<CacheIndex<T>> indexes) : IResourceCache<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly Dictionary<ResourceKey, T> items = [];
+
+    public FakeCache()
+        : this([])
+    {
+    }
 
     public bool HasSynced => true;
 
@@ -22,6 +27,12 @@ internal sealed class FakeCache<T> : IResourceCache<T>
     public T? Get(ResourceKey key) => items.GetValueOrDefault(key);
 
     public IReadOnlyList<T> List() => [.. items.Values];
+
+    public IReadOnlyList<T> ByIndex(string index, string value)
+    {
+        var ix = indexes.Single(i => i.Name == index);
+        return [.. items.Values.Where(o => ix.Values(o).Contains(value))];
+    }
 
     public Task WaitForSyncAsync(CancellationToken ct) => Task.CompletedTask;
 }

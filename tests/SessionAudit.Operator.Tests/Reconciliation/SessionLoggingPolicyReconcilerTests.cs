@@ -45,7 +45,7 @@ public sealed class SessionLoggingPolicyReconcilerTests
         /// <summary>AWS calls ("read:…", "write:…") and finalizer patches, in the order they happened.</summary>
         public FakeAws Aws { get; } = new();
 
-        public FakeCache<R> Cache { get; } = new();
+        public FakeCache<R> Cache { get; } = new(PolicyViews.Indexes);
 
         public FakeCache<AwsAccountResource> Accounts { get; } = new();
 
