@@ -80,11 +80,7 @@ public sealed class InformerTests
         Assert.Same(cache.Get(new ResourceKey("default", "w1")), Assert.Single(cache.ByIndex("size", "0"), w => w.Metadata.Name == "w1"));
 
         // A relist (the watch's resource version expired) that finds an object gone removes it from the index too.
-        await Eventually.TrueAsync(() => env.Sandbox.OpenWatches > 0, Deadline, "watch open", ct);
-        var listsBefore = env.Sandbox.RequestLog.Count(r => r.Identity == "informer" && r.Verb == "list");
-        await env.Admin.CreateAsync(new ResourceDescriptor("", "v1", "configmaps", "ConfigMap", true), "default", new k8s.Models.V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new() { Name = "bump" } }, ct);
-        env.Sandbox.Faults.ExpireResourceVersions();
-        env.Sandbox.Faults.DropAllWatches();
+        var listsBefore = await ExpireTheWatchAsync(env, ct);
         await env.DeleteAsync("default", "w3", ct);
         await Eventually.TrueAsync(() => cache.Get(new ResourceKey("default", "w3")) is null, Deadline, "w3 gone", ct);
         Assert.True(env.Sandbox.RequestLog.Count(r => r.Identity == "informer" && r.Verb == "list") > listsBefore, "relisted after 410");
@@ -113,12 +109,7 @@ public sealed class InformerTests
         await Eventually.TrueAsync(() => cache.Count == 2, Deadline, "b seen after the drop", ct);
 
         // Expired: a deletion made while not watching must still be seen, through a relist.
-        await Eventually.TrueAsync(() => env.Sandbox.OpenWatches > 0, Deadline, "watch open", ct);
-        var listsBefore = env.Sandbox.RequestLog.Count(r => r.Identity == "informer" && r.Verb == "list");
-        // A write elsewhere moves the store's revision past the informer's, so compaction leaves it behind.
-        await env.Admin.CreateAsync(new ResourceDescriptor("", "v1", "configmaps", "ConfigMap", true), "default", new k8s.Models.V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new() { Name = "bump" } }, ct);
-        env.Sandbox.Faults.ExpireResourceVersions();
-        env.Sandbox.Faults.DropAllWatches();
+        var listsBefore = await ExpireTheWatchAsync(env, ct);
         await env.DeleteAsync("default", "a", ct);
         await env.CreateAsync(Widget.New("default", "c", 1), ct);
         await Eventually.TrueAsync(() => cache.Get(new ResourceKey("default", "a")) is null && cache.Get(new ResourceKey("default", "c")) is not null, Deadline, "relisted state", ct);
@@ -126,6 +117,19 @@ public sealed class InformerTests
 
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    // Leaves the informer's watch behind a compacted revision and drops it, so its next watch gets 410 and it relists.
+    // Returns the informer's list count before.
+    private static async Task<int> ExpireTheWatchAsync(SandboxEnv env, CancellationToken ct)
+    {
+        await Eventually.TrueAsync(() => env.Sandbox.OpenWatches > 0, Deadline, "watch open", ct);
+        var listsBefore = env.Sandbox.RequestLog.Count(r => r.Identity == "informer" && r.Verb == "list");
+        // A write elsewhere moves the store's revision past the informer's, so compaction leaves it behind.
+        await env.Admin.CreateAsync(new ResourceDescriptor("", "v1", "configmaps", "ConfigMap", true), "default", new k8s.Models.V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new() { Name = "bump" } }, ct);
+        env.Sandbox.Faults.ExpireResourceVersions();
+        env.Sandbox.Faults.DropAllWatches();
+        return listsBefore;
     }
 
     private sealed class RecordingHandler : IInformerHandler<Widget>
