@@ -90,6 +90,12 @@ public sealed class Controller<T> : IInformerHandler<T>
             }
 
             workers.Add(ResyncAsync(stop.Token));
+            if (options.IdleMemoryTrim > TimeSpan.Zero)
+            {
+                var trim = new IdleMemoryTrim(options.IdleMemoryTrim, () => Queue.Count == 0 && Queue.ProcessingCount == 0, time, logger, tags: [nameTag]);
+                workers.Add(trim.RunAsync(stop.Token));
+            }
+
             await Task.WhenAny([Task.WhenAll(workers), informerTask, .. secondaryTasks]).ConfigureAwait(false);
         }
         finally

@@ -31,6 +31,12 @@ public sealed record ControllerOptions
     /// <summary>`fieldManager` of every create, update and patch (managedFields name it); null: <see cref="EventComponent"/>.</summary>
     public string? FieldManager { get; set; }
 
+    /// <summary>
+    /// How often the controller, when it has no work, gives the memory the GC holds unused back to the system
+    /// (<see cref="IdleMemoryTrim"/>); zero: never.
+    /// </summary>
+    public TimeSpan IdleMemoryTrim { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Leader election.</summary>
     public LeaderElectionOptions LeaderElection { get; set; } = new();
 
@@ -47,6 +53,7 @@ public sealed record ControllerOptions
         if (Resync < TimeSpan.FromSeconds(1)) yield return "Resync must be at least 1s";
         if (RequestTimeout <= TimeSpan.Zero) yield return "RequestTimeout must be positive";
         if (ReconcileTimeout <= TimeSpan.Zero || ReconcileTimeout.TotalMilliseconds > int.MaxValue) yield return "ReconcileTimeout must be positive and under 24 days";
+        if (IdleMemoryTrim < TimeSpan.Zero || IdleMemoryTrim.TotalMilliseconds > int.MaxValue) yield return "IdleMemoryTrim must be zero (never) or positive and under 24 days";
         if (string.IsNullOrWhiteSpace(EventComponent)) yield return "EventComponent must not be empty";
         if (FieldManager is { } fm && (fm.Length is 0 or > 128 || fm.Any(char.IsControl))) yield return "FieldManager must be 1-128 printable characters";
         foreach (var m in LeaderElection?.Validate() ?? ["LeaderElection is required"]) yield return m;

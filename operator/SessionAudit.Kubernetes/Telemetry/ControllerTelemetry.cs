@@ -24,6 +24,7 @@ public static class ControllerTelemetry
     internal static readonly Counter<long> Reconciles = Meter.CreateCounter<long>("sessionaudit.controller.reconcile.count", "{reconcile}", "Reconciles, by outcome (success, requeue_after, transient, timeout, terminal, canceled).");
     internal static readonly Counter<long> WatchRestarts = Meter.CreateCounter<long>("sessionaudit.controller.watch.restarts", "{watch}", "Watches re-opened, by reason.");
     internal static readonly Counter<long> Relists = Meter.CreateCounter<long>("sessionaudit.controller.relists", "{list}", "Full lists, by reason (initial, expired).");
+    internal static readonly Counter<long> MemoryTrims = Meter.CreateCounter<long>("sessionaudit.controller.memory.trims", "{collection}", "Full collections that gave the GC's unused memory back while the controller was idle.");
     internal static readonly Counter<long> LeaderTransitions = Meter.CreateCounter<long>("sessionaudit.controller.leader.transitions", "{transition}", "Leadership gained or lost by this process.");
 
     internal static KeyValuePair<string, object?> Tag(string name, object? value) => new(name, value);

@@ -41,6 +41,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(1107, LogLevel.Warning, "Reconcile of {Kind} {Key} did not finish within {Timeout} and was cancelled (attempt {Retries}); retrying with backoff")]
     public static partial void ReconcileTimedOut(ILogger logger, string kind, string key, TimeSpan timeout, int retries);
 
+    [LoggerMessage(1108, LogLevel.Debug, "Idle: memory trimmed, heap {Before} to {After} bytes, {Committed} bytes committed")]
+    public static partial void MemoryTrimmed(ILogger logger, long before, long after, long committed);
+
     [LoggerMessage(1201, LogLevel.Information, "{Identity} became leader of Lease {Lease}")]
     public static partial void LeadershipAcquired(ILogger logger, string identity, string lease);
 

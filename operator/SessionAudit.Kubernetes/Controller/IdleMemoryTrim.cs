@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Logging;
+using SessionAudit.Kubernetes.Telemetry;
+
+namespace SessionAudit.Kubernetes.Controller;
+
+/// <summary>
+/// Gives the memory the GC keeps committed but no object uses back to the system while the controller has nothing to do.
+/// A controller's work comes in bursts (the first list, a resync, a drift check of every object) and between them the
+/// process is idle; the GC sizes its budgets for the burst and holds them afterwards (measured: 46 to 66 MB committed
+/// around 9 MB of live objects, docs/PERFORMANCE.md). Every <c>interval</c>, when the work queue is empty and no reconcile
+/// runs, and at least <see cref="MinimumAllocation"/> has been allocated since the last trim, one blocking, compacting,
+/// decommitting collection runs (<see cref="GCCollectionMode.Aggressive"/>). Go's runtime does the same job with its
+/// background scavenger.
+/// </summary>
+public sealed class IdleMemoryTrim
+{
+    private readonly TimeSpan interval;
+    private readonly Func<bool> idle;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly Func<long> allocated;
+    private readonly Action collect;
+    private readonly KeyValuePair<string, object?>[] tags;
+    private long allocatedAtLastTrim;
+    private int trims;
+
+    /// <param name="interval">How often to look; at most one trim per interval.</param>
+    /// <param name="idle">True while there is no work: nothing queued, nothing reconciling.</param>
+    /// <param name="time">Clock of the waits.</param>
+    /// <param name="logger">Receives a debug line per trim.</param>
+    /// <param name="allocated">Bytes allocated so far (default: <see cref="GC.GetTotalAllocatedBytes"/>).</param>
+    /// <param name="collect">The trim (default: an aggressive full collection).</param>
+    /// <param name="tags">Tags of the <c>sessionaudit.controller.memory.trims</c> counter.</param>
+    public IdleMemoryTrim(TimeSpan interval, Func<bool> idle, TimeProvider time, ILogger logger, Func<long>? allocated = null, Action? collect = null, KeyValuePair<string, object?>[]? tags = null)
+    {
+        this.tags = tags ?? [];
+        this.interval = interval;
+        this.idle = idle;
+        this.time = time;
+        this.logger = logger;
+        this.allocated = allocated ?? (() => GC.GetTotalAllocatedBytes(precise: false));
+        this.collect = collect ?? (() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
+    }
+
+    /// <summary>Allocation since the last trim below which a trim has nothing worth giving back.</summary>
+    public const long MinimumAllocation = 1024 * 1024;
+
+    /// <summary>Number of trims so far.</summary>
+    public int Trims => Volatile.Read(ref trims);
+
+    /// <summary>Looks every interval until <paramref name="ct"/> fires.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+        {
+            TrimIfIdle();
+        }
+    }
+
+    /// <summary>One look: trims if idle and <see cref="MinimumAllocation"/> or more was allocated since the last trim.</summary>
+    public bool TrimIfIdle()
+    {
+        var now = allocated();
+        if (now - allocatedAtLastTrim < MinimumAllocation || !idle())
+        {
+            return false;
+        }
+
+        var before = GC.GetTotalMemory(false);
+        collect();
+        allocatedAtLastTrim = now;
+        Interlocked.Increment(ref trims);
+        ControllerTelemetry.MemoryTrims.Add(1, tags);
+        RuntimeLog.MemoryTrimmed(logger, before, GC.GetTotalMemory(false), GC.GetGCMemoryInfo().TotalCommittedBytes);
+        return true;
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using SessionAudit.Kubernetes.Controller;
+using Xunit;
+
+namespace SessionAudit.Kubernetes.Tests.Units;
+
+public sealed class IdleMemoryTrimTests
+{
+    [Fact]
+    public void Trims_only_while_idle_and_only_after_a_megabyte_allocated_since_the_last_trim()
+    {
+        var idle = false;
+        var allocated = 7L * IdleMemoryTrim.MinimumAllocation;
+        var trims = 0;
+        var trim = new IdleMemoryTrim(TimeSpan.FromMinutes(1), () => idle, new FakeTimeProvider(), NullLogger.Instance,
+            () => allocated, () => trims++);
+
+        Assert.False(trim.TrimIfIdle());
+        Assert.Equal(0, trims);
+
+        idle = true;
+        Assert.True(trim.TrimIfIdle());
+        Assert.Equal(1, trims);
+
+        // Too little allocated since to be worth a full collection.
+        allocated += IdleMemoryTrim.MinimumAllocation - 1;
+        Assert.False(trim.TrimIfIdle());
+        Assert.Equal(1, trims);
+
+        allocated++;
+        idle = false;
+        Assert.False(trim.TrimIfIdle());
+        idle = true;
+        Assert.True(trim.TrimIfIdle());
+        Assert.Equal(2, trims);
+        Assert.Equal(2, trim.Trims);
+    }
+
+    [Fact]
+    public async Task Looks_once_per_interval_until_cancelled()
+    {
+        var time = new FakeTimeProvider();
+        var allocated = IdleMemoryTrim.MinimumAllocation;
+        var trimmed = Channel();
+        var trim = new IdleMemoryTrim(TimeSpan.FromMinutes(1), () => true, time, NullLogger.Instance,
+            () => Volatile.Read(ref allocated), () => trimmed.Writer.TryWrite(time.GetUtcNow()));
+        using var cts = new CancellationTokenSource();
+        var start = time.GetUtcNow();
+        var run = trim.RunAsync(cts.Token);
+
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.False(trimmed.Reader.TryRead(out _));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(start + TimeSpan.FromMinutes(1), await trimmed.Reader.ReadAsync(TestContext.Current.CancellationToken));
+
+        Assert.True(SpinWait.SpinUntil(() => trim.Trims == 1, TimeSpan.FromSeconds(10)));
+
+        Interlocked.Add(ref allocated, IdleMemoryTrim.MinimumAllocation);
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(start + TimeSpan.FromMinutes(2), await trimmed.Reader.ReadAsync(TestContext.Current.CancellationToken));
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
+    public void A_negative_interval_is_refused_and_zero_turns_the_trim_off()
+    {
+        Assert.Contains(new ControllerOptions { IdleMemoryTrim = TimeSpan.FromSeconds(-1) }.Validate(), m => m.StartsWith("IdleMemoryTrim", StringComparison.Ordinal));
+        Assert.Empty(new ControllerOptions { IdleMemoryTrim = TimeSpan.Zero }.Validate());
+    }
+
+    private static System.Threading.Channels.Channel<DateTimeOffset> Channel() =>
+        System.Threading.Channels.Channel.CreateUnbounded<DateTimeOffset>();
+}
