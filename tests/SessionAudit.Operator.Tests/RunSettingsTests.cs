@@ -49,6 +49,7 @@ public sealed partial class RunSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(2), options.RetryPeriod);
         Assert.Equal(TimeSpan.FromSeconds(1), options.RetryBaseDelay);
         Assert.Equal(TimeSpan.FromMinutes(5), options.RetryMaxDelay);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.IdleMemoryTrim);
         Assert.Equal(8080, options.MetricsPort);
         Assert.Equal(8081, options.ReportsPort);
         Assert.Equal("text", options.LogFormat);
@@ -76,6 +77,7 @@ public sealed partial class RunSettingsTests
         Assert.Equal(TimeSpan.FromMinutes(5), controller.Resync);
         Assert.Equal(TimeSpan.FromSeconds(1), controller.QueueRateLimits.BaseDelay);
         Assert.Equal(TimeSpan.FromMinutes(5), controller.QueueRateLimits.MaxDelay);
+        Assert.Equal(TimeSpan.FromMinutes(1), controller.IdleMemoryTrim);
         Assert.Equal(new QueueRateLimits().Qps, controller.QueueRateLimits.Qps);
         Assert.Equal(new QueueRateLimits().Burst, controller.QueueRateLimits.Burst);
         Assert.Equal(new LeaderElectionOptions().LeaseDuration, controller.LeaderElection.LeaseDuration);
@@ -172,6 +174,7 @@ public sealed partial class RunSettingsTests
             [nameof(OperatorOptions.RetryPeriod)] = Durations.Format(Defaults.RetryPeriod),
             [nameof(OperatorOptions.RetryBaseDelay)] = Durations.Format(Defaults.RetryBaseDelay),
             [nameof(OperatorOptions.RetryMaxDelay)] = Durations.Format(Defaults.RetryMaxDelay),
+            [nameof(OperatorOptions.IdleMemoryTrim)] = Durations.Format(Defaults.IdleMemoryTrim),
             [nameof(OperatorOptions.MetricsPort)] = Defaults.MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [nameof(OperatorOptions.ReportsPort)] = Defaults.ReportsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [nameof(OperatorOptions.LogFormat)] = Defaults.LogFormat,

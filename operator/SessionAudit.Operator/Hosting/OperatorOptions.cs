@@ -24,6 +24,7 @@ public sealed record OperatorOptions
 
     // The Lease timings are the runtime's own (controller-runtime's): the operator has no reason to differ.
     private static readonly LeaderElectionOptions RuntimeLease = new();
+    private static readonly ControllerOptions RuntimeController = new();
 
     /// <summary>Kubeconfig file; null: KUBECONFIG, then in-cluster, then ~/.kube/config.</summary>
     public string? Kubeconfig { get; set; }
@@ -51,6 +52,10 @@ public sealed record OperatorOptions
 
     /// <summary>Upper bound of the retry delay of one policy.</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the operator, when it has no work, gives the memory the GC holds unused back to the system; zero:
+    /// never. The runtime's own default: one full collection a minute at most, only after something was allocated.</summary>
+    public TimeSpan IdleMemoryTrim { get; set; } = RuntimeController.IdleMemoryTrim;
 
     /// <summary>Port of /metrics, /healthz and /readyz; 0 picks a free one, -1 serves none.</summary>
     public int MetricsPort { get; set; } = 8080;
@@ -104,6 +109,7 @@ public sealed record OperatorOptions
             yield return $"--secret-namespace must be a namespace name (RFC 1123 label), not '{SecretNamespace}'";
         if (LogFormat is not ("text" or "json")) yield return $"--log-format must be text or json, not '{LogFormat}'";
         if (RetryBaseDelay <= TimeSpan.Zero) yield return $"{Key(nameof(RetryBaseDelay))} must be positive, not {RetryBaseDelay}";
+        if (IdleMemoryTrim < TimeSpan.Zero || IdleMemoryTrim > TimeSpan.FromDays(1)) yield return $"{Key(nameof(IdleMemoryTrim))} must be zero (never) or positive up to a day, not {IdleMemoryTrim}";
         if (RetryMaxDelay < RetryBaseDelay) yield return $"{Key(nameof(RetryMaxDelay))} ({RetryMaxDelay}) must be at least {Key(nameof(RetryBaseDelay))} ({RetryBaseDelay})";
     }
 
@@ -128,6 +134,7 @@ public sealed record OperatorOptions
         controller.LeaderElection.RetryPeriod = RetryPeriod;
         controller.QueueRateLimits.BaseDelay = RetryBaseDelay;
         controller.QueueRateLimits.MaxDelay = RetryMaxDelay;
+        controller.IdleMemoryTrim = IdleMemoryTrim;
     }
 
     // Durations below a second print as TimeSpan, where Durations would round them to whole seconds.

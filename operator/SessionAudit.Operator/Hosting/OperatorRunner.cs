@@ -19,6 +19,7 @@ public static class OperatorRunner
     /// <summary>Runs the operator with <paramref name="configuration"/> (the flags given, as configuration keys) until stopped.</summary>
     public static async Task<int> RunAsync(IEnumerable<KeyValuePair<string, string?>> configuration, TextWriter output, CancellationToken ct)
     {
+        NativeHeap.LimitArenas();
         await using var app = Build(configuration);
         await app.StartAsync(ct);
         if (app.Services.GetRequiredService<IOptions<OperatorOptions>>().Value.MetricsPort >= 0)
@@ -91,7 +92,9 @@ public static class OperatorRunner
 
         var listeners = new HttpListeners();
         builder.Services.AddSingleton(listeners);
-        builder.WebHost.UseKestrel(k =>
+        // The slim builder's Kestrel core only: UseKestrel would add the HTTPS configuration loader and the QUIC (HTTP/3)
+        // transport, which plain-HTTP metrics and reports never use (about 1 MB of mapped assemblies, docs/PERFORMANCE.md).
+        builder.WebHost.ConfigureKestrel(k =>
         {
             if (options.MetricsPort >= 0)
             {
