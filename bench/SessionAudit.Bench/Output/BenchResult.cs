@@ -34,8 +34,12 @@ public sealed record BenchResult
     public double? RssMegabytes { get; init; }
     public double? PeakRssMegabytes { get; init; }
 
-    /// <summary>RSS once every policy has also had its first drift check (10,000-policy cold start).</summary>
+    /// <summary>RSS once every policy has also had its first drift check (10,000-policy cold start); in the scopes
+    /// scenario, the settled figure over the minute after it.</summary>
     public double? RssAfterDriftCheckMegabytes { get; init; }
+
+    /// <summary>Scopes scenario: RSS read as the drift check of every policy ends.</summary>
+    public double? RssRightAfterDriftCheckMegabytes { get; init; }
     public double? GcHeapMegabytes { get; init; }
     public double? OperatorCpuSeconds { get; init; }
     public double? StartupSeconds { get; init; }
