@@ -35,7 +35,7 @@ public sealed record BenchResult
     public double? PeakRssMegabytes { get; init; }
 
     /// <summary>RSS once every policy has also had its first drift check (10,000-policy cold start); in the scopes
-    /// scenario, the settled figure over the minute after it.</summary>
+    /// scenario, the settled figure: the mean over 30 s once the operator has trimmed its memory after the drift check.</summary>
     public double? RssAfterDriftCheckMegabytes { get; init; }
 
     /// <summary>Scopes scenario: RSS read as the drift check of every policy ends.</summary>
