@@ -45,9 +45,9 @@ public sealed class KustomizeBaseTests
         Assert.Equal("kube-system", flags["--leader-election-namespace"]);
         Assert.Equal("8080", flags["--metrics-port"]);
 
-        // Sized from the bench (docs/PERFORMANCE.md): up to 255 MB steady with 10,000 policies, peaks near 290 MB.
+        // Sized from the bench (docs/PERFORMANCE.md): up to 177 MiB settled with 500 policies, peaks near 290 MiB with 10,000.
         var container = deployment.At("spec.template.spec.containers[0]")!;
-        Assert.Equal("256Mi", (string?)container.At("resources.requests.memory"));
+        Assert.Equal("192Mi", (string?)container.At("resources.requests.memory"));
         Assert.Equal("320Mi", (string?)container.At("resources.limits.memory"));
     }
 
