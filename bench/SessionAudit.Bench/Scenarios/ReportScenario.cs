@@ -58,6 +58,11 @@ public static class ReportScenario
                 // Columns found by the header's names; none of the bench's cells holds a comma.
                 var header = File.ReadLines(output).First().Split(',');
                 int delivered = Array.IndexOf(header, "logDelivered"), note = Array.IndexOf(header, "logNote");
+                if (delivered < 0 || note < 0)
+                {
+                    throw new InvalidOperationException($"the report's CSV has no logDelivered or logNote column: {string.Join(',', header)}");
+                }
+
                 var rows = File.ReadLines(output).Skip(1).Select(l => l.Split(',')).Where(f => f.Length == header.Length && f[delivered] == "false").ToList();
                 var missingRows = rows.Count;
                 var missingStreams = rows.Count(f => f[note].StartsWith("no log stream", StringComparison.Ordinal));

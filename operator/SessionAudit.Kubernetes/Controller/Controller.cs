@@ -92,7 +92,7 @@ public sealed class Controller<T> : IInformerHandler<T>
             workers.Add(ResyncAsync(stop.Token));
             if (options.IdleMemoryTrim > TimeSpan.Zero)
             {
-                var trim = new IdleMemoryTrim(options.IdleMemoryTrim, () => Queue.Count == 0 && Queue.ProcessingCount == 0, time, logger, tags: [nameTag]);
+                var trim = new IdleMemoryTrim(options.IdleMemoryTrim, () => Queue.IsIdle, time, logger, tags: [nameTag]);
                 workers.Add(trim.RunAsync(stop.Token));
             }
 

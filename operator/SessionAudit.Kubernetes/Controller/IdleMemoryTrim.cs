@@ -42,8 +42,10 @@ public sealed class IdleMemoryTrim
         this.collect = collect ?? (() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
     }
 
-    /// <summary>Allocation since the last trim below which a trim has nothing worth giving back.</summary>
-    public const long MinimumAllocation = 1024 * 1024;
+    /// <summary>Allocation since the last trim below which a trim has nothing worth giving back: the operator's gen0 budget,
+    /// so an idle leader (Lease renewals, scrapes, watch bookmarks) is not collected in full every minute for a few
+    /// hundred KB.</summary>
+    public const long MinimumAllocation = 4 * 1024 * 1024;
 
     /// <summary>Number of trims so far.</summary>
     public int Trims => Volatile.Read(ref trims);

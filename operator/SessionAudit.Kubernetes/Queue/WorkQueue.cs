@@ -57,6 +57,15 @@ public sealed class WorkQueue<TKey> : IDisposable
         }
     }
 
+    /// <summary>True while no key is ready and none is being processed (read at one instant; keys waiting for a delay do not count).</summary>
+    public bool IsIdle
+    {
+        get
+        {
+            lock (gate) return queued.Count == 0 && processing.Count == 0;
+        }
+    }
+
     /// <summary>Keys waiting for a delay (AddAfter / rate limit) to pass.</summary>
     public int WaitingCount
     {

@@ -5,9 +5,10 @@ namespace SessionAudit.Operator.Hosting;
 /// <summary>
 /// The C heap of the process. glibc gives each thread that allocates concurrently an arena of its own, up to eight per
 /// core, and memory freed into an arena other than the main one is seldom given back; the runtime's native allocations
-/// (JIT, type loader, TLS, zlib) from a dozen threads then keep several arenas partly full. Two arenas measured 7 MB less
-/// RSS at 100 policies over 50 scopes (docs/PERFORMANCE.md), the same as <c>MALLOC_ARENA_MAX=2</c>, which still wins when
-/// set.
+/// (JIT, type loader, TLS, zlib) from a dozen threads then keep several arenas partly full. <c>MALLOC_ARENA_MAX=2</c>
+/// measured 7 MB less RSS at 100 policies over 50 scopes (157.2 against 164.5 MB), and this call at the start of Main
+/// 157.5 MB in the full run (docs/PERFORMANCE.md); the variable still wins when set. Arenas made before the call (by the
+/// runtime's own threads, before Main) are kept; the limit applies to every arena asked for after it.
 /// </summary>
 internal static class NativeHeap
 {

@@ -19,7 +19,6 @@ public static class OperatorRunner
     /// <summary>Runs the operator with <paramref name="configuration"/> (the flags given, as configuration keys) until stopped.</summary>
     public static async Task<int> RunAsync(IEnumerable<KeyValuePair<string, string?>> configuration, TextWriter output, CancellationToken ct)
     {
-        NativeHeap.LimitArenas();
         await using var app = Build(configuration);
         await app.StartAsync(ct);
         if (app.Services.GetRequiredService<IOptions<OperatorOptions>>().Value.MetricsPort >= 0)

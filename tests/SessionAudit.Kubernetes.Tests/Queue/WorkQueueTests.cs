@@ -14,6 +14,28 @@ public sealed class WorkQueueTests
     private static readonly AsyncLocal<object?> Ambient = new();
 
     [Fact]
+    public async Task Is_idle_only_with_nothing_ready_and_nothing_processing_whatever_waits_for_a_delay()
+    {
+        var time = new FakeTimeProvider();
+        using var q = NewQueue(time);
+        Assert.True(q.IsIdle);
+
+        q.AddAfter("later", TimeSpan.FromMinutes(1));
+        Assert.True(q.IsIdle);
+
+        q.Add("a");
+        Assert.False(q.IsIdle);
+        var (ok, key) = await q.GetAsync(Ct);
+        Assert.True(ok);
+        Assert.False(q.IsIdle);
+        q.Done(key);
+        Assert.True(q.IsIdle);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.False(q.IsIdle);
+    }
+
+    [Fact]
     public void A_delayed_add_does_not_keep_the_callers_execution_context_alive()
     {
         using var q = NewQueue();

@@ -8,7 +8,7 @@ namespace SessionAudit.Kubernetes.Tests.Units;
 public sealed class IdleMemoryTrimTests
 {
     [Fact]
-    public void Trims_only_while_idle_and_only_after_a_megabyte_allocated_since_the_last_trim()
+    public void Trims_only_while_idle_and_only_after_its_minimum_allocation_since_the_last_trim()
     {
         var idle = false;
         var allocated = 7L * IdleMemoryTrim.MinimumAllocation;
@@ -65,7 +65,7 @@ public sealed class IdleMemoryTrimTests
     }
 
     [Fact]
-    public void A_negative_interval_is_refused_and_zero_turns_the_trim_off()
+    public void A_negative_interval_is_refused_and_zero_is_allowed()
     {
         Assert.Contains(new ControllerOptions { IdleMemoryTrim = TimeSpan.FromSeconds(-1) }.Validate(), m => m.StartsWith("IdleMemoryTrim", StringComparison.Ordinal));
         Assert.Empty(new ControllerOptions { IdleMemoryTrim = TimeSpan.Zero }.Validate());
