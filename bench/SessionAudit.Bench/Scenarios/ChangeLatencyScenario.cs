@@ -48,6 +48,7 @@ public static class ChangeLatencyScenario
         var p99 = Stats.Percentile(latencies, 99);
         var max = latencies.Count > 0 ? latencies.Max() : (double?)null;
         var metrics = await run.Operator.ScrapeAsync(ct);
+        c.Log("change: each " + string.Join(" ", latencies.Select(l => l.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture))));
         c.Log($"change: p50 {F(p50, " s")}, p99 {F(p99, " s")}, max {F(max, " s")}, {missed} not Ready within 30 s");
         return new BenchResult
         {
