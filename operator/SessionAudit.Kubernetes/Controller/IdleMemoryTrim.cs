@@ -33,13 +33,13 @@ public sealed class IdleMemoryTrim
     /// <param name="tags">Tags of the <c>sessionaudit.controller.memory.trims</c> counter.</param>
     public IdleMemoryTrim(TimeSpan interval, Func<bool> idle, TimeProvider time, ILogger logger, Func<long>? allocated = null, Action? collect = null, KeyValuePair<string, object?>[]? tags = null)
     {
-        this.tags = tags ?? [];
         this.interval = interval;
         this.idle = idle;
         this.time = time;
         this.logger = logger;
         this.allocated = allocated ?? (() => GC.GetTotalAllocatedBytes(precise: false));
         this.collect = collect ?? (() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
+        this.tags = tags ?? [];
     }
 
     /// <summary>Allocation since the last trim below which a trim has nothing worth giving back: the operator's gen0 budget,
@@ -69,12 +69,16 @@ public sealed class IdleMemoryTrim
             return false;
         }
 
-        var before = GC.GetTotalMemory(false);
+        var debug = logger.IsEnabled(LogLevel.Debug);
+        var before = debug ? GC.GetTotalMemory(false) : 0;
         collect();
         allocatedAtLastTrim = now;
         Interlocked.Increment(ref trims);
         ControllerTelemetry.MemoryTrims.Add(1, tags);
-        RuntimeLog.MemoryTrimmed(logger, before, GC.GetTotalMemory(false), GC.GetGCMemoryInfo().TotalCommittedBytes);
+        if (debug)
+        {
+            RuntimeLog.MemoryTrimmed(logger, before, GC.GetTotalMemory(false), GC.GetGCMemoryInfo().TotalCommittedBytes);
+        }
         return true;
     }
 }
