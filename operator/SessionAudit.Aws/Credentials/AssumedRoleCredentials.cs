@@ -4,7 +4,8 @@ namespace SessionAudit.Aws.Credentials;
 
 /// <summary>
 /// Credentials of an assumed role, refreshed by the SDK's <see cref="RefreshingAWSCredentials"/> machinery: cached until
-/// <see cref="RefreshingAWSCredentials.PreemptExpiryTime"/> before expiry, then fetched again with STS AssumeRole.
+/// <see cref="RefreshingAWSCredentials.PreemptExpiryTime"/> before expiry, then fetched again with STS AssumeRole: in the
+/// background while the held credentials still sign calls, or before the call when they have expired.
 /// The AssumeRole call itself goes through our STS client (endpoint, retries, rate limit, metrics).
 /// </summary>
 public sealed class AssumedRoleCredentials : RefreshingAWSCredentials
