@@ -7,12 +7,12 @@ namespace SessionAudit.Sandbox.Aws.Tests;
 /// <summary>Protocol shapes, model validation, faults and the call log, checked with plain HTTP (no CLI needed).</summary>
 public sealed class WireTests
 {
-    private static HttpRequestMessage Json(Uri url, string target, string body, string service = "ssm", string key = "AKIAWIRETEST00000001")
+    private static HttpRequestMessage Json(Uri url, string target, string body, string service = "ssm", string key = "AKIAWIRETEST00000001", string region = "eu-west-1")
     {
         var req = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8) };
         req.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-amz-json-1.1");
         req.Headers.Add("X-Amz-Target", target);
-        req.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential={key}/20240101/eu-west-1/{service}/aws4_request, SignedHeaders=host, Signature=abc");
+        req.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential={key}/20240101/{region}/{service}/aws4_request, SignedHeaders=host, Signature=abc");
         return req;
     }
 
@@ -81,6 +81,38 @@ public sealed class WireTests
 
         var (_, unknown) = await Query("Action=Frobnicate&Version=2011-06-15");
         Assert.Contains("<Code>InvalidAction</Code>", unknown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DescribeLogStreams_above_its_quota_of_25_a_second_per_account_and_region_is_throttled()
+    {
+        // CloudWatch Logs: "This operation has a limit of 25 transactions per second, after which transactions are
+        // throttled" (botocore logs 2014-03-28, DescribeLogStreams). The sandbox clock stands still: one second.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2024-05-01T00:00:00.5Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var sb = await Sandboxes.StartAsync(options: new AwsSandboxOptions { Time = time });
+        using var http = new HttpClient();
+        HttpRequestMessage Logs(string op, string body, string region = "eu-west-1") => Json(sb.Url, "Logs_20140328." + op, body, "logs", region: region);
+        Assert.Equal(HttpStatusCode.OK, (await SendJson(http, Logs("CreateLogGroup", """{"logGroupName":"/q"}"""))).Status);
+
+        for (int i = 0; i < 25; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendJson(http, Logs("DescribeLogStreams", """{"logGroupName":"/q"}"""))).Status);
+        }
+
+        var (status, body) = await SendJson(http, Logs("DescribeLogStreams", """{"logGroupName":"/q"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("ThrottlingException", body["__type"]!.GetValue<string>());
+
+        // The quota is the operation's, per account and region: other log calls and another region are served.
+        Assert.Equal(HttpStatusCode.OK, (await SendJson(http, Logs("DescribeLogGroups", "{}"))).Status);
+        var (other, otherBody) = await SendJson(http, Logs("DescribeLogStreams", """{"logGroupName":"/q"}""", "us-east-1"));
+        Assert.Equal("ResourceNotFoundException", otherBody["__type"]!.GetValue<string>());
+
+        // The next second has its own 25.
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.OK, (await SendJson(http, Logs("DescribeLogStreams", """{"logGroupName":"/q"}"""))).Status);
+        Assert.Equal(1, sb.CallLog.Count(c => c.Throttled));
+        Assert.Equal(HttpStatusCode.BadRequest, other);
     }
 
     [Fact]

@@ -61,8 +61,9 @@ public sealed record AwsRateLimitOptions
     public IReadOnlyDictionary<string, double> TokensPerSecondByService { get; init; } = new Dictionary<string, double>();
 
     /// <summary>Operations AWS holds to a quota of their own, keyed "service:Operation": a bucket per account + region of
-    /// that rate (burst the same, so a second never sees more), taken before the service's. DescribeLogStreams "has a
-    /// limit of five transactions per second" (botocore logs model, DescribeLogStreams documentation); the report's
-    /// delivery check pages through it, while the log-group checks (DescribeLogGroups) keep the service's rate.</summary>
-    public IReadOnlyDictionary<string, double> TokensPerSecondByOperation { get; init; } = new Dictionary<string, double> { ["logs:DescribeLogStreams"] = 5 };
+    /// that rate, taken before the service's. Its burst is the rate, so one second sees at most twice the rate.
+    /// DescribeLogStreams "has a limit of 25 transactions per second" (botocore logs model, DescribeLogStreams
+    /// documentation, botocore 1.43; older models said five): 12 keeps one process at 24 in any second, and the service's
+    /// bucket holds it to 10 a second sustained. The report's delivery check pages through it.</summary>
+    public IReadOnlyDictionary<string, double> TokensPerSecondByOperation { get; init; } = new Dictionary<string, double> { ["logs:DescribeLogStreams"] = 12 };
 }

@@ -119,6 +119,10 @@ internal sealed class Dispatcher(SandboxCore core)
             }
 
             await ApplyFaultsAsync(service!, protocol, opName, ct);
+            if (!core.Quotas.TryTake(account, region, service!.Name, opName, core.Time.GetUtcNow()))
+            {
+                throw Throttled(protocol);
+            }
 
             switch (protocol)
             {
@@ -274,19 +278,21 @@ internal sealed class Dispatcher(SandboxCore core)
         return [.. segments];
     }
 
+    private static AwsException Throttled(Protocol protocol) => protocol switch
+    {
+        Protocol.RestXml => new AwsException("SlowDown", "Please reduce your request rate.", 503),
+        Protocol.Query => new AwsException("Throttling", "Rate exceeded"),
+        Protocol.RestJson => new AwsException("TooManyRequestsException", "Rate exceeded", 429),
+        _ => new AwsException("ThrottlingException", "Rate exceeded"),
+    };
+
     private async Task ApplyFaultsAsync(ServiceModel service, Protocol protocol, string op, CancellationToken ct)
     {
         if (core.Faults.Get(service.Name, op) is not { } f) return;
         if (f.Latency > TimeSpan.Zero) await Task.Delay(f.Latency, core.Time, ct);
         if (f.ThrottleShare > 0 && core.Roll() < f.ThrottleShare)
         {
-            throw protocol switch
-            {
-                Protocol.RestXml => new AwsException("SlowDown", "Please reduce your request rate.", 503),
-                Protocol.Query => new AwsException("Throttling", "Rate exceeded"),
-                Protocol.RestJson => new AwsException("TooManyRequestsException", "Rate exceeded", 429),
-                _ => new AwsException("ThrottlingException", "Rate exceeded"),
-            };
+            throw Throttled(protocol);
         }
 
         if (f.ServerErrorShare > 0 && core.Roll() < f.ServerErrorShare)

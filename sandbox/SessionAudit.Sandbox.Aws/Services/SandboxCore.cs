@@ -43,6 +43,7 @@ internal sealed class SandboxCore
     public RestRouter S3Router { get; }
     public RestRouter LambdaRouter { get; }
     public AwsFaults Faults { get; } = new();
+    public OperationQuotas Quotas { get; } = new();
 
     /// <summary>Replaced wholesale when a state file is loaded; always use under <see cref="Gate"/>.</summary>
     public World World { get; set; } = new();

@@ -92,27 +92,61 @@ public sealed class RateLimiterTests
     }
 
     [Fact]
-    public async Task DescribeLogStreams_is_held_to_its_own_five_a_second_and_other_log_calls_keep_the_service_rate()
+    public async Task DescribeLogStreams_is_held_to_its_own_twelve_a_second_and_other_log_calls_keep_the_service_rate()
     {
-        // The defaults: 10 a second (burst 20) per service, DescribeLogStreams 5 a second with a burst of 5.
+        // The defaults: 10 a second (burst 20) per service, DescribeLogStreams 12 a second with a burst of 12, taken first.
         var time = new FakeTimeProvider();
         using var limiters = new AwsRateLimiters(new AwsRateLimitOptions(), time);
         var ct = TestContext.Current.CancellationToken;
 
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 12; i++)
         {
             Assert.True(await limiters.AcquireAsync("1", "eu-west-1", "logs", "DescribeLogStreams", ct));
         }
 
-        var sixth = limiters.AcquireAsync("1", "eu-west-1", "logs", "DescribeLogStreams", ct).AsTask();
-        Assert.False(sixth.IsCompleted);
-        for (var i = 0; i < 15; i++)
+        var thirteenth = limiters.AcquireAsync("1", "eu-west-1", "logs", "DescribeLogStreams", ct).AsTask();
+        Assert.False(thirteenth.IsCompleted);
+        for (var i = 0; i < 8; i++)
         {
             Assert.True(await limiters.AcquireAsync("1", "eu-west-1", "logs", "DescribeLogGroups", ct));
         }
 
         Assert.Null(limiters.ForOperation("1", "eu-west-1", "logs", "DescribeLogGroups"));
-        time.Advance(TimeSpan.FromMilliseconds(200));
-        Assert.True(await sixth.WaitAsync(TimeSpan.FromSeconds(5), ct));
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.True(await thirteenth.WaitAsync(TimeSpan.FromSeconds(5), ct));
+    }
+
+    [Fact]
+    public async Task One_process_never_sends_more_DescribeLogStreams_in_a_second_than_the_25_AWS_allows()
+    {
+        // botocore logs DescribeLogStreams: "a limit of 25 transactions per second". Callers that always want one more
+        // page, for five seconds of the fake clock in 10 ms steps; every granted call is stamped with the clock.
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2024-05-01T00:00:00.3Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var limiters = new AwsRateLimiters(new AwsRateLimitOptions(), time);
+        var ct = TestContext.Current.CancellationToken;
+        var granted = new List<DateTimeOffset>();
+        var end = time.GetUtcNow().AddSeconds(5);
+
+        async Task Caller()
+        {
+            while (time.GetUtcNow() < end)
+            {
+                Assert.True(await limiters.AcquireAsync("1", "eu-west-1", "logs", "DescribeLogStreams", ct));
+                lock (granted) granted.Add(time.GetUtcNow());
+            }
+        }
+
+        var callers = Enumerable.Range(0, 8).Select(_ => Task.Run(Caller, ct)).ToList();
+        while (time.GetUtcNow() < end)
+        {
+            await Task.Delay(2, ct);
+            time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        time.Advance(TimeSpan.FromSeconds(5));
+        await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(30), ct);
+        var perSecond = granted.Where(t => t < end).GroupBy(t => t.ToUnixTimeSeconds()).Select(g => g.Count()).ToList();
+        Assert.True(perSecond.Max() <= 25, $"{perSecond.Max()} calls in one second");
+        Assert.True(granted.Count(t => t < end) >= 45, $"{granted.Count} calls in five seconds"); // the service's 10 a second holds it
     }
 }

@@ -18,7 +18,7 @@ public sealed class CloudWatchLogsClient
     public Task<DescribeLogGroupsResponse> DescribeLogGroupsAsync(DescribeLogGroupsRequest request, CancellationToken cancellationToken) =>
         Protocol.InvokeAsync("DescribeLogGroups", request, LogsJson.Default.DescribeLogGroupsRequest, LogsJson.Default.DescribeLogGroupsResponse, cancellationToken);
 
-    /// <summary>DescribeLogStreams (one page; at most 50 streams, 5 transactions per second per account and region in AWS).</summary>
+    /// <summary>DescribeLogStreams (one page; at most 50 streams, 25 transactions per second per account and region in AWS).</summary>
     public Task<DescribeLogStreamsResponse> DescribeLogStreamsAsync(DescribeLogStreamsRequest request, CancellationToken cancellationToken) =>
         Protocol.InvokeAsync("DescribeLogStreams", request, LogsJson.Default.DescribeLogStreamsRequest, LogsJson.Default.DescribeLogStreamsResponse, cancellationToken);
 }
