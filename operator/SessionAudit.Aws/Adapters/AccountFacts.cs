@@ -45,18 +45,10 @@ internal sealed class BucketRegionMap
 {
     private readonly ConcurrentDictionary<(string Partition, string Bucket), string> _regions = new();
 
-    public bool TryGet(string homeRegion, string bucket, out string region) => _regions.TryGetValue((PartitionOf(homeRegion), bucket), out region!);
+    public bool TryGet(string homeRegion, string bucket, out string region) => _regions.TryGetValue((Policy.Model.Arn.PartitionOf(homeRegion), bucket), out region!);
 
-    public void Set(string homeRegion, string bucket, string region) => _regions[(PartitionOf(homeRegion), bucket)] = region;
+    public void Set(string homeRegion, string bucket, string region) => _regions[(Policy.Model.Arn.PartitionOf(homeRegion), bucket)] = region;
 
     /// <summary>How many buckets are known.</summary>
     public int Count => _regions.Count;
-
-    // The partition a region belongs to (AWS's partitions: aws, aws-cn, aws-us-gov, the isolated ones).
-    internal static string PartitionOf(string region) =>
-        region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
-        : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
-        : region.StartsWith("us-iso-", StringComparison.Ordinal) ? "aws-iso"
-        : region.StartsWith("us-isob-", StringComparison.Ordinal) ? "aws-iso-b"
-        : "aws";
 }

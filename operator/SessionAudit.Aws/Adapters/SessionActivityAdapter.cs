@@ -310,7 +310,7 @@ internal sealed class SessionActivityAdapter(AwsClients clients, S3BucketRegions
             var account = await identity.GetAccountIdAsync(cancellationToken).ConfigureAwait(false);
             foreach (var (id, role) in found)
             {
-                roles[id] = role.StartsWith("arn:", StringComparison.Ordinal) ? role : $"arn:{Partition(clients.Scope.Region)}:iam::{account}:role/{role}";
+                roles[id] = role.StartsWith("arn:", StringComparison.Ordinal) ? role : $"arn:{Policy.Model.Arn.PartitionOf(clients.Scope.Region)}:iam::{account}:role/{role}";
             }
         }
         catch (Policy.Ports.AwsFailure)
@@ -364,7 +364,4 @@ internal sealed class SessionActivityAdapter(AwsClients clients, S3BucketRegions
             }
         }
     }
-
-    private static string Partition(string region) =>
-        region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn" : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov" : "aws";
 }

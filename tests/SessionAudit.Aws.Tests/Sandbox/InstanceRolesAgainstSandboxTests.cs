@@ -52,6 +52,20 @@ public sealed class InstanceRolesAgainstSandboxTests(SandboxFixture fixture)
         Assert.Single(account.Calls, c => c.Operation == "GetInstanceProfile");
     }
 
+    [Theory]
+    [InlineData("us-isob-east-1", "aws-iso-b")]
+    [InlineData("us-isof-south-1", "aws-iso-f")]
+    [InlineData("cn-north-1", "aws-cn")]
+    public async Task A_hybrid_node_s_role_is_named_in_the_partition_of_its_region(string region, string partition)
+    {
+        var id = "acct" + Guid.NewGuid().ToString("N")[..8];
+        using var account = fixture.NewAccount(World.Replace("ACCOUNT", id, StringComparison.Ordinal).Replace("us-east-1", region, StringComparison.Ordinal));
+        var rows = new RowsById();
+        await new SessionReportEngine(account.Factory.SessionActivity(new AwsScope(region)), TimeProvider.System).RunAsync(new ReportOptions { Days = 1, InstanceRoles = [] }, rows, null, Ct);
+
+        Assert.Equal($"arn:{partition}:iam::{account.AccountId}:role/hybrid", rows.ById["alice-0a11e0000000003"].InstanceRole);
+    }
+
     [Fact]
     public async Task A_failing_role_lookup_leaves_the_note_without_a_fix()
     {
