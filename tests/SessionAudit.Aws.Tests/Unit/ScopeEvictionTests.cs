@@ -56,4 +56,20 @@ public sealed class ScopeEvictionTests
         keeping.Factory.Clients(West);
         Assert.Same(kept, keeping.Factory.Clients(East));
     }
+
+    [Fact]
+    public async Task A_scope_makes_its_report_ports_once_on_first_use_even_when_asked_concurrently()
+    {
+        var time = new FakeTimeProvider();
+        using var aws = Stub(time, TimeSpan.FromHours(1));
+        var ct = TestContext.Current.CancellationToken;
+
+        var activities = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => aws.Factory.SessionActivity(East), ct)));
+        var exports = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => aws.Factory.ReportExport(East), ct)));
+
+        Assert.All(activities, a => Assert.Same(activities[0], a));
+        Assert.All(exports, e => Assert.Same(exports[0], e));
+        Assert.NotSame(activities[0], aws.Factory.SessionActivity(West));
+        Assert.Same(aws.Factory.For(East), aws.Factory.For(East));
+    }
 }
