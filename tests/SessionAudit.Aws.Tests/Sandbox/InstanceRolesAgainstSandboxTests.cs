@@ -67,6 +67,19 @@ public sealed class InstanceRolesAgainstSandboxTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task A_hybrid_node_s_role_with_a_path_keeps_its_path()
+    {
+        // IamRole carries the role's path (SSM API Reference, CreateActivation and DescribeActivations examples:
+        // "IamRole": "service-role/role_name"), so the ARN built from it keeps it.
+        var id = "acct" + Guid.NewGuid().ToString("N")[..8];
+        using var account = fixture.NewAccount(World.Replace("ACCOUNT", id, StringComparison.Ordinal).Replace("role/hybrid", "role/service-role/hybrid", StringComparison.Ordinal));
+        var rows = new RowsById();
+        await new SessionReportEngine(account.Factory.SessionActivity(new AwsScope("us-east-1")), TimeProvider.System).RunAsync(new ReportOptions { Days = 1, InstanceRoles = [] }, rows, null, Ct);
+
+        Assert.Equal($"arn:aws:iam::{account.AccountId}:role/service-role/hybrid", rows.ById["alice-0a11e0000000003"].InstanceRole);
+    }
+
+    [Fact]
     public async Task A_failing_role_lookup_leaves_the_note_without_a_fix()
     {
         await using var sandbox = await AwsSandbox.StartAsync(new AwsSandboxOptions { Port = 0 }, Ct);

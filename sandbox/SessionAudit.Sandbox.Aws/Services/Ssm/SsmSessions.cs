@@ -175,12 +175,17 @@ internal static partial class SsmService
                 ["ResourceType"] = i.ResourceType,
                 ["IPAddress"] = i.IPAddress,
                 ["ComputerName"] = i.ComputerName,
-                // The model: IamRole is "the role assigned to the on-premises managed node"; EC2 instances carry none.
-                ["IamRole"] = i.ResourceType == "ManagedInstance" && i.IamRole is { } role ? role[(role.LastIndexOf('/') + 1)..] : null,
+                // The model: IamRole is "the role assigned to the on-premises managed node"; EC2 instances carry none. It is
+                // the activation's IamRole, path included ("service-role/role_name" in the API Reference's examples).
+                ["IamRole"] = i.ResourceType == "ManagedInstance" && i.IamRole is { } role ? RoleNameWithPath(role) : null,
             }),
             ["NextToken"] = next,
         };
     }
+
+    // arn:aws:iam::111122223333:role/service-role/name gives service-role/name; a bare name stays as it is.
+    private static string RoleNameWithPath(string role) =>
+        role.IndexOf(":role/", StringComparison.Ordinal) is var at and >= 0 ? role[(at + ":role/".Length)..] : role;
 
     private static JsonObject? SendCommand(CallContext ctx, JsonObject input)
     {
