@@ -65,6 +65,26 @@ public sealed class IdleMemoryTrimTests
     }
 
     [Fact]
+    public void The_default_trim_is_a_full_collection_once_enough_was_allocated()
+    {
+        var trim = new IdleMemoryTrim(TimeSpan.FromMinutes(1), () => true, new FakeTimeProvider(), NullLogger.Instance);
+        Garbage(2 * IdleMemoryTrim.MinimumAllocation);
+        var fullBefore = GC.CollectionCount(GC.MaxGeneration);
+
+        Assert.True(trim.TrimIfIdle());
+        Assert.True(GC.CollectionCount(GC.MaxGeneration) > fullBefore);
+        Assert.Equal(1, trim.Trims);
+    }
+
+    private static void Garbage(long bytes)
+    {
+        for (long made = 0; made < bytes; made += 64 * 1024)
+        {
+            GC.KeepAlive(new byte[64 * 1024]);
+        }
+    }
+
+    [Fact]
     public void A_negative_interval_is_refused_and_zero_is_allowed()
     {
         Assert.Contains(new ControllerOptions { IdleMemoryTrim = TimeSpan.FromSeconds(-1) }.Validate(), m => m.StartsWith("IdleMemoryTrim", StringComparison.Ordinal));
