@@ -7,8 +7,8 @@ namespace SessionAudit.Kubernetes.Controller;
 /// Gives the memory the GC keeps committed but no object uses back to the system while the controller has nothing to do.
 /// A controller's work comes in bursts (the first list, a resync, a drift check of every object) and between them the
 /// process is idle; the GC sizes its budgets for the burst and holds them afterwards (measured: 46 to 66 MB committed
-/// around 9 MB of live objects, docs/PERFORMANCE.md). Every <c>interval</c>, when the work queue is empty and no reconcile
-/// runs, and at least <see cref="MinimumAllocation"/> has been allocated since the last trim, one blocking, compacting,
+/// around 9 MB of live objects, docs/PERFORMANCE.md). Every <c>interval</c>, at the first moment the work queue is empty and
+/// no reconcile runs, if at least <see cref="MinimumAllocation"/> has been allocated since the last trim, one blocking, compacting,
 /// decommitting collection runs (<see cref="GCCollectionMode.Aggressive"/>). Go's runtime does the same job with its
 /// background scavenger.
 /// </summary>
@@ -50,23 +50,46 @@ public sealed class IdleMemoryTrim
     /// <summary>Number of trims so far.</summary>
     public int Trims => Volatile.Read(ref trims);
 
-    /// <summary>Looks every interval until <paramref name="ct"/> fires.</summary>
+    /// <summary>How often, once an interval is up, the trim looks again for an idle moment while the controller is busy.</summary>
+    public static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
+
+    /// <summary>Every interval, trims at the first idle moment from then on (looking every <see cref="IdlePoll"/> until the
+    /// next tick is near), so bursts that recur on the same period (drift checks every minute of policies created together)
+    /// cannot keep every look busy. Runs until <paramref name="ct"/> fires.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(interval, time);
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
-            TrimIfIdle();
+            var nextTick = time.GetUtcNow() + interval;
+            while (Look() == Outcome.Busy && time.GetUtcNow() + IdlePoll < nextTick)
+            {
+                await Task.Delay(IdlePoll, time, ct).ConfigureAwait(false);
+            }
         }
     }
 
     /// <summary>One look: trims if idle and <see cref="MinimumAllocation"/> or more was allocated since the last trim.</summary>
-    public bool TrimIfIdle()
+    public bool TrimIfIdle() => Look() == Outcome.Trimmed;
+
+    private enum Outcome
+    {
+        Trimmed,
+        Busy,
+        NothingToGiveBack,
+    }
+
+    private Outcome Look()
     {
         var now = allocated();
-        if (now - allocatedAtLastTrim < MinimumAllocation || !idle())
+        if (now - allocatedAtLastTrim < MinimumAllocation)
         {
-            return false;
+            return Outcome.NothingToGiveBack;
+        }
+
+        if (!idle())
+        {
+            return Outcome.Busy;
         }
 
         var debug = logger.IsEnabled(LogLevel.Debug);
@@ -79,6 +102,7 @@ public sealed class IdleMemoryTrim
         {
             RuntimeLog.MemoryTrimmed(logger, before, GC.GetTotalMemory(false), GC.GetGCMemoryInfo().TotalCommittedBytes);
         }
-        return true;
+
+        return Outcome.Trimmed;
     }
 }

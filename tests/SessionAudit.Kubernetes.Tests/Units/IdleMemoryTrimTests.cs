@@ -65,6 +65,31 @@ public sealed class IdleMemoryTrimTests
     }
 
     [Fact]
+    public async Task A_busy_tick_trims_at_the_first_idle_moment_after_it_not_an_interval_later()
+    {
+        var time = new FakeTimeProvider();
+        var idleFrom = time.GetUtcNow() + TimeSpan.FromSeconds(67);
+        var trimmed = Channel();
+        var trim = new IdleMemoryTrim(TimeSpan.FromMinutes(1), () => time.GetUtcNow() >= idleFrom, time, NullLogger.Instance,
+            () => IdleMemoryTrim.MinimumAllocation, () => trimmed.Writer.TryWrite(time.GetUtcNow()));
+        using var cts = new CancellationTokenSource();
+        var start = time.GetUtcNow();
+        var run = trim.RunAsync(cts.Token);
+
+        // One fake second at a time, giving the loop a moment to set its next wait; the tick at 1:00 finds it busy.
+        DateTimeOffset at = default;
+        for (var s = 0; s < 120 && !trimmed.Reader.TryRead(out at); s++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+
+        Assert.InRange(at - start, TimeSpan.FromSeconds(67), TimeSpan.FromSeconds(119));
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
     public void The_default_trim_is_a_full_collection_once_enough_was_allocated()
     {
         var trim = new IdleMemoryTrim(TimeSpan.FromMinutes(1), () => true, new FakeTimeProvider(), NullLogger.Instance);
