@@ -108,10 +108,12 @@ public sealed class WireTests
         var (other, otherBody) = await SendJson(http, Logs("DescribeLogStreams", """{"logGroupName":"/q"}""", "us-east-1"));
         Assert.Equal("ResourceNotFoundException", otherBody["__type"]!.GetValue<string>());
 
-        // The next second has its own 25.
-        time.Advance(TimeSpan.FromSeconds(1));
+        // The window slides: 0.6 s later the clock is in the next whole second, but the last second still holds 25.
+        time.Advance(TimeSpan.FromSeconds(0.6));
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendJson(http, Logs("DescribeLogStreams", """{"logGroupName":"/q"}"""))).Status);
+        time.Advance(TimeSpan.FromSeconds(0.4));
         Assert.Equal(HttpStatusCode.OK, (await SendJson(http, Logs("DescribeLogStreams", """{"logGroupName":"/q"}"""))).Status);
-        Assert.Equal(1, sb.CallLog.Count(c => c.Throttled));
+        Assert.Equal(2, sb.CallLog.Count(c => c.Throttled));
         Assert.Equal(HttpStatusCode.BadRequest, other);
     }
 

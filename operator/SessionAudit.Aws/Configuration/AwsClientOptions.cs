@@ -61,9 +61,14 @@ public sealed record AwsRateLimitOptions
     public IReadOnlyDictionary<string, double> TokensPerSecondByService { get; init; } = new Dictionary<string, double>();
 
     /// <summary>Operations AWS holds to a quota of their own, keyed "service:Operation": a bucket per account + region of
-    /// that rate, taken before the service's. Its burst is the rate, so one second sees at most twice the rate.
-    /// DescribeLogStreams "has a limit of 25 transactions per second" (botocore logs model, DescribeLogStreams
-    /// documentation, botocore 1.43; older models said five): 12 keeps one process at 24 in any second, and the service's
-    /// bucket holds it to 10 a second sustained. The report's delivery check pages through it.</summary>
-    public IReadOnlyDictionary<string, double> TokensPerSecondByOperation { get; init; } = new Dictionary<string, double> { ["logs:DescribeLogStreams"] = 12 };
+    /// that rate, taken before the service's; its burst is <see cref="BurstByOperation"/> (the rate when unset), so one
+    /// second sees at most rate + burst. DescribeLogStreams "has a limit of 25 transactions per second" (botocore logs
+    /// model, DescribeLogStreams documentation, botocore 1.43; older models said five), shared by everything in the
+    /// account and region, among them the SSM Agent, which calls it when it starts streaming a session's log
+    /// (amazon-ssm-agent, cloudwatchlogspublisher GetSequenceTokenForStream): 10 a second with a burst of 2 keeps the
+    /// report's delivery check, which pages through it, to at most 12 in any second and leaves the rest to them.</summary>
+    public IReadOnlyDictionary<string, double> TokensPerSecondByOperation { get; init; } = new Dictionary<string, double> { ["logs:DescribeLogStreams"] = 10 };
+
+    /// <summary>Bucket size of the operations in <see cref="TokensPerSecondByOperation"/>, keyed the same way.</summary>
+    public IReadOnlyDictionary<string, int> BurstByOperation { get; init; } = new Dictionary<string, int> { ["logs:DescribeLogStreams"] = 2 };
 }

@@ -51,7 +51,8 @@ public sealed class AwsRateLimiters : IDisposable
     private TokenBucket? CreateForOperation(string key)
     {
         var rate = _options.TokensPerSecondByOperation[key];
-        return rate <= 0 || double.IsInfinity(rate) ? null : new TokenBucket(rate, Math.Max(1, (int)Math.Floor(rate)), _options.QueueLimit, _time);
+        var burst = _options.BurstByOperation.TryGetValue(key, out var b) ? b : (int)Math.Floor(rate);
+        return rate <= 0 || double.IsInfinity(rate) ? null : new TokenBucket(rate, Math.Max(1, burst), _options.QueueLimit, _time);
     }
 
     /// <inheritdoc />

@@ -59,12 +59,25 @@ public sealed class IdleMemoryTrim
     public async Task RunAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(interval, time);
+        long? trimmedAt = null;
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
-            var nextTick = time.GetUtcNow() + interval;
-            while (Look() == Outcome.Busy && time.GetUtcNow() + IdlePoll < nextTick)
+            // A trim late in the last interval (found by polling) stands for this tick too: at most one per interval.
+            if (trimmedAt is { } at && time.GetElapsedTime(at) < interval - IdlePoll)
+            {
+                continue;
+            }
+
+            var tick = time.GetTimestamp();
+            Outcome outcome;
+            while ((outcome = Look()) == Outcome.Busy && time.GetElapsedTime(tick) + IdlePoll < interval)
             {
                 await Task.Delay(IdlePoll, time, ct).ConfigureAwait(false);
+            }
+
+            if (outcome == Outcome.Trimmed)
+            {
+                trimmedAt = time.GetTimestamp();
             }
         }
     }

@@ -3,8 +3,9 @@ namespace SessionAudit.Sandbox.Aws.Services;
 /// <summary>
 /// The transactions-per-second quotas AWS states for single operations, per account and region. A call over the quota
 /// is refused with the service's throttling error before it is validated or served; refused calls do not count.
-/// Counted in whole seconds of the sandbox clock (AWS does not publish its algorithm; a fixed window is the simplest
-/// reading of "N transactions per second"). Sources are in docs/SANDBOX-AWS.md, "Operation quotas".
+/// Counted over the last second of the sandbox clock, a sliding window (AWS does not publish its algorithm; this is the
+/// strictest plain reading of "N transactions per second": no second anywhere sees more). While the clock stands still
+/// every call after the first N in an account and region is refused. Sources are in docs/SANDBOX-AWS.md, "Operation quotas".
 /// </summary>
 internal sealed class OperationQuotas
 {
@@ -17,20 +18,21 @@ internal sealed class OperationQuotas
         ["logs:CreateLogStream"] = 50,
     };
 
-    private readonly Dictionary<(string Account, string Region, string Key), (long Second, int Count)> windows = [];
+    private readonly Dictionary<(string Account, string Region, string Key), Queue<DateTimeOffset>> windows = [];
 
-    /// <summary>Counts one call; false when it is over the operation's quota in that account, region and second.</summary>
+    /// <summary>Counts one call; false when the operation already had its quota of calls in that account and region within
+    /// the second before <paramref name="now"/>.</summary>
     public bool TryTake(string account, string region, string service, string operation, DateTimeOffset now)
     {
         string key = service + ":" + operation;
         if (!PerSecond.TryGetValue(key, out int limit)) return true;
-        long second = now.ToUnixTimeSeconds();
         lock (windows)
         {
             var id = (account, region, key);
-            var (at, count) = windows.TryGetValue(id, out var w) && w.Second == second ? w : (second, 0);
-            if (count >= limit) return false;
-            windows[id] = (at, count + 1);
+            if (!windows.TryGetValue(id, out var calls)) windows[id] = calls = new Queue<DateTimeOffset>(limit);
+            while (calls.Count > 0 && calls.Peek() <= now - TimeSpan.FromSeconds(1)) calls.Dequeue();
+            if (calls.Count >= limit) return false;
+            calls.Enqueue(now);
             return true;
         }
     }

@@ -90,10 +90,37 @@ public sealed class IdleMemoryTrimTests
     }
 
     [Fact]
-    public void The_default_trim_is_a_full_collection_once_enough_was_allocated()
+    public async Task A_trim_found_late_in_an_interval_stands_for_the_next_tick_too()
+    {
+        var time = new FakeTimeProvider();
+        var start = time.GetUtcNow();
+        var idleFrom = start + TimeSpan.FromSeconds(112);
+        long allocated = 0;
+        var trimmed = new List<TimeSpan>();
+        var trim = new IdleMemoryTrim(TimeSpan.FromMinutes(1), () => time.GetUtcNow() >= idleFrom, time, NullLogger.Instance,
+            () => Interlocked.Add(ref allocated, IdleMemoryTrim.MinimumAllocation), () => trimmed.Add(time.GetUtcNow() - start));
+        using var cts = new CancellationTokenSource();
+        var run = trim.RunAsync(cts.Token);
+
+        // Busy at the ticks of 1:00 and 2:00's polls until 1:52; one fake second at a time up to 3:05.
+        for (var s = 0; s < 185; s++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.Equal(2, trimmed.Count);
+        Assert.InRange(trimmed[0], TimeSpan.FromSeconds(112), TimeSpan.FromSeconds(119));
+        Assert.InRange(trimmed[1], TimeSpan.FromSeconds(180), TimeSpan.FromSeconds(185));
+    }
+
+    [Fact]
+    public void The_default_trim_is_a_full_collection()
     {
         var trim = new IdleMemoryTrim(TimeSpan.FromMinutes(1), () => true, new FakeTimeProvider(), NullLogger.Instance);
-        Garbage(2 * IdleMemoryTrim.MinimumAllocation);
+        Garbage(2 * IdleMemoryTrim.MinimumAllocation); // a fresh test process may not have allocated 4 MiB yet
         var fullBefore = GC.CollectionCount(GC.MaxGeneration);
 
         Assert.True(trim.TrimIfIdle());
