@@ -129,6 +129,14 @@ public sealed class LifecycleScenarios(LifecycleWorld fixture) : IClassFixture<L
         var version = (string?)(await DescribeDocumentAsync("E2E-Conflict"))["LatestVersion"];
         var since = DateTimeOffset.UtcNow;
 
+        // creationTimestamp has whole seconds, and within one second the name decides ("conflict-newer" sorts first):
+        // the newer policy must be created in a later second than the older one to be the newer.
+        var created = DateTimeOffset.Parse((string)(await World.GetPolicyAsync("conflict-older", Ct))!["metadata"]!["creationTimestamp"]!, System.Globalization.CultureInfo.InvariantCulture);
+        while (DateTimeOffset.UtcNow < created.AddSeconds(1.05))
+        {
+            await Task.Delay(50, Ct);
+        }
+
         await World.ApplyAsync("""
             apiVersion: sessionaudit.io/v1alpha1
             kind: SessionLoggingPolicy
