@@ -43,13 +43,13 @@ public static class ScopesScenario
         const string trimsMetric = "sessionaudit_controller_memory_trims_total";
         var trimsBefore = (await run.Operator.ScrapeAsync(ct)).Sum(trimsMetric) ?? 0;
         var waitedFrom = c.Clock.Now;
-        while (c.Clock.Now - waitedFrom < 70 && ((await run.Operator.ScrapeAsync(ct)).Sum(trimsMetric) ?? 0) <= trimsBefore)
+        bool trimmed;
+        while (!(trimmed = ((await run.Operator.ScrapeAsync(ct)).Sum(trimsMetric) ?? 0) > trimsBefore) && c.Clock.Now - waitedFrom < 70)
         {
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
 
         var waitedForTrim = c.Clock.Now - waitedFrom;
-        var trimmed = ((await run.Operator.ScrapeAsync(ct)).Sum(trimsMetric) ?? 0) > trimsBefore;
         var settled = new List<double>();
         for (var t = 0; t < 30; t++)
         {
